@@ -1,0 +1,35 @@
+using System.Text.Json;
+using CsScoring.Data;
+using Spectre.Console.Cli;
+
+namespace CsScoring.Training.Cli;
+
+/// <summary>Maps exceptions to exit codes: the user's input errors are 2 with a clear message, anything else is 1.</summary>
+internal static class ErrorReporter
+{
+    public static int Report(Exception exception, TextWriter stderr)
+    {
+        if (IsBadInput(exception))
+        {
+            stderr.WriteLine($"error: {exception.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        stderr.WriteLine($"internal error: {exception.GetType().Name}: {exception.Message}");
+        stderr.WriteLine(exception.StackTrace);
+        return ExitCodes.InternalError;
+    }
+
+    public static bool IsBadInput(Exception exception) => exception switch
+    {
+        CommandAppException => true,
+        DataFormatException or FormatException => true,
+        JsonException => true,
+        OutputExistsException => true,
+        FileNotFoundException or DirectoryNotFoundException => true,
+        UnauthorizedAccessException => true,
+        ArgumentException => true,
+        CsScoringException => true,
+        _ => false,
+    };
+}

@@ -1,0 +1,14 @@
+namespace CsScoring.Training.Cli;
+
+/// <summary>The console's exit codes, a contract for scripts.</summary>
+internal static class ExitCodes
+{
+    /// <summary>The command did what was asked.</summary>
+    public const int Success = 0;
+
+    /// <summary>Something went wrong inside csscoring (a bug): the message and stack trace go to stderr.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>The input (arguments, files, data) was invalid: the message names what and where; nothing was written.</summary>
+    public const int BadInput = 2;
+}

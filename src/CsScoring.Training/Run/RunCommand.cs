@@ -1,0 +1,28 @@
+using System.Text.Json;
+using CsScoring.Data;
+using CsScoring.Training.Cli;
+using Spectre.Console.Cli;
+
+namespace CsScoring.Training.Run;
+
+/// <summary><c>csscoring run</c>: every step of the product over one data folder, into one output folder.</summary>
+internal sealed class RunCommand : Command<RunSettings>
+{
+    public override int Execute(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
+    {
+        var console = new CliConsole(settings);
+        RunContext? run = null;
+        AtomicOutput.WriteDirectory(settings.Out, directory =>
+        {
+            run = new RunContext(settings.Data, directory, settings.Seed, console);
+            new RunPipeline().Execute(run);
+            run.Summary["artifacts"] = run.Artifacts.Order(StringComparer.Ordinal).ToList();
+            AtomicOutput.WriteText(Path.Combine(directory, "report.html"), writer => writer.Write(run.Report.Render()));
+            AtomicOutput.WriteText(Path.Combine(directory, "summary.json"), writer => writer.Write(JsonSerializer.Serialize(run.Summary, CsScoringJson.Options)));
+        }, settings.Force);
+
+        console.JsonResult(run!.Summary);
+        console.ResultLine($"Wrote {Path.Combine(settings.Out, "report.html")} and {Path.Combine(settings.Out, "summary.json")}.");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,42 @@
+using CsScoring.Training.Cli;
+using CsScoring.Training.Reporting;
+
+namespace CsScoring.Training.Run;
+
+/// <summary>What the main job's steps share: the input folder, the folder being written, the report and the summary.</summary>
+internal sealed class RunContext
+{
+    public RunContext(string dataDirectory, string outputDirectory, int seed, CliConsole console)
+    {
+        DataDirectory = dataDirectory;
+        OutputDirectory = outputDirectory;
+        Seed = seed;
+        Console = console;
+        Report = new HtmlReport("CsScoring report");
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The temporary folder the step writes into; it becomes <c>--out</c> when every step succeeded.</summary>
+    public string OutputDirectory { get; }
+
+    public int Seed { get; }
+
+    public CliConsole Console { get; }
+
+    public HtmlReport Report { get; }
+
+    /// <summary>Figures for <c>summary.json</c> and <c>--json</c>, keyed by step.</summary>
+    public SortedDictionary<string, object?> Summary { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Files written, relative to the output folder.</summary>
+    public List<string> Artifacts { get; } = [];
+
+    public string DataFile(string name) => Path.Combine(DataDirectory, name);
+
+    public string OutputFile(string name)
+    {
+        Artifacts.Add(name);
+        return Path.Combine(OutputDirectory, name);
+    }
+}
