@@ -64,7 +64,7 @@ namespace CsScoring.Training.Health
                 version = scorecard.Version.ToString(),
                 as_of = asOf,
                 out_file = settings.Out,
-                summary.Accounts,
+                account_count = summary.Accounts,
                 summary.Scored,
                 summary.InsufficientData,
                 summary.MeanScore,

@@ -7,7 +7,7 @@ namespace CsScoring.Training.Health;
 /// <summary>
 /// Account snapshots read for a scorecard: ids, as-of dates, the metric values (column-major, metric order), MRR
 /// and the churn label for a horizon (from the <c>churned_within_{h}d</c> column when the file has it, otherwise
-/// derived from the monthly snapshots: churned when the account is absent at a month end within the horizon).
+/// derived from the monthly snapshots: churned when the account is absent at one of the month ends the horizon spans).
 /// </summary>
 internal sealed class HealthSnapshots
 {
@@ -108,8 +108,9 @@ internal sealed class HealthSnapshots
     }
 
     /// <summary>
-    /// Churn within the horizon from month-end snapshots: 1 when the account has no snapshot at some month end in
-    /// (as_of, as_of + horizon], 0 when it has one at each, NaN when the horizon passes the data's last date.
+    /// Churn within the horizon from month-end snapshots, the horizon rounded to whole months (90 days = 3): 1 when
+    /// the account has no snapshot at one of the next that many month ends, 0 when it has one at each, NaN when the
+    /// last of those month ends passes the data's last date.
     /// </summary>
     internal static double[] DeriveLabels(string[] ids, DateOnly[] dates, int horizonDays)
     {
@@ -119,27 +120,21 @@ internal sealed class HealthSnapshots
             present.Add((ids[i], dates[i]));
         }
 
+        var months = Math.Max(1, (int)Math.Round(horizonDays / (365.25 / 12)));
         var end = dates.Max();
         var labels = new double[ids.Length];
         for (var i = 0; i < ids.Length; i++)
         {
-            var horizon = dates[i].AddDays(horizonDays);
-            if (horizon > end)
+            if (EndOfMonth(dates[i].AddMonths(months)) > end)
             {
                 labels[i] = double.NaN;
                 continue;
             }
 
             labels[i] = 0;
-            for (var k = 1; ; k++)
+            for (var k = 1; k <= months; k++)
             {
-                var monthEnd = EndOfMonth(dates[i].AddMonths(k));
-                if (monthEnd > horizon)
-                {
-                    break;
-                }
-
-                if (!present.Contains((ids[i], monthEnd)))
+                if (!present.Contains((ids[i], EndOfMonth(dates[i].AddMonths(k)))))
                 {
                     labels[i] = 1;
                     break;
