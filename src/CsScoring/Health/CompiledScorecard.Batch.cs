@@ -83,14 +83,14 @@ public sealed partial class CompiledScorecard
     private int BlockFor(HealthBatchOptions? options)
     {
         var lanes = Vector<double>.Count;
-        var rows = _metricCount + (2 * _groupCount) + 2;
+        var rows = _metricCount + (2 * _groupCount) + 3;
         var block = options is { BlockSize: > 0 } ? options.BlockSize : ScratchBudgetDoubles / rows;
         return Math.Max(lanes, block / lanes * lanes);
     }
 
     private void ScoreRange(ReadOnlySpan<double> columns, int n, int from, int to, Span<HealthScore> results, Span<double> contributions, int block)
     {
-        var rows = _metricCount + (2 * _groupCount) + 2;
+        var rows = _metricCount + (2 * _groupCount) + 3;
         var count = to - from;
         if (count <= 0)
         {
@@ -163,65 +163,46 @@ public sealed partial class CompiledScorecard
         ref var k0 = ref Unsafe.Add(ref a0, groupCount * stride);
         ref var cov = ref Unsafe.Add(ref k0, groupCount * stride);
         ref var score = ref Unsafe.Add(ref cov, stride);
+        ref var bands = ref Unsafe.Add(ref score, stride);
         ref readonly var input = ref MemoryMarshal.GetReference(columns);
         var zero = Vector<double>.Zero;
         var oneV = Vector<double>.One;
 
         scratch.Slice(metricCount * stride, groupCount * stride).Clear();
-        scratch.Slice((metricCount + (2 * groupCount)) * stride, 2 * stride).Clear();
+        scratch.Slice((metricCount + (2 * groupCount)) * stride, stride).Clear();
 
-        // Pass 1: points, coverage and each group's active weight from its own metrics.
+        // Pass 1: points, coverage and each group's active weight from its own metrics, one kernel per scaling kind.
         for (var m = 0; m < metricCount; m++)
         {
-            ref var x = ref Unsafe.Add(ref Unsafe.AsRef(in input), (nint)m * n + start);
+            ref var x = ref Unsafe.Add(ref Unsafe.AsRef(in input), ((nint)m * n) + start);
             ref var points = ref Unsafe.Add(ref s0, m * stride);
             ref var groupActive = ref Unsafe.Add(ref a0, _metricGroup[m] * stride);
-            var weight = new Vector<double>(_metricWeight[m]);
-            var nominal = new Vector<double>(_metricNominal[m]);
-            var missingPoints = new Vector<double>(_missingPoints[m]);
-            var missingActive = _missingPolicy[m] == (byte)MissingDataPolicy.Redistribute ? zero : oneV;
-            var kind = _kind[m];
             var p = _paramStart[m];
             var pc = _paramCount[m];
-            if (kind == KindLog || kind == KindPercentile)
+            switch (_kind[m])
             {
-                // Logarithms and rank look-ups are scalar in both paths, so both give the same bits.
-                var percentile = new ReadOnlySpan<double>(_params, p, pc);
-                for (var j = 0; j < count; j++)
-                {
-                    var v = Unsafe.Add(ref x, j);
-                    Unsafe.Add(ref points, j) = !double.IsFinite(v) ? 0.0
-                        : kind == KindLog ? LogTransform(v, _logMin[m], _logOffset[m])
-                        : Percentile(percentile, v, _invert[m]);
-                }
-            }
+                case KindStep:
+                    MetricPass(new StepScaling(_params, p, pc), m, ref x, ref points, ref cov, ref groupActive, count);
+                    break;
+                case KindPiecewise:
+                    MetricPass(new PiecewiseScaling(_params, p, pc), m, ref x, ref points, ref cov, ref groupActive, count);
+                    break;
+                case KindLog:
+                    MetricPass(new LogScaling(_params, p, pc, _logMin[m], _logMax[m], _logOffset[m]), m, ref x, ref points, ref cov, ref groupActive, count);
+                    break;
+                default:
+                    {
+                        // Rank look-ups are scalar in both paths; the kernel then only applies the missing-data rules.
+                        var sorted = new ReadOnlySpan<double>(_params, p, pc);
+                        for (var j = 0; j < count; j++)
+                        {
+                            var v = Unsafe.Add(ref x, j);
+                            Unsafe.Add(ref points, j) = double.IsFinite(v) ? Percentile(sorted, v, _invert[m]) : 0.0;
+                        }
 
-            for (var j = 0; j < count; j += lanes)
-            {
-                var value = Vector.LoadUnsafe(ref x, (nuint)j);
-                var finite = Vector.Equals(value - value, zero);
-                Vector<double> pts;
-                switch (kind)
-                {
-                    case KindStep:
-                        pts = Step(value, p, pc);
+                        MetricPass(new PrecomputedScaling(), m, ref x, ref points, ref cov, ref groupActive, count);
                         break;
-                    case KindPiecewise:
-                        pts = PiecewiseVector(value, p, pc);
-                        break;
-                    case KindLog:
-                        pts = PiecewiseVector(Vector.LoadUnsafe(ref points, (nuint)j), p, pc);
-                        break;
-                    default:
-                        pts = Vector.LoadUnsafe(ref points, (nuint)j);
-                        break;
-                }
-
-                Vector.ConditionalSelect(finite, pts, missingPoints).StoreUnsafe(ref points, (nuint)j);
-                var active = Vector.ConditionalSelect(finite, oneV, missingActive);
-                var data = Vector.ConditionalSelect(finite, oneV, zero);
-                (Vector.LoadUnsafe(ref cov, (nuint)j) + (data * nominal)).StoreUnsafe(ref cov, (nuint)j);
-                (Vector.LoadUnsafe(ref groupActive, (nuint)j) + (weight * active)).StoreUnsafe(ref groupActive, (nuint)j);
+                    }
             }
         }
 
@@ -249,62 +230,70 @@ public sealed partial class CompiledScorecard
             }
         }
 
-        // Pass 3 (parents first): K = E / A.
-        for (var j = 0; j < count; j += lanes)
-        {
-            var rootA = Vector.LoadUnsafe(ref a0, (nuint)j);
-            Vector.ConditionalSelect(Vector.GreaterThan(rootA, zero), oneV / rootA, zero).StoreUnsafe(ref k0, (nuint)j);
-        }
-
-        for (var g = 1; g < groupCount; g++)
+        // Pass 3 (parents first): K = K(parent) * weight * (1 / A), as in the scalar path. Dividing every lane costs
+        // less than a branch on whether all lanes could take the precomputed inverse (it mispredicts with sparse gaps).
+        for (var g = 0; g < groupCount; g++)
         {
             ref var groupA = ref Unsafe.Add(ref a0, g * stride);
-            ref var parentK = ref Unsafe.Add(ref k0, _groupParent[g] * stride);
             ref var groupK = ref Unsafe.Add(ref k0, g * stride);
+            ref var parentK = ref Unsafe.Add(ref k0, (g == 0 ? 0 : _groupParent[g]) * stride);
             var weight = new Vector<double>(_groupWeight[g]);
             for (var j = 0; j < count; j += lanes)
             {
                 var a = Vector.LoadUnsafe(ref groupA, (nuint)j);
-                var positive = Vector.GreaterThan(a, zero);
-                var active = Vector.ConditionalSelect(positive, oneV, zero);
-                var e = Vector.LoadUnsafe(ref parentK, (nuint)j) * weight * active;
-                Vector.ConditionalSelect(positive, e / a, zero).StoreUnsafe(ref groupK, (nuint)j);
+                var inverse = Vector.ConditionalSelect(Vector.GreaterThan(a, zero), oneV / a, zero);
+                var k = g == 0 ? inverse : Vector.LoadUnsafe(ref parentK, (nuint)j) * weight * inverse;
+                k.StoreUnsafe(ref groupK, (nuint)j);
             }
         }
 
-        // Pass 4: contributions and their sum, in metric order.
+        // Pass 4: contributions and their sum in metric order, then the clamps, coverage and band of each lane.
         var withContributions = !contributions.IsEmpty;
-        for (var m = 0; m < metricCount; m++)
+        ref var metricGroup = ref MemoryMarshal.GetArrayDataReference(_metricGroup);
+        ref var metricWeight = ref MemoryMarshal.GetArrayDataReference(_metricWeight);
+        ref var bandCuts = ref MemoryMarshal.GetArrayDataReference(_bandCuts);
+        var hundred = new Vector<double>(100.0);
+        for (var j = 0; j < count; j += lanes)
         {
-            ref var points = ref Unsafe.Add(ref s0, m * stride);
-            ref var groupK = ref Unsafe.Add(ref k0, _metricGroup[m] * stride);
-            var weight = new Vector<double>(_metricWeight[m]);
-            for (var j = 0; j < count; j += lanes)
+            var offset = (nuint)j;
+            var sum = zero;
+            for (var m = 0; m < metricCount; m++)
             {
-                var c = Vector.LoadUnsafe(ref groupK, (nuint)j) * weight * Vector.LoadUnsafe(ref points, (nuint)j);
-                (Vector.LoadUnsafe(ref score, (nuint)j) + c).StoreUnsafe(ref score, (nuint)j);
+                var k = Vector.LoadUnsafe(ref Unsafe.Add(ref k0, Unsafe.Add(ref metricGroup, m) * stride), offset);
+                var c = k * new Vector<double>(Unsafe.Add(ref metricWeight, m)) * Vector.LoadUnsafe(ref Unsafe.Add(ref s0, m * stride), offset);
+                sum += c;
                 if (withContributions)
                 {
                     c.StoreUnsafe(ref MemoryMarshal.GetReference(contributions), (nuint)(((long)m * n) + start + j));
                 }
             }
+
+            sum = Vector.ConditionalSelect(Vector.GreaterThan(sum, hundred), hundred, sum);
+            var band = zero;
+            for (var i = 0; i < _bandCuts.Length; i++)
+            {
+                band += Vector.ConditionalSelect(Vector.GreaterThanOrEqual(sum, new Vector<double>(Unsafe.Add(ref bandCuts, i))), oneV, zero);
+            }
+
+            var coverage = Vector.LoadUnsafe(ref cov, offset);
+            Vector.ConditionalSelect(Vector.GreaterThan(coverage, oneV), oneV, coverage).StoreUnsafe(ref cov, offset);
+            sum.StoreUnsafe(ref score, offset);
+            band.StoreUnsafe(ref bands, offset);
         }
 
-        // Pass 5: status, band and the result structs.
+        // Pass 5: status and the result structs.
         ref var result = ref Unsafe.Add(ref MemoryMarshal.GetReference(results), start);
+        var version = Version;
         for (var j = 0; j < count; j++)
         {
             var coverage = Unsafe.Add(ref cov, j);
-            coverage = coverage > 1.0 ? 1.0 : coverage;
             if (Unsafe.Add(ref a0, j) > 0.0 && coverage + CoverageSlack >= _minimumCoverage)
             {
-                var value = Unsafe.Add(ref score, j);
-                value = value > 100.0 ? 100.0 : value;
-                Unsafe.Add(ref result, j) = new HealthScore(value, BandOf(value), coverage, HealthStatus.Scored, Version);
+                Unsafe.Add(ref result, j) = new HealthScore(Unsafe.Add(ref score, j), (int)Unsafe.Add(ref bands, j), coverage, HealthStatus.Scored, version);
             }
             else
             {
-                Unsafe.Add(ref result, j) = new HealthScore(double.NaN, -1, coverage, HealthStatus.InsufficientData, Version);
+                Unsafe.Add(ref result, j) = new HealthScore(double.NaN, -1, coverage, HealthStatus.InsufficientData, version);
                 if (withContributions)
                 {
                     for (var m = 0; m < metricCount; m++)
@@ -316,33 +305,91 @@ public sealed partial class CompiledScorecard
         }
     }
 
+    // Applies one metric's scaling and missing-data rules to a block: points into the scratch row, the metric's
+    // nominal weight into coverage where it has data, and its weight into its group's active weight where it counts.
+    // Multiplying by a 0/1 flag and selecting the weight or zero give the same bits, as in the scalar path.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector<double> Step(Vector<double> x, int start, int cuts)
+    private void MetricPass<TScaling>(TScaling scaling, int m, ref double x, ref double points, ref double coverage, ref double groupActive, int count)
+        where TScaling : struct, IVectorScaling
     {
-        ref var p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_params), start);
-        var r = new Vector<double>(Unsafe.Add(ref p, cuts));
-        for (var i = 0; i < cuts; i++)
+        var lanes = Vector<double>.Count;
+        var zero = Vector<double>.Zero;
+        var weight = new Vector<double>(_metricWeight[m]);
+        var missingWeight = _missingPolicy[m] == (byte)MissingDataPolicy.Redistribute ? zero : weight;
+        var nominal = new Vector<double>(_metricNominal[m]);
+        var missingPoints = new Vector<double>(_missingPoints[m]);
+        for (var j = 0; j < count; j += lanes)
         {
-            r = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, new Vector<double>(Unsafe.Add(ref p, i))), new Vector<double>(Unsafe.Add(ref p, cuts + 1 + i)), r);
+            var offset = (nuint)j;
+            var value = Vector.LoadUnsafe(ref x, offset);
+            var finite = Vector.Equals(value - value, zero);
+            var pts = scaling.Apply(value, ref points, offset);
+            Vector.ConditionalSelect(finite, pts, missingPoints).StoreUnsafe(ref points, offset);
+            (Vector.LoadUnsafe(ref coverage, offset) + Vector.ConditionalSelect(finite, nominal, zero)).StoreUnsafe(ref coverage, offset);
+            (Vector.LoadUnsafe(ref groupActive, offset) + Vector.ConditionalSelect(finite, weight, missingWeight)).StoreUnsafe(ref groupActive, offset);
         }
-
-        return r;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector<double> PiecewiseVector(Vector<double> x, int start, int count)
+    private interface IVectorScaling
     {
-        ref var p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_params), start);
-        var r = new Vector<double>(Unsafe.Add(ref p, count));
-        var last = count - 1;
-        for (var i = 0; i < last; i++)
-        {
-            var xi = new Vector<double>(Unsafe.Add(ref p, i));
-            var y = new Vector<double>(Unsafe.Add(ref p, count + i)) + ((x - xi) * new Vector<double>(Unsafe.Add(ref p, (2 * count) + i)));
-            r = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, xi), y, r);
-        }
+        Vector<double> Apply(Vector<double> x, ref double points, nuint offset);
+    }
 
-        return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, new Vector<double>(Unsafe.Add(ref p, last))), new Vector<double>(Unsafe.Add(ref p, count + last)), r);
+    private readonly struct StepScaling(double[] parameters, int start, int cuts) : IVectorScaling
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<double> Apply(Vector<double> x, ref double points, nuint offset)
+        {
+            ref var p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), start);
+            var r = new Vector<double>(Unsafe.Add(ref p, cuts));
+            for (var i = 0; i < cuts; i++)
+            {
+                r = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, new Vector<double>(Unsafe.Add(ref p, i))), new Vector<double>(Unsafe.Add(ref p, cuts + 1 + i)), r);
+            }
+
+            return r;
+        }
+    }
+
+    private readonly struct PiecewiseScaling(double[] parameters, int start, int count) : IVectorScaling
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<double> Apply(Vector<double> x, ref double points, nuint offset) => Piecewise(parameters, start, count, x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector<double> Piecewise(double[] parameters, int start, int count, Vector<double> x)
+        {
+            ref var p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), start);
+            var r = new Vector<double>(Unsafe.Add(ref p, count));
+            var last = count - 1;
+            for (var i = 0; i < last; i++)
+            {
+                var xi = new Vector<double>(Unsafe.Add(ref p, i));
+                var y = new Vector<double>(Unsafe.Add(ref p, count + i)) + ((x - xi) * new Vector<double>(Unsafe.Add(ref p, (2 * count) + i)));
+                r = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, xi), y, r);
+            }
+
+            return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, new Vector<double>(Unsafe.Add(ref p, last))), new Vector<double>(Unsafe.Add(ref p, count + last)), r);
+        }
+    }
+
+    private readonly struct LogScaling(double[] parameters, int start, int count, double min, double max, double offset) : IVectorScaling
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<double> Apply(Vector<double> x, ref double points, nuint offset1)
+        {
+            var low = new Vector<double>(min);
+            var high = new Vector<double>(max);
+            var clamped = Vector.ConditionalSelect(Vector.LessThan(x, low), low, x);
+            clamped = Vector.ConditionalSelect(Vector.GreaterThan(clamped, high), high, clamped);
+            return PiecewiseScaling.Piecewise(parameters, start, count, HealthMath.Log(clamped + new Vector<double>(offset)));
+        }
+    }
+
+    private readonly struct PrecomputedScaling : IVectorScaling
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<double> Apply(Vector<double> x, ref double points, nuint offset) => Vector.LoadUnsafe(ref points, offset);
     }
 }
 

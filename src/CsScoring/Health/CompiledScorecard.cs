@@ -44,6 +44,7 @@ public sealed partial class CompiledScorecard
     private readonly byte[] _missingPolicy;
     private readonly double[] _missingPoints;
     private readonly double[] _logMin;
+    private readonly double[] _logMax;
     private readonly double[] _logOffset;
     private readonly bool[] _invert;
 
@@ -55,6 +56,13 @@ public sealed partial class CompiledScorecard
     private readonly int[] _subgroupStart;
     private readonly int[] _subgroupEnd;
     private readonly int[] _subgroups;
+
+    // Per group: the active weight when every child counts, and its inverse.
+    private readonly double[] _groupFull;
+    private readonly double[] _groupInverse;
+
+    // The per-metric fields the single-account path reads, packed together (one cache line per metric).
+    private readonly MetricPlan[] _plan;
 
     private readonly double[] _bandCuts;
     private readonly double _minimumCoverage;
@@ -75,6 +83,7 @@ public sealed partial class CompiledScorecard
         _paramCount = [.. builder.ParamCount];
         _missingPolicy = [.. builder.MissingPolicy];
         _logMin = [.. builder.LogMin];
+        _logMax = [.. builder.LogMax];
         _logOffset = [.. builder.LogOffset];
         _invert = [.. builder.Invert];
         _params = [.. builder.Params];
@@ -116,6 +125,26 @@ public sealed partial class CompiledScorecard
         }
 
         _metricNominal = NominalWeights();
+        (_groupFull, _groupInverse) = FullWeights();
+        _plan = new MetricPlan[_metricCount];
+        for (var m = 0; m < _metricCount; m++)
+        {
+            _plan[m] = new MetricPlan
+            {
+                Weight = _metricWeight[m],
+                Nominal = _metricNominal[m],
+                MissingPoints = _missingPoints[m],
+                MissingActive = _missingPolicy[m] == (byte)MissingDataPolicy.Redistribute ? 0.0 : 1.0,
+                LogMin = _logMin[m],
+                LogMax = _logMax[m],
+                LogOffset = _logOffset[m],
+                Group = _metricGroup[m],
+                ParamStart = _paramStart[m],
+                ParamCount = _paramCount[m],
+                Kind = _kind[m],
+                Invert = _invert[m],
+            };
+        }
         _metrics = new CompiledMetric[_metricCount];
         for (var m = 0; m < _metricCount; m++)
         {
@@ -214,8 +243,9 @@ public sealed partial class CompiledScorecard
             HealthThrow.DestinationTooShort(contributions.Length, _metricCount, nameof(contributions));
         }
 
-        Span<double> groups = _groupCount <= 64 ? stackalloc double[2 * 64] : new double[2 * _groupCount];
-        return ScoreCore(values, contributions, groups[..(2 * _groupCount)]);
+        // Exact-size scratch: stack memory is zeroed on every call, so it must stay small.
+        var groups = _groupCount <= 64 ? stackalloc double[2 * _groupCount] : new double[2 * _groupCount];
+        return ScoreCore(values, contributions, groups);
     }
 
     /// <summary>Scores one account without allocating, when the contributions are not needed.</summary>
@@ -229,9 +259,9 @@ public sealed partial class CompiledScorecard
             HealthThrow.ValuesLength(values.Length, _metricCount, nameof(values));
         }
 
-        Span<double> contributions = _metricCount <= 128 ? stackalloc double[128] : new double[_metricCount];
-        Span<double> groups = _groupCount <= 64 ? stackalloc double[2 * 64] : new double[2 * _groupCount];
-        return ScoreCore(values, contributions[.._metricCount], groups[..(2 * _groupCount)]);
+        var contributions = _metricCount <= 128 ? stackalloc double[_metricCount] : new double[_metricCount];
+        var groups = _groupCount <= 64 ? stackalloc double[2 * _groupCount] : new double[2 * _groupCount];
+        return ScoreCore(values, contributions, groups);
     }
 
     /// <summary>The score the account would have if one metric had another value (all else equal). Allocation-free.</summary>
@@ -251,8 +281,7 @@ public sealed partial class CompiledScorecard
             HealthThrow.MetricIndex(metric, _metricCount, nameof(metric));
         }
 
-        Span<double> copy = _metricCount <= 128 ? stackalloc double[128] : new double[_metricCount];
-        copy = copy[.._metricCount];
+        var copy = _metricCount <= 128 ? stackalloc double[_metricCount] : new double[_metricCount];
         values.CopyTo(copy);
         copy[metric] = value;
         return Score(copy);
@@ -321,68 +350,77 @@ public sealed partial class CompiledScorecard
         ref var k = ref Unsafe.Add(ref a, groupCount);
         ref var c = ref MemoryMarshal.GetReference(contributions);
         ref readonly var x0 = ref MemoryMarshal.GetReference(values);
-        ref var metricGroup = ref MemoryMarshal.GetArrayDataReference(_metricGroup);
-        ref var metricWeight = ref MemoryMarshal.GetArrayDataReference(_metricWeight);
-        ref var nominal = ref MemoryMarshal.GetArrayDataReference(_metricNominal);
+        ref var plan = ref MemoryMarshal.GetArrayDataReference(_plan);
+        ref var parameters = ref MemoryMarshal.GetArrayDataReference(_params);
         groups[..groupCount].Clear();
 
         // Pass 1: points (kept in contributions for now), coverage, and each group's active weight from its metrics.
         var coverage = 0.0;
         for (var m = 0; m < metricCount; m++)
         {
+            ref readonly var metric = ref Unsafe.Add(ref plan, m);
             var x = Unsafe.Add(ref Unsafe.AsRef(in x0), m);
             double points;
             double active;
             double data;
             if (x - x == 0.0)
             {
-                points = Points(m, x);
+                points = PointsOf(in metric, ref parameters, x);
                 active = 1.0;
                 data = 1.0;
             }
             else
             {
-                points = _missingPoints[m];
-                active = _missingPolicy[m] == (byte)MissingDataPolicy.Redistribute ? 0.0 : 1.0;
+                points = metric.MissingPoints;
+                active = metric.MissingActive;
                 data = 0.0;
             }
 
             Unsafe.Add(ref c, m) = points;
-            coverage += data * Unsafe.Add(ref nominal, m);
-            ref var groupActive = ref Unsafe.Add(ref a, Unsafe.Add(ref metricGroup, m));
-            groupActive += Unsafe.Add(ref metricWeight, m) * active;
+            coverage += data * metric.Nominal;
+            ref var groupActive = ref Unsafe.Add(ref a, metric.Group);
+            groupActive += metric.Weight * active;
         }
 
         // Pass 2 (children first): nested groups add their weight when they have any active weight.
+        ref var groupWeight = ref MemoryMarshal.GetArrayDataReference(_groupWeight);
+        ref var subgroups = ref MemoryMarshal.GetArrayDataReference(_subgroups);
         for (var g = groupCount - 1; g >= 0; g--)
         {
             var sum = Unsafe.Add(ref a, g);
-            for (var s = _subgroupStart[g]; s < _subgroupEnd[g]; s++)
+            var end = _subgroupEnd[g];
+            for (var s = _subgroupStart[g]; s < end; s++)
             {
-                var child = _subgroups[s];
+                var child = Unsafe.Add(ref subgroups, s);
                 var active = Unsafe.Add(ref a, child) > 0.0 ? 1.0 : 0.0;
-                sum += _groupWeight[child] * active;
+                sum += Unsafe.Add(ref groupWeight, child) * active;
             }
 
             Unsafe.Add(ref a, g) = sum;
         }
 
-        // Pass 3 (parents first): K = E / A, E of a child = K(parent) * weight * active; E of the scorecard is 1.
-        k = Unsafe.Add(ref a, 0) > 0.0 ? 1.0 / Unsafe.Add(ref a, 0) : 0.0;
+        // Pass 3 (parents first): K = E * (1 / A), E of a child = K(parent) * weight, E of the scorecard 1, K = 0
+        // where A = 0. With every child active A is the precomputed full sum, and 1 / A its precomputed inverse (the
+        // same bits as dividing), which spares most divisions.
+        ref var groupParent = ref MemoryMarshal.GetArrayDataReference(_groupParent);
+        ref var groupFull = ref MemoryMarshal.GetArrayDataReference(_groupFull);
+        ref var groupInverse = ref MemoryMarshal.GetArrayDataReference(_groupInverse);
+        var rootA = Unsafe.Add(ref a, 0);
+        k = rootA > 0.0 ? (rootA == groupFull ? groupInverse : 1.0 / rootA) : 0.0;
         for (var g = 1; g < groupCount; g++)
         {
             var groupA = Unsafe.Add(ref a, g);
-            var active = groupA > 0.0 ? 1.0 : 0.0;
-            var e = Unsafe.Add(ref k, _groupParent[g]) * _groupWeight[g] * active;
-            Unsafe.Add(ref k, g) = groupA > 0.0 ? e / groupA : 0.0;
+            var inverse = groupA > 0.0 ? (groupA == Unsafe.Add(ref groupFull, g) ? Unsafe.Add(ref groupInverse, g) : 1.0 / groupA) : 0.0;
+            Unsafe.Add(ref k, g) = Unsafe.Add(ref k, Unsafe.Add(ref groupParent, g)) * Unsafe.Add(ref groupWeight, g) * inverse;
         }
 
         // Pass 4: contributions and their sum, in metric order.
         var score = 0.0;
         for (var m = 0; m < metricCount; m++)
         {
+            ref readonly var metric = ref Unsafe.Add(ref plan, m);
             ref var slot = ref Unsafe.Add(ref c, m);
-            var contribution = Unsafe.Add(ref k, Unsafe.Add(ref metricGroup, m)) * Unsafe.Add(ref metricWeight, m) * slot;
+            var contribution = Unsafe.Add(ref k, metric.Group) * metric.Weight * slot;
             slot = contribution;
             score += contribution;
         }
@@ -404,8 +442,38 @@ public sealed partial class CompiledScorecard
         return new HealthScore(double.NaN, -1, coverage, HealthStatus.InsufficientData, Version);
     }
 
-    // Points of a finite value, direction applied.
+    // Points of a finite value, direction applied (the hot path's copy of Points, reading the packed plan).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double PointsOf(in MetricPlan metric, ref double parameters, double x)
+    {
+        var count = metric.ParamCount;
+        ref var p = ref Unsafe.Add(ref parameters, metric.ParamStart);
+        switch (metric.Kind)
+        {
+            case KindStep:
+                {
+                    var r = Unsafe.Add(ref p, count);
+                    for (var i = 0; i < count; i++)
+                    {
+                        if (x >= Unsafe.Add(ref p, i))
+                        {
+                            r = Unsafe.Add(ref p, count + 1 + i);
+                        }
+                    }
+
+                    return r;
+                }
+
+            case KindPiecewise:
+                return Piecewise(ref p, count, x);
+            case KindLog:
+                return Piecewise(ref p, count, LogTransform(x, metric.LogMin, metric.LogMax, metric.LogOffset));
+            default:
+                return Percentile(MemoryMarshal.CreateReadOnlySpan(ref p, count), x, metric.Invert);
+        }
+    }
+
+    // Points of a finite value, direction applied.
     private double Points(int m, double x)
     {
         var start = _paramStart[m];
@@ -431,7 +499,7 @@ public sealed partial class CompiledScorecard
             case KindPiecewise:
                 return Piecewise(ref p, count, x);
             case KindLog:
-                return Piecewise(ref p, count, LogTransform(x, _logMin[m], _logOffset[m]));
+                return Piecewise(ref p, count, LogTransform(x, _logMin[m], _logMax[m], _logOffset[m]));
             default:
                 return Percentile(new ReadOnlySpan<double>(_params, start, count), x, _invert[m]);
         }
@@ -461,7 +529,7 @@ public sealed partial class CompiledScorecard
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static double LogTransform(double x, double min, double offset) => Math.Log((x < min ? min : x) + offset);
+    internal static double LogTransform(double x, double min, double max, double offset) => HealthMath.Log((x < min ? min : x > max ? max : x) + offset);
 
     internal static double Percentile(ReadOnlySpan<double> sorted, double x, bool invert)
     {
@@ -506,6 +574,35 @@ public sealed partial class CompiledScorecard
             KindPiecewise or KindLog => new ReadOnlySpan<double>(_params, start + count, count).ToArray().Min(),
             _ => 0.0,
         };
+    }
+
+    private (double[] Full, double[] Inverse) FullWeights()
+    {
+        // Summed in the scoring order (own metrics, then nested groups) so the values match the scorer's bit for bit.
+        var full = new double[_groupCount];
+        for (var m = 0; m < _metricCount; m++)
+        {
+            full[_metricGroup[m]] += _metricWeight[m] * 1.0;
+        }
+
+        for (var g = _groupCount - 1; g >= 0; g--)
+        {
+            var sum = full[g];
+            for (var s = _subgroupStart[g]; s < _subgroupEnd[g]; s++)
+            {
+                sum += _groupWeight[_subgroups[s]] * 1.0;
+            }
+
+            full[g] = sum;
+        }
+
+        var inverse = new double[_groupCount];
+        for (var g = 0; g < _groupCount; g++)
+        {
+            inverse[g] = full[g] > 0.0 ? 1.0 / full[g] : 0.0;
+        }
+
+        return (full, inverse);
     }
 
     private double[] NominalWeights()
@@ -607,6 +704,8 @@ public sealed partial class CompiledScorecard
 
         public List<double> LogMin { get; } = [];
 
+        public List<double> LogMax { get; } = [];
+
         public List<double> LogOffset { get; } = [];
 
         public List<bool> Invert { get; } = [];
@@ -654,6 +753,7 @@ public sealed partial class CompiledScorecard
             Invert.Add(lower);
             var scaling = metric.Scaling;
             var logMin = 0.0;
+            var logMax = 0.0;
             var logOffset = 0.0;
             switch (scaling.Kind)
             {
@@ -674,9 +774,10 @@ public sealed partial class CompiledScorecard
                 case ScalingKind.Logarithmic:
                     Kind.Add(KindLog);
                     logMin = scaling.Min!.Value;
+                    logMax = scaling.Max!.Value;
                     logOffset = scaling.Offset ?? 1.0;
                     AddPiecewise(
-                        [LogTransform(scaling.Min.Value, logMin, logOffset), LogTransform(scaling.Max!.Value, logMin, logOffset)],
+                        [LogTransform(logMin, logMin, logMax, logOffset), LogTransform(logMax, logMin, logMax, logOffset)],
                         lower ? [100.0, 0.0] : [0.0, 100.0]);
                     break;
                 default:
@@ -706,6 +807,7 @@ public sealed partial class CompiledScorecard
             }
 
             LogMin.Add(logMin);
+            LogMax.Add(logMax);
             LogOffset.Add(logOffset);
         }
 
@@ -732,3 +834,20 @@ public sealed partial class CompiledScorecard
 /// <param name="Direction">Whether higher values are better.</param>
 /// <param name="Missing">Its missing-data policy.</param>
 public sealed record CompiledMetric(int Index, string Name, string Column, string Group, double NominalWeight, MetricDirection Direction, MissingDataPolicy Missing);
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct MetricPlan
+{
+    public double Weight;
+    public double Nominal;
+    public double MissingPoints;
+    public double MissingActive;
+    public double LogMin;
+    public double LogMax;
+    public double LogOffset;
+    public int Group;
+    public int ParamStart;
+    public int ParamCount;
+    public byte Kind;
+    public bool Invert;
+}
