@@ -152,7 +152,6 @@ public sealed partial class CompiledScorecard
     }
 
     // One block of `count` accounts (a multiple of the vector width) starting at `start`; the scratch rows have stride `stride`.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScoreBlock(ReadOnlySpan<double> columns, int n, int start, int count, int stride, Span<double> scratch, Span<HealthScore> results, Span<double> contributions)
     {
         var lanes = Vector<double>.Count;

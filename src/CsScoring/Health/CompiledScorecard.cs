@@ -341,7 +341,6 @@ public sealed partial class CompiledScorecard
 
     // The one scalar scoring routine; the batch kernel performs the same floating-point operations in the same order.
     // groups: [0, G) receives the active weight A of each group, [G, 2G) the factor K = E / A.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal HealthScore ScoreCore(ReadOnlySpan<double> values, Span<double> contributions, Span<double> groups)
     {
         var metricCount = _metricCount;
@@ -355,7 +354,10 @@ public sealed partial class CompiledScorecard
         groups[..groupCount].Clear();
 
         // Pass 1: points (kept in contributions for now), coverage, and each group's active weight from its metrics.
+        // A group's metrics are contiguous, so its sum is kept in a register and stored when the group changes.
         var coverage = 0.0;
+        var currentGroup = 0;
+        var groupSum = 0.0;
         for (var m = 0; m < metricCount; m++)
         {
             ref readonly var metric = ref Unsafe.Add(ref plan, m);
@@ -378,9 +380,17 @@ public sealed partial class CompiledScorecard
 
             Unsafe.Add(ref c, m) = points;
             coverage += data * metric.Nominal;
-            ref var groupActive = ref Unsafe.Add(ref a, metric.Group);
-            groupActive += metric.Weight * active;
+            if (metric.Group != currentGroup)
+            {
+                Unsafe.Add(ref a, currentGroup) = groupSum;
+                currentGroup = metric.Group;
+                groupSum = 0.0;
+            }
+
+            groupSum += metric.Weight * active;
         }
+
+        Unsafe.Add(ref a, currentGroup) = groupSum;
 
         // Pass 2 (children first): nested groups add their weight when they have any active weight.
         ref var groupWeight = ref MemoryMarshal.GetArrayDataReference(_groupWeight);
