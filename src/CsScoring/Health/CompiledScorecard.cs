@@ -61,6 +61,9 @@ public sealed partial class CompiledScorecard
     private readonly double[] _groupFull;
     private readonly double[] _groupInverse;
 
+    // Per group: K when every metric counts.
+    private readonly double[] _groupFullK;
+
     // The per-metric fields the single-account path reads, packed together (one cache line per metric).
     private readonly MetricPlan[] _plan;
 
@@ -126,6 +129,16 @@ public sealed partial class CompiledScorecard
 
         _metricNominal = NominalWeights();
         (_groupFull, _groupInverse) = FullWeights();
+
+        // K with every group at its full active weight, by the operations of the scoring passes.
+        _groupFullK = new double[_groupCount];
+        _groupFullK[0] = _groupFull[0] > 0.0 ? _groupInverse[0] : 0.0;
+        for (var g = 1; g < _groupCount; g++)
+        {
+            var inverse = _groupFull[g] > 0.0 ? _groupInverse[g] : 0.0;
+            _groupFullK[g] = _groupFullK[_groupParent[g]] * _groupWeight[g] * inverse;
+        }
+
         _plan = new MetricPlan[_metricCount];
         for (var m = 0; m < _metricCount; m++)
         {
@@ -143,6 +156,7 @@ public sealed partial class CompiledScorecard
                 ParamCount = _paramCount[m],
                 Kind = _kind[m],
                 Invert = _invert[m],
+                FullFactor = _groupFullK[_metricGroup[m]] * _metricWeight[m],
             };
         }
         _metrics = new CompiledMetric[_metricCount];
@@ -351,11 +365,13 @@ public sealed partial class CompiledScorecard
         ref readonly var x0 = ref MemoryMarshal.GetReference(values);
         ref var plan = ref MemoryMarshal.GetArrayDataReference(_plan);
         ref var parameters = ref MemoryMarshal.GetArrayDataReference(_params);
+
         groups[..groupCount].Clear();
 
-        // Pass 1: points (kept in contributions for now), coverage, and each group's active weight from its metrics.
-        // A group's metrics are contiguous, so its sum is kept in a register and stored when the group changes.
+        // Pass 1: points (kept in contributions for now), coverage, and each group's active weight from its own
+        // metrics; a group's metrics are contiguous, so its sum stays in a register until the group changes.
         var coverage = 0.0;
+        var allActive = true;
         var currentGroup = 0;
         var groupSum = 0.0;
         for (var m = 0; m < metricCount; m++)
@@ -375,6 +391,7 @@ public sealed partial class CompiledScorecard
             {
                 points = metric.MissingPoints;
                 active = metric.MissingActive;
+                allActive &= active != 0.0;
                 data = 0.0;
             }
 
@@ -388,6 +405,24 @@ public sealed partial class CompiledScorecard
             }
 
             groupSum += metric.Weight * active;
+        }
+
+        double score;
+        if (allActive)
+        {
+            // Every group has its full active weight, so every factor K * weight is the precomputed one: the same
+            // bits as the general passes below, without them.
+            _groupFullK.AsSpan().CopyTo(groups[groupCount..]);
+            score = 0.0;
+            for (var m = 0; m < metricCount; m++)
+            {
+                ref var slot = ref Unsafe.Add(ref c, m);
+                var contribution = Unsafe.Add(ref plan, m).FullFactor * slot;
+                slot = contribution;
+                score += contribution;
+            }
+
+            return Finish(score, coverage, _groupFull[0], contributions[..metricCount]);
         }
 
         Unsafe.Add(ref a, currentGroup) = groupSum;
@@ -425,7 +460,7 @@ public sealed partial class CompiledScorecard
         }
 
         // Pass 4: contributions and their sum, in metric order.
-        var score = 0.0;
+        score = 0.0;
         for (var m = 0; m < metricCount; m++)
         {
             ref readonly var metric = ref Unsafe.Add(ref plan, m);
@@ -518,6 +553,14 @@ public sealed partial class CompiledScorecard
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Piecewise(ref double p, int count, double x)
     {
+        if (count == 2)
+        {
+            // Linear and logarithmic scalings: the loop below unrolled (same operations, same bits).
+            var x0 = p;
+            var r2 = x >= x0 ? Unsafe.Add(ref p, 2) + ((x - x0) * Unsafe.Add(ref p, 4)) : Unsafe.Add(ref p, 2);
+            return x >= Unsafe.Add(ref p, 1) ? Unsafe.Add(ref p, 3) : r2;
+        }
+
         // p: count x values, count y values, count - 1 slopes. Same selection as the vector kernel.
         var r = Unsafe.Add(ref p, count);
         var last = count - 1;
@@ -849,6 +892,7 @@ public sealed record CompiledMetric(int Index, string Name, string Column, strin
 internal struct MetricPlan
 {
     public double Weight;
+    public double FullFactor;
     public double Nominal;
     public double MissingPoints;
     public double MissingActive;
