@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace CsScoring.Health;
 
@@ -80,15 +80,38 @@ public sealed partial class CompiledScorecard
         }
     }
 
+    // The widest vectors the processor runs natively; results do not depend on the width.
+    private static int Lanes => Vector512.IsHardwareAccelerated ? Vector512<double>.Count
+        : Vector256.IsHardwareAccelerated ? Vector256<double>.Count
+        : Vector128<double>.Count;
+
     private int BlockFor(HealthBatchOptions? options)
     {
-        var lanes = Vector<double>.Count;
+        var lanes = Lanes;
         var rows = _metricCount + (2 * _groupCount) + 3;
         var block = options is { BlockSize: > 0 } ? options.BlockSize : ScratchBudgetDoubles / rows;
         return Math.Max(lanes, block / lanes * lanes);
     }
 
     private void ScoreRange(ReadOnlySpan<double> columns, int n, int from, int to, Span<HealthScore> results, Span<double> contributions, int block)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            ScoreRange<Vector512<double>, Simd512>(columns, n, from, to, results, contributions, block);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            ScoreRange<Vector256<double>, Simd256>(columns, n, from, to, results, contributions, block);
+        }
+        else
+        {
+            ScoreRange<Vector128<double>, Simd128>(columns, n, from, to, results, contributions, block);
+        }
+    }
+
+    private void ScoreRange<TV, TOps>(ReadOnlySpan<double> columns, int n, int from, int to, Span<HealthScore> results, Span<double> contributions, int block)
+        where TV : struct
+        where TOps : struct, ISimdOps<TV>
     {
         var rows = _metricCount + (2 * _groupCount) + 3;
         var count = to - from;
@@ -97,7 +120,7 @@ public sealed partial class CompiledScorecard
             return;
         }
 
-        var lanes = Vector<double>.Count;
+        var lanes = TOps.Count;
         block = Math.Min(block, (count + lanes - 1) / lanes * lanes);
         var length = rows * block;
         double[]? rented = null;
@@ -120,7 +143,7 @@ public sealed partial class CompiledScorecard
                 var vectorised = length1 / lanes * lanes;
                 if (vectorised > 0)
                 {
-                    ScoreBlock(columns, n, start, vectorised, block, scratch, results, contributions);
+                    ScoreBlock<TV, TOps>(columns, n, start, vectorised, block, scratch, results, contributions);
                 }
 
                 // The ragged end of the range goes through the scalar routine, which computes exactly the same numbers.
@@ -151,10 +174,13 @@ public sealed partial class CompiledScorecard
         }
     }
 
-    // One block of `count` accounts (a multiple of the vector width) starting at `start`; the scratch rows have stride `stride`.
-    private void ScoreBlock(ReadOnlySpan<double> columns, int n, int start, int count, int stride, Span<double> scratch, Span<HealthScore> results, Span<double> contributions)
+    // One block of `count` accounts (a multiple of the vector width) starting at `start`; the scratch rows have
+    // stride `stride`. Every lane performs the floating-point operations of ScoreCore in the same order.
+    private void ScoreBlock<TV, TOps>(ReadOnlySpan<double> columns, int n, int start, int count, int stride, Span<double> scratch, Span<HealthScore> results, Span<double> contributions)
+        where TV : struct
+        where TOps : struct, ISimdOps<TV>
     {
-        var lanes = Vector<double>.Count;
+        var lanes = TOps.Count;
         var metricCount = _metricCount;
         var groupCount = _groupCount;
         ref var s0 = ref MemoryMarshal.GetReference(scratch);
@@ -164,8 +190,8 @@ public sealed partial class CompiledScorecard
         ref var score = ref Unsafe.Add(ref cov, stride);
         ref var bands = ref Unsafe.Add(ref score, stride);
         ref readonly var input = ref MemoryMarshal.GetReference(columns);
-        var zero = Vector<double>.Zero;
-        var oneV = Vector<double>.One;
+        var zero = TOps.Zero;
+        var one = TOps.One;
 
         scratch.Slice(metricCount * stride, groupCount * stride).Clear();
         scratch.Slice((metricCount + (2 * groupCount)) * stride, stride).Clear();
@@ -181,13 +207,13 @@ public sealed partial class CompiledScorecard
             switch (_kind[m])
             {
                 case KindStep:
-                    MetricPass(new StepScaling(_params, p, pc), m, ref x, ref points, ref cov, ref groupActive, count);
+                    MetricPass<TV, TOps, StepScaling>(new StepScaling(_params, p, pc), m, ref x, ref points, ref cov, ref groupActive, count);
                     break;
                 case KindPiecewise:
-                    MetricPass(new PiecewiseScaling(_params, p, pc), m, ref x, ref points, ref cov, ref groupActive, count);
+                    MetricPass<TV, TOps, PiecewiseScaling>(new PiecewiseScaling(_params, p, pc), m, ref x, ref points, ref cov, ref groupActive, count);
                     break;
                 case KindLog:
-                    MetricPass(new LogScaling(_params, p, pc, _logMin[m], _logMax[m], _logOffset[m]), m, ref x, ref points, ref cov, ref groupActive, count);
+                    MetricPass<TV, TOps, LogScaling>(new LogScaling(_params, p, pc, _logMin[m], _logMax[m], _logOffset[m]), m, ref x, ref points, ref cov, ref groupActive, count);
                     break;
                 default:
                     {
@@ -199,7 +225,7 @@ public sealed partial class CompiledScorecard
                             Unsafe.Add(ref points, j) = double.IsFinite(v) ? Percentile(sorted, v, _invert[m]) : 0.0;
                         }
 
-                        MetricPass(new PrecomputedScaling(), m, ref x, ref points, ref cov, ref groupActive, count);
+                        MetricPass<TV, TOps, PrecomputedScaling>(default, m, ref x, ref points, ref cov, ref groupActive, count);
                         break;
                     }
             }
@@ -216,16 +242,16 @@ public sealed partial class CompiledScorecard
             ref var sum = ref Unsafe.Add(ref a0, g * stride);
             for (var j = 0; j < count; j += lanes)
             {
-                var total = Vector.LoadUnsafe(ref sum, (nuint)j);
+                var total = TOps.Load(ref sum, (nuint)j);
                 for (var s = _subgroupStart[g]; s < _subgroupEnd[g]; s++)
                 {
                     var child = _subgroups[s];
-                    var childA = Vector.LoadUnsafe(ref Unsafe.Add(ref a0, child * stride), (nuint)j);
-                    var active = Vector.ConditionalSelect(Vector.GreaterThan(childA, zero), oneV, zero);
-                    total += new Vector<double>(_groupWeight[child]) * active;
+                    var childA = TOps.Load(ref Unsafe.Add(ref a0, child * stride), (nuint)j);
+                    var active = TOps.Select(TOps.GreaterThan(childA, zero), one, zero);
+                    total = TOps.Add(total, TOps.Multiply(TOps.Create(_groupWeight[child]), active));
                 }
 
-                total.StoreUnsafe(ref sum, (nuint)j);
+                TOps.Store(total, ref sum, (nuint)j);
             }
         }
 
@@ -236,13 +262,13 @@ public sealed partial class CompiledScorecard
             ref var groupA = ref Unsafe.Add(ref a0, g * stride);
             ref var groupK = ref Unsafe.Add(ref k0, g * stride);
             ref var parentK = ref Unsafe.Add(ref k0, (g == 0 ? 0 : _groupParent[g]) * stride);
-            var weight = new Vector<double>(_groupWeight[g]);
+            var weight = TOps.Create(_groupWeight[g]);
             for (var j = 0; j < count; j += lanes)
             {
-                var a = Vector.LoadUnsafe(ref groupA, (nuint)j);
-                var inverse = Vector.ConditionalSelect(Vector.GreaterThan(a, zero), oneV / a, zero);
-                var k = g == 0 ? inverse : Vector.LoadUnsafe(ref parentK, (nuint)j) * weight * inverse;
-                k.StoreUnsafe(ref groupK, (nuint)j);
+                var a = TOps.Load(ref groupA, (nuint)j);
+                var inverse = TOps.Select(TOps.GreaterThan(a, zero), TOps.Divide(one, a), zero);
+                var k = g == 0 ? inverse : TOps.Multiply(TOps.Multiply(TOps.Load(ref parentK, (nuint)j), weight), inverse);
+                TOps.Store(k, ref groupK, (nuint)j);
             }
         }
 
@@ -251,33 +277,33 @@ public sealed partial class CompiledScorecard
         ref var metricGroup = ref MemoryMarshal.GetArrayDataReference(_metricGroup);
         ref var metricWeight = ref MemoryMarshal.GetArrayDataReference(_metricWeight);
         ref var bandCuts = ref MemoryMarshal.GetArrayDataReference(_bandCuts);
-        var hundred = new Vector<double>(100.0);
+        var hundred = TOps.Create(100.0);
         for (var j = 0; j < count; j += lanes)
         {
             var offset = (nuint)j;
             var sum = zero;
             for (var m = 0; m < metricCount; m++)
             {
-                var k = Vector.LoadUnsafe(ref Unsafe.Add(ref k0, Unsafe.Add(ref metricGroup, m) * stride), offset);
-                var c = k * new Vector<double>(Unsafe.Add(ref metricWeight, m)) * Vector.LoadUnsafe(ref Unsafe.Add(ref s0, m * stride), offset);
-                sum += c;
+                var k = TOps.Load(ref Unsafe.Add(ref k0, Unsafe.Add(ref metricGroup, m) * stride), offset);
+                var c = TOps.Multiply(TOps.Multiply(k, TOps.Create(Unsafe.Add(ref metricWeight, m))), TOps.Load(ref Unsafe.Add(ref s0, m * stride), offset));
+                sum = TOps.Add(sum, c);
                 if (withContributions)
                 {
-                    c.StoreUnsafe(ref MemoryMarshal.GetReference(contributions), (nuint)(((long)m * n) + start + j));
+                    TOps.Store(c, ref MemoryMarshal.GetReference(contributions), (nuint)(((long)m * n) + start + j));
                 }
             }
 
-            sum = Vector.ConditionalSelect(Vector.GreaterThan(sum, hundred), hundred, sum);
+            sum = TOps.Select(TOps.GreaterThan(sum, hundred), hundred, sum);
             var band = zero;
             for (var i = 0; i < _bandCuts.Length; i++)
             {
-                band += Vector.ConditionalSelect(Vector.GreaterThanOrEqual(sum, new Vector<double>(Unsafe.Add(ref bandCuts, i))), oneV, zero);
+                band = TOps.Add(band, TOps.Select(TOps.GreaterOrEqual(sum, TOps.Create(Unsafe.Add(ref bandCuts, i))), one, zero));
             }
 
-            var coverage = Vector.LoadUnsafe(ref cov, offset);
-            Vector.ConditionalSelect(Vector.GreaterThan(coverage, oneV), oneV, coverage).StoreUnsafe(ref cov, offset);
-            sum.StoreUnsafe(ref score, offset);
-            band.StoreUnsafe(ref bands, offset);
+            var coverage = TOps.Load(ref cov, offset);
+            TOps.Store(TOps.Select(TOps.GreaterThan(coverage, one), one, coverage), ref cov, offset);
+            TOps.Store(sum, ref score, offset);
+            TOps.Store(band, ref bands, offset);
         }
 
         // Pass 5: status and the result structs.
@@ -308,87 +334,103 @@ public sealed partial class CompiledScorecard
     // nominal weight into coverage where it has data, and its weight into its group's active weight where it counts.
     // Multiplying by a 0/1 flag and selecting the weight or zero give the same bits, as in the scalar path.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MetricPass<TScaling>(TScaling scaling, int m, ref double x, ref double points, ref double coverage, ref double groupActive, int count)
-        where TScaling : struct, IVectorScaling
+    private void MetricPass<TV, TOps, TScaling>(TScaling scaling, int m, ref double x, ref double points, ref double coverage, ref double groupActive, int count)
+        where TV : struct
+        where TOps : struct, ISimdOps<TV>
+        where TScaling : struct, IScaling
     {
-        var lanes = Vector<double>.Count;
-        var zero = Vector<double>.Zero;
-        var weight = new Vector<double>(_metricWeight[m]);
+        var lanes = TOps.Count;
+        var zero = TOps.Zero;
+        var weight = TOps.Create(_metricWeight[m]);
         var missingWeight = _missingPolicy[m] == (byte)MissingDataPolicy.Redistribute ? zero : weight;
-        var nominal = new Vector<double>(_metricNominal[m]);
-        var missingPoints = new Vector<double>(_missingPoints[m]);
+        var nominal = TOps.Create(_metricNominal[m]);
+        var missingPoints = TOps.Create(_missingPoints[m]);
         for (var j = 0; j < count; j += lanes)
         {
             var offset = (nuint)j;
-            var value = Vector.LoadUnsafe(ref x, offset);
-            var finite = Vector.Equals(value - value, zero);
-            var pts = scaling.Apply(value, ref points, offset);
-            Vector.ConditionalSelect(finite, pts, missingPoints).StoreUnsafe(ref points, offset);
-            (Vector.LoadUnsafe(ref coverage, offset) + Vector.ConditionalSelect(finite, nominal, zero)).StoreUnsafe(ref coverage, offset);
-            (Vector.LoadUnsafe(ref groupActive, offset) + Vector.ConditionalSelect(finite, weight, missingWeight)).StoreUnsafe(ref groupActive, offset);
+            var value = TOps.Load(ref x, offset);
+            var finite = TOps.Equal(TOps.Subtract(value, value), zero);
+            var pts = scaling.Apply<TV, TOps>(value, ref points, offset);
+            TOps.Store(TOps.Select(finite, pts, missingPoints), ref points, offset);
+            TOps.Store(TOps.Add(TOps.Load(ref coverage, offset), TOps.Select(finite, nominal, zero)), ref coverage, offset);
+            TOps.Store(TOps.Add(TOps.Load(ref groupActive, offset), TOps.Select(finite, weight, missingWeight)), ref groupActive, offset);
         }
     }
 
-    private interface IVectorScaling
+    private interface IScaling
     {
-        Vector<double> Apply(Vector<double> x, ref double points, nuint offset);
+        TV Apply<TV, TOps>(TV x, ref double points, nuint offset)
+            where TV : struct
+            where TOps : struct, ISimdOps<TV>;
     }
 
-    private readonly struct StepScaling(double[] parameters, int start, int cuts) : IVectorScaling
+    private readonly struct StepScaling(double[] parameters, int start, int cuts) : IScaling
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector<double> Apply(Vector<double> x, ref double points, nuint offset)
+        public TV Apply<TV, TOps>(TV x, ref double points, nuint offset)
+            where TV : struct
+            where TOps : struct, ISimdOps<TV>
         {
             ref var p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), start);
-            var r = new Vector<double>(Unsafe.Add(ref p, cuts));
+            var r = TOps.Create(Unsafe.Add(ref p, cuts));
             for (var i = 0; i < cuts; i++)
             {
-                r = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, new Vector<double>(Unsafe.Add(ref p, i))), new Vector<double>(Unsafe.Add(ref p, cuts + 1 + i)), r);
+                r = TOps.Select(TOps.GreaterOrEqual(x, TOps.Create(Unsafe.Add(ref p, i))), TOps.Create(Unsafe.Add(ref p, cuts + 1 + i)), r);
             }
 
             return r;
         }
     }
 
-    private readonly struct PiecewiseScaling(double[] parameters, int start, int count) : IVectorScaling
+    private readonly struct PiecewiseScaling(double[] parameters, int start, int count) : IScaling
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector<double> Apply(Vector<double> x, ref double points, nuint offset) => Piecewise(parameters, start, count, x);
+        public TV Apply<TV, TOps>(TV x, ref double points, nuint offset)
+            where TV : struct
+            where TOps : struct, ISimdOps<TV>
+            => Piecewise<TV, TOps>(parameters, start, count, x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static Vector<double> Piecewise(double[] parameters, int start, int count, Vector<double> x)
+        internal static TV Piecewise<TV, TOps>(double[] parameters, int start, int count, TV x)
+            where TV : struct
+            where TOps : struct, ISimdOps<TV>
         {
             ref var p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), start);
-            var r = new Vector<double>(Unsafe.Add(ref p, count));
+            var r = TOps.Create(Unsafe.Add(ref p, count));
             var last = count - 1;
             for (var i = 0; i < last; i++)
             {
-                var xi = new Vector<double>(Unsafe.Add(ref p, i));
-                var y = new Vector<double>(Unsafe.Add(ref p, count + i)) + ((x - xi) * new Vector<double>(Unsafe.Add(ref p, (2 * count) + i)));
-                r = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, xi), y, r);
+                var xi = TOps.Create(Unsafe.Add(ref p, i));
+                var y = TOps.Add(TOps.Create(Unsafe.Add(ref p, count + i)), TOps.Multiply(TOps.Subtract(x, xi), TOps.Create(Unsafe.Add(ref p, (2 * count) + i))));
+                r = TOps.Select(TOps.GreaterOrEqual(x, xi), y, r);
             }
 
-            return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, new Vector<double>(Unsafe.Add(ref p, last))), new Vector<double>(Unsafe.Add(ref p, count + last)), r);
+            return TOps.Select(TOps.GreaterOrEqual(x, TOps.Create(Unsafe.Add(ref p, last))), TOps.Create(Unsafe.Add(ref p, count + last)), r);
         }
     }
 
-    private readonly struct LogScaling(double[] parameters, int start, int count, double min, double max, double offset) : IVectorScaling
+    private readonly struct LogScaling(double[] parameters, int start, int count, double min, double max, double offset) : IScaling
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector<double> Apply(Vector<double> x, ref double points, nuint offset1)
+        public TV Apply<TV, TOps>(TV x, ref double points, nuint offset1)
+            where TV : struct
+            where TOps : struct, ISimdOps<TV>
         {
-            var low = new Vector<double>(min);
-            var high = new Vector<double>(max);
-            var clamped = Vector.ConditionalSelect(Vector.LessThan(x, low), low, x);
-            clamped = Vector.ConditionalSelect(Vector.GreaterThan(clamped, high), high, clamped);
-            return PiecewiseScaling.Piecewise(parameters, start, count, HealthMath.Log(clamped + new Vector<double>(offset)));
+            var low = TOps.Create(min);
+            var high = TOps.Create(max);
+            var clamped = TOps.Select(TOps.LessThan(x, low), low, x);
+            clamped = TOps.Select(TOps.GreaterThan(clamped, high), high, clamped);
+            return PiecewiseScaling.Piecewise<TV, TOps>(parameters, start, count, HealthMath.Log<TV, TOps>(TOps.Add(clamped, TOps.Create(offset))));
         }
     }
 
-    private readonly struct PrecomputedScaling : IVectorScaling
+    private readonly struct PrecomputedScaling : IScaling
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector<double> Apply(Vector<double> x, ref double points, nuint offset) => Vector.LoadUnsafe(ref points, offset);
+        public TV Apply<TV, TOps>(TV x, ref double points, nuint offset)
+            where TV : struct
+            where TOps : struct, ISimdOps<TV>
+            => TOps.Load(ref points, offset);
     }
 }
 

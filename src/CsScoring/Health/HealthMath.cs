@@ -1,5 +1,5 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace CsScoring.Health;
 
@@ -59,30 +59,36 @@ internal static class HealthMath
 
     /// <summary>ln(x) per lane, bit-identical to <see cref="Log(double)"/> for positive finite lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<double> Log(Vector<double> x)
+    public static TV Log<TV, TOps>(TV x)
+        where TV : struct
+        where TOps : struct, ISimdOps<TV>
     {
-        var tiny = Vector.LessThan(x, new Vector<double>(SmallestNormal));
-        x = Vector.ConditionalSelect(tiny, x * new Vector<double>(Two54), x);
-        var k = Vector.ConditionalSelect(tiny, new Vector<double>(-54.0), Vector<double>.Zero);
-        var bits = Vector.AsVectorInt64(x);
+        var tiny = TOps.LessThan(x, TOps.Create(SmallestNormal));
+        x = TOps.Select(tiny, TOps.Multiply(x, TOps.Create(Two54)), x);
+        var k = TOps.Add(TOps.Select(tiny, TOps.Create(-54.0), TOps.Zero), TOps.Exponent(x));
+        var m = TOps.Mantissa(x);
+        var big = TOps.GreaterThan(m, TOps.Create(Sqrt2));
+        m = TOps.Select(big, TOps.Multiply(m, TOps.Create(0.5)), m);
+        k = TOps.Select(big, TOps.Add(k, TOps.One), k);
 
-        // The biased exponent (0..2047) becomes a double exactly through the 2^52 trick, as (double)e does.
-        var exponent = Vector.ShiftRightLogical(bits, 52) & new Vector<long>(0x7FF);
-        var e = Vector.AsVectorDouble(exponent | new Vector<long>(0x4330000000000000)) - new Vector<double>(4503599627370496.0 + 1023.0);
-        k += e;
-        var m = Vector.AsVectorDouble((bits & new Vector<long>(MantissaMask)) | new Vector<long>(ExponentOne));
-        var big = Vector.GreaterThan(m, new Vector<double>(Sqrt2));
-        m = Vector.ConditionalSelect(big, m * new Vector<double>(0.5), m);
-        k = Vector.ConditionalSelect(big, k + Vector<double>.One, k);
-
-        var f = m - Vector<double>.One;
-        var s = f / (new Vector<double>(2.0) + f);
-        var z = s * s;
-        var w = z * z;
-        var t1 = w * (new Vector<double>(Lg2) + (w * (new Vector<double>(Lg4) + (w * new Vector<double>(Lg6)))));
-        var t2 = z * (new Vector<double>(Lg1) + (w * (new Vector<double>(Lg3) + (w * (new Vector<double>(Lg5) + (w * new Vector<double>(Lg7)))))));
-        var r = t2 + t1;
-        var hfsq = new Vector<double>(0.5) * f * f;
-        return (k * new Vector<double>(Ln2Hi)) - ((hfsq - ((s * (hfsq + r)) + (k * new Vector<double>(Ln2Lo)))) - f);
+        var f = TOps.Subtract(m, TOps.One);
+        var s = TOps.Divide(f, TOps.Add(TOps.Create(2.0), f));
+        var z = TOps.Multiply(s, s);
+        var w = TOps.Multiply(z, z);
+        var t1 = TOps.Multiply(w, TOps.Add(TOps.Create(Lg2), TOps.Multiply(w, TOps.Add(TOps.Create(Lg4), TOps.Multiply(w, TOps.Create(Lg6))))));
+        var t2 = TOps.Multiply(z, TOps.Add(TOps.Create(Lg1), TOps.Multiply(w, TOps.Add(TOps.Create(Lg3), TOps.Multiply(w, TOps.Add(TOps.Create(Lg5), TOps.Multiply(w, TOps.Create(Lg7))))))));
+        var r = TOps.Add(t2, t1);
+        var hfsq = TOps.Multiply(TOps.Multiply(TOps.Create(0.5), f), f);
+        var inner = TOps.Subtract(TOps.Subtract(hfsq, TOps.Add(TOps.Multiply(s, TOps.Add(hfsq, r)), TOps.Multiply(k, TOps.Create(Ln2Lo)))), f);
+        return TOps.Subtract(TOps.Multiply(k, TOps.Create(Ln2Hi)), inner);
     }
+
+    /// <summary>ln(x) per lane of the platform's widest accelerated vector (for tests).</summary>
+    public static Vector128<double> Log(Vector128<double> x) => Log<Vector128<double>, Simd128>(x);
+
+    /// <summary>ln(x) per lane (for tests).</summary>
+    public static Vector256<double> Log(Vector256<double> x) => Log<Vector256<double>, Simd256>(x);
+
+    /// <summary>ln(x) per lane (for tests).</summary>
+    public static Vector512<double> Log(Vector512<double> x) => Log<Vector512<double>, Simd512>(x);
 }
