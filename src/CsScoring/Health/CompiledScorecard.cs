@@ -64,6 +64,9 @@ public sealed partial class CompiledScorecard
     // Per group: K when every metric counts.
     private readonly double[] _groupFullK;
 
+    // Groups with no metric of their own (their active weight comes from nested groups only).
+    private readonly int[] _groupsWithoutMetrics;
+
     // The per-metric fields the single-account path reads, packed together (one cache line per metric).
     private readonly MetricPlan[] _plan;
 
@@ -129,6 +132,7 @@ public sealed partial class CompiledScorecard
 
         _metricNominal = NominalWeights();
         (_groupFull, _groupInverse) = FullWeights();
+        _groupsWithoutMetrics = [.. Enumerable.Range(0, _groupCount).Where(g => !_metricGroup.Contains(g))];
 
         // K with every group at its full active weight, by the operations of the scoring passes.
         _groupFullK = new double[_groupCount];
@@ -334,7 +338,7 @@ public sealed partial class CompiledScorecard
 
         var contributions = new double[_metricCount];
         var groups = new double[2 * _groupCount];
-        var result = ScoreCore(values, contributions, groups);
+        var result = ScoreCore(values, contributions, groups, keepFactors: true);
 
         // Effective weights and points as the scorer saw them (ScoreCore keeps K = E / A per group in the upper half).
         var k = groups.AsSpan(_groupCount);
@@ -354,8 +358,9 @@ public sealed partial class CompiledScorecard
     }
 
     // The one scalar scoring routine; the batch kernel performs the same floating-point operations in the same order.
-    // groups: [0, G) receives the active weight A of each group, [G, 2G) the factor K = E / A.
-    internal HealthScore ScoreCore(ReadOnlySpan<double> values, Span<double> contributions, Span<double> groups)
+    // groups: [0, G) receives the active weight A of each group, [G, 2G) the factor K = E / A (on the fast path only
+    // when keepFactors is set, for Explain).
+    internal HealthScore ScoreCore(ReadOnlySpan<double> values, Span<double> contributions, Span<double> groups, bool keepFactors = false)
     {
         var metricCount = _metricCount;
         var groupCount = _groupCount;
@@ -365,8 +370,6 @@ public sealed partial class CompiledScorecard
         ref readonly var x0 = ref MemoryMarshal.GetReference(values);
         ref var plan = ref MemoryMarshal.GetArrayDataReference(_plan);
         ref var parameters = ref MemoryMarshal.GetArrayDataReference(_params);
-
-        groups[..groupCount].Clear();
 
         // Pass 1: points (kept in contributions for now), coverage, and each group's active weight from its own
         // metrics; a group's metrics are contiguous, so its sum stays in a register until the group changes.
@@ -412,7 +415,11 @@ public sealed partial class CompiledScorecard
         {
             // Every group has its full active weight, so every factor K * weight is the precomputed one: the same
             // bits as the general passes below, without them.
-            _groupFullK.AsSpan().CopyTo(groups[groupCount..]);
+            if (keepFactors)
+            {
+                _groupFullK.AsSpan().CopyTo(groups[groupCount..]);
+            }
+
             score = 0.0;
             for (var m = 0; m < metricCount; m++)
             {
@@ -426,6 +433,10 @@ public sealed partial class CompiledScorecard
         }
 
         Unsafe.Add(ref a, currentGroup) = groupSum;
+        foreach (var g in _groupsWithoutMetrics)
+        {
+            Unsafe.Add(ref a, g) = 0.0;
+        }
 
         // Pass 2 (children first): nested groups add their weight when they have any active weight.
         ref var groupWeight = ref MemoryMarshal.GetArrayDataReference(_groupWeight);
