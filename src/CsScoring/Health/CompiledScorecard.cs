@@ -64,6 +64,9 @@ public sealed partial class CompiledScorecard
     // Per group: K when every metric counts.
     private readonly double[] _groupFullK;
 
+    // The coverage when every value is present, summed in metric order.
+    private readonly double _fullCoverage;
+
     // Groups with no metric of their own (their active weight comes from nested groups only).
     private readonly int[] _groupsWithoutMetrics;
 
@@ -133,6 +136,10 @@ public sealed partial class CompiledScorecard
         _metricNominal = NominalWeights();
         (_groupFull, _groupInverse) = FullWeights();
         _groupsWithoutMetrics = [.. Enumerable.Range(0, _groupCount).Where(g => !_metricGroup.Contains(g))];
+        for (var m = 0; m < _metricCount; m++)
+        {
+            _fullCoverage += 1.0 * _metricNominal[m];
+        }
 
         // K with every group at its full active weight, by the operations of the scoring passes.
         _groupFullK = new double[_groupCount];
@@ -371,43 +378,37 @@ public sealed partial class CompiledScorecard
         ref var plan = ref MemoryMarshal.GetArrayDataReference(_plan);
         ref var parameters = ref MemoryMarshal.GetArrayDataReference(_params);
 
-        // Pass 1: points (kept in contributions for now), coverage, and each group's active weight from its own
-        // metrics; a group's metrics are contiguous, so its sum stays in a register until the group changes.
-        var coverage = 0.0;
+        // Pass 1: points (kept in contributions for now) and whether every value is present and every weight counts.
+        var allFinite = true;
         var allActive = true;
-        var currentGroup = 0;
-        var groupSum = 0.0;
         for (var m = 0; m < metricCount; m++)
         {
             ref readonly var metric = ref Unsafe.Add(ref plan, m);
             var x = Unsafe.Add(ref Unsafe.AsRef(in x0), m);
             double points;
-            double active;
-            double data;
             if (x - x == 0.0)
             {
                 points = PointsOf(in metric, ref parameters, x);
-                active = 1.0;
-                data = 1.0;
             }
             else
             {
                 points = metric.MissingPoints;
-                active = metric.MissingActive;
-                allActive &= active != 0.0;
-                data = 0.0;
+                allFinite = false;
+                allActive &= metric.MissingActive != 0.0;
             }
 
             Unsafe.Add(ref c, m) = points;
-            coverage += data * metric.Nominal;
-            if (metric.Group != currentGroup)
-            {
-                Unsafe.Add(ref a, currentGroup) = groupSum;
-                currentGroup = metric.Group;
-                groupSum = 0.0;
-            }
+        }
 
-            groupSum += metric.Weight * active;
+        // Coverage: the precomputed full sum when every value is present (the same bits as summing).
+        var coverage = allFinite ? _fullCoverage : 0.0;
+        if (!allFinite)
+        {
+            for (var m = 0; m < metricCount; m++)
+            {
+                var x = Unsafe.Add(ref Unsafe.AsRef(in x0), m);
+                coverage += (x - x == 0.0 ? 1.0 : 0.0) * Unsafe.Add(ref plan, m).Nominal;
+            }
         }
 
         double score;
@@ -430,6 +431,25 @@ public sealed partial class CompiledScorecard
             }
 
             return Finish(score, coverage, _groupFull[0], contributions[..metricCount]);
+        }
+
+        // Each group's active weight from its own metrics; a group's metrics are contiguous, so the sum stays in a
+        // register until the group changes.
+        var currentGroup = 0;
+        var groupSum = 0.0;
+        for (var m = 0; m < metricCount; m++)
+        {
+            ref readonly var metric = ref Unsafe.Add(ref plan, m);
+            var x = Unsafe.Add(ref Unsafe.AsRef(in x0), m);
+            var active = x - x == 0.0 ? 1.0 : metric.MissingActive;
+            if (metric.Group != currentGroup)
+            {
+                Unsafe.Add(ref a, currentGroup) = groupSum;
+                currentGroup = metric.Group;
+                groupSum = 0.0;
+            }
+
+            groupSum += metric.Weight * active;
         }
 
         Unsafe.Add(ref a, currentGroup) = groupSum;
