@@ -66,7 +66,7 @@ internal sealed class HealthScoreSettings : HealthSettings
     public int TopDrivers { get; init; } = 3;
 
     [CommandOption("--overrides <FILE>")]
-    [Description("Manual scores (CSV: account_id, score, reason, expires[, set_by]); expired ones are ignored and counted.")]
+    [Description("Manual scores (CSV: account_id, score, reason, expires and optionally set_by); expired ones are ignored and reported.")]
     public string? Overrides { get; init; }
 
     public override ValidationResult Validate()

@@ -16,6 +16,17 @@ public sealed class HealthCommandTests : IClassFixture<HealthCommandTests.Sample
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    [Theory]
+    [InlineData("score")]
+    [InlineData("backtest")]
+    [InlineData("tune")]
+    public void Help_EveryHealthCommand_Renders(string command)
+    {
+        var (code, stdout, error) = CliAppTests.Run("health", command, "--help");
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Contains("--data", stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Score_WritesScoresBandsCoverageAndDrivers()
     {
