@@ -44,14 +44,18 @@ namespace CsScoring.Training.Health
             var data = HealthSnapshots.Load(settings.Data!, scorecard, settings.HorizonDays);
             var asOf = settings.AsOf is null ? data.LastDate : DateOnly.ParseExact(settings.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
             var overrides = settings.Overrides is null ? null : HealthWorkflow.ReadOverrides(settings.Overrides);
-            var accounts = console.Step("Scoring", _ => HealthWorkflow.ScoreLatest(data, scorecard, asOf, settings.MaxAgeDays, settings.TopDrivers, overrides));
+            var selector = settings.Rules is null ? null : ScorecardRules.Load(settings.Rules, scorecard);
+            var scorecards = selector is null ? [scorecard] : (IReadOnlyList<CompiledScorecard>)[scorecard, .. selector.Rules.Select(r => r.Scorecard).Distinct()];
+            var accounts = console.Step("Scoring", _ => selector is null
+                ? HealthWorkflow.ScoreLatest(data, scorecard, asOf, settings.MaxAgeDays, settings.TopDrivers, overrides)
+                : ScorecardRules.ScoreLatest(settings.Data!, data, selector, asOf, settings.MaxAgeDays, settings.TopDrivers, settings.HorizonDays, overrides));
             if (accounts.Count == 0)
             {
                 throw new CsScoringException($"{data.Source}: no account has a snapshot between {asOf.AddDays(-settings.MaxAgeDays):yyyy-MM-dd} and {asOf:yyyy-MM-dd}.");
             }
 
-            HealthWorkflow.WriteScores(settings.Out!, accounts, scorecard, overwrite: settings.Force);
-            var summary = HealthScoreSummary.Of(accounts, scorecard);
+            HealthWorkflow.WriteScores(settings.Out!, accounts, overwrite: settings.Force);
+            var summary = HealthScoreSummary.Of(accounts, scorecards);
             var expired = accounts.Where(a => a.Override?.State == OverrideState.Expired).Select(a => a.AccountId).ToList();
             foreach (var id in expired)
             {
@@ -62,6 +66,7 @@ namespace CsScoring.Training.Health
             {
                 scorecard = scorecard.Name,
                 version = scorecard.Version.ToString(),
+                scorecards = accounts.GroupBy(a => a.Scorecard).Select(g => new { name = g.Key.Name, version = g.Key.Version.ToString(), accounts = g.Count() }),
                 as_of = asOf,
                 out_file = settings.Out,
                 account_count = summary.Accounts,
@@ -76,8 +81,9 @@ namespace CsScoring.Training.Health
                 {
                     account_id = a.AccountId,
                     as_of = a.AsOf,
+                    scorecard = a.Scorecard.Name,
                     score = HealthWorkflow.Nullable(a.Result.Score),
-                    band = scorecard.BandName(a.Result.Band),
+                    band = a.Scorecard.BandName(a.Result.Band),
                     status = a.Result.Status,
                     coverage = a.Result.Coverage,
                     trend = a.Trend?.Direction,
@@ -99,7 +105,7 @@ namespace CsScoring.Training.Health
                 risks.AddRow(
                     Markup.Escape(a.AccountId),
                     a.Result.Score.ToString("F1", CultureInfo.InvariantCulture),
-                    scorecard.BandName(a.Result.Band),
+                    a.Scorecard.BandName(a.Result.Band),
                     a.Result.Coverage.ToString("P0", CultureInfo.InvariantCulture),
                     a.Trend is { } t ? $"{HealthWorkflow.Snake(t.Direction)} {t.Delta.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture)}" : string.Empty,
                     Markup.Escape(string.Join(", ", a.Drivers.Select(d => d.Metric.Name))));
@@ -262,13 +268,22 @@ namespace CsScoring.Training.Health
         };
     }
 
-    /// <summary>Counts per band and the means of a scoring run.</summary>
+    /// <summary>Counts per band and the means of a scoring run (bands of several scorecards are merged by name).</summary>
     internal sealed record HealthScoreSummary(int Accounts, int Scored, int InsufficientData, double? MeanScore, double CoverageMean, IReadOnlyList<BandCount> Bands)
     {
-        public static HealthScoreSummary Of(IReadOnlyList<AccountHealth> accounts, CompiledScorecard scorecard)
+        public static HealthScoreSummary Of(IReadOnlyList<AccountHealth> accounts, IReadOnlyList<CompiledScorecard> scorecards)
         {
             var scored = accounts.Where(a => a.Result.IsScored).ToList();
-            var bands = scorecard.Bands.Select((b, i) => new BandCount(b.Name, b.From, scored.Count(a => a.Result.Band == i))).ToList();
+            var names = new List<(string Name, double From)>();
+            foreach (var band in scorecards.SelectMany(s => s.Bands))
+            {
+                if (!names.Exists(n => n.Name == band.Name))
+                {
+                    names.Add((band.Name, band.From));
+                }
+            }
+
+            var bands = names.Select(b => new BandCount(b.Name, b.From, scored.Count(a => a.Scorecard.BandName(a.Result.Band) == b.Name))).ToList();
             return new HealthScoreSummary(
                 accounts.Count,
                 scored.Count,

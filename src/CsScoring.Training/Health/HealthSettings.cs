@@ -69,6 +69,10 @@ internal sealed class HealthScoreSettings : HealthSettings
     [Description("Manual scores (CSV: account_id, score, reason, expires and optionally set_by); expired ones are ignored and reported.")]
     public string? Overrides { get; init; }
 
+    [CommandOption("--rules <FILE>")]
+    [Description("Scorecard selection rules (JSON): the first rule whose conditions on the account's columns all hold picks its scorecard; --scorecard is the fallback.")]
+    public string? Rules { get; init; }
+
     public override ValidationResult Validate()
     {
         var common = base.Validate();

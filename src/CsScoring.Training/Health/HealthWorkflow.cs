@@ -6,6 +6,7 @@ namespace CsScoring.Training.Health;
 
 /// <summary>One account's health at an as-of date, as the console reports it.</summary>
 internal sealed record AccountHealth(
+    CompiledScorecard Scorecard,
     string AccountId,
     DateOnly AsOf,
     HealthScore Result,
@@ -21,8 +22,12 @@ internal static class HealthWorkflow
 {
     public static List<AccountHealth> ScoreLatest(
         HealthSnapshots data, CompiledScorecard scorecard, DateOnly asOf, int maxAgeDays, int drivers, IReadOnlyDictionary<string, HealthOverride>? overrides = null)
+        => ScoreRows(data, scorecard, data.LatestPerAccount(asOf, maxAgeDays), asOf, drivers, overrides);
+
+    /// <summary>Scores the given snapshots (and each account's previous one, for the trend) with one scorecard.</summary>
+    public static List<AccountHealth> ScoreRows(
+        HealthSnapshots data, CompiledScorecard scorecard, List<int> rows, DateOnly asOf, int drivers, IReadOnlyDictionary<string, HealthOverride>? overrides = null)
     {
-        var rows = data.LatestPerAccount(asOf, maxAgeDays);
         var previousRows = data.PreviousRows();
         var results = new HealthScore[rows.Count];
         var contributions = new double[scorecard.MetricCount * rows.Count];
@@ -60,26 +65,30 @@ internal static class HealthWorkflow
             }
 
             var top = drivers > 0 ? scorecard.Explain(data.Row(row)).TopDrivers(drivers) : [];
-            output.Add(new AccountHealth(id, data.AsOf[row], shown, computed, outcome, previous, trend, top, perMetric));
+            output.Add(new AccountHealth(scorecard, id, data.AsOf[row], shown, computed, outcome, previous, trend, top, perMetric));
         }
 
         return output;
     }
 
-    public static void WriteScores(string path, IReadOnlyList<AccountHealth> accounts, CompiledScorecard scorecard, bool overwrite)
+    /// <summary>Writes the scores; with several scorecards the contribution columns are the union of their metrics.</summary>
+    public static void WriteScores(string path, IReadOnlyList<AccountHealth> accounts, bool overwrite)
     {
+        var metrics = accounts.Select(a => a.Scorecard).Distinct().SelectMany(s => s.Metrics.Select(m => m.Name)).Distinct(StringComparer.Ordinal).ToList();
+        var column = metrics.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.Ordinal);
         AtomicOutput.WriteText(path, text =>
         {
             using var csv = new CsvWriter(text);
             csv.WriteRow(
             [
                 "account_id", "as_of", "score", "band", "status", "coverage", "computed_score", "override", "override_reason",
-                "previous_score", "delta", "trend", "scorecard_changed", "top_drivers", "scorecard_version",
-                .. scorecard.Metrics.Select(m => "contribution_" + m.Name),
+                "previous_score", "delta", "trend", "scorecard_changed", "top_drivers", "scorecard", "scorecard_version",
+                .. metrics.Select(m => "contribution_" + m),
             ]);
-            var version = scorecard.Version.ToString();
+            var cells = new double[metrics.Count];
             foreach (var a in accounts)
             {
+                var scorecard = a.Scorecard;
                 csv.WriteField(a.AccountId);
                 csv.WriteField(a.AsOf);
                 csv.WriteField(Math.Round(a.Result.Score, 4));
@@ -102,10 +111,17 @@ internal static class HealthWorkflow
                 }
 
                 csv.WriteField(string.Join("; ", a.Drivers.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Metric.Name} (-{d.Shortfall:0.0})"))));
-                csv.WriteField(version);
-                foreach (var c in a.Contributions)
+                csv.WriteField(scorecard.Name);
+                csv.WriteField(scorecard.Version.ToString());
+                Array.Fill(cells, double.NaN);
+                for (var m = 0; m < a.Contributions.Length; m++)
                 {
-                    csv.WriteField(Math.Round(c, 4));
+                    cells[column[scorecard.Metrics[m].Name]] = Math.Round(a.Contributions[m], 4);
+                }
+
+                foreach (var cell in cells)
+                {
+                    csv.WriteField(cell);
                 }
 
                 csv.EndRow();

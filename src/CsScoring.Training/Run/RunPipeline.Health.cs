@@ -24,8 +24,8 @@ internal sealed partial class RunPipeline
         var data = HealthSnapshots.Load(context.DataFile("accounts.csv"), scorecard, horizonDays);
         var asOf = data.LastDate;
         var accounts = HealthWorkflow.ScoreLatest(data, scorecard, asOf, maxAgeDays: 31, drivers: 3);
-        HealthWorkflow.WriteScores(context.OutputFile("health_scores.csv"), accounts, scorecard, overwrite: false);
-        var summary = HealthScoreSummary.Of(accounts, scorecard);
+        HealthWorkflow.WriteScores(context.OutputFile("health_scores.csv"), accounts, overwrite: false);
+        var summary = HealthScoreSummary.Of(accounts, [scorecard]);
         var labelled = HealthWorkflow.Labelled(data, null).Count;
         (BacktestReport Report, int Dates)? backtest = labelled > 0 ? HealthWorkflow.Backtest(data, scorecard, null) : null;
 

@@ -82,6 +82,55 @@ public sealed class HealthCommandTests : IClassFixture<HealthCommandTests.Sample
     }
 
     [Fact]
+    public void Score_Rules_PickTheOnboardingScorecardForNewAccounts()
+    {
+        File.WriteAllText(Path.Combine(_directory, "onboarding.json"), """
+            {
+              "name": "onboarding",
+              "groups": [
+                { "name": "adoption", "metrics": [
+                  { "column": "seat_utilization", "scaling": { "kind": "linear", "min": 0.1, "max": 0.6 } },
+                  { "column": "logins_30d", "scaling": { "kind": "logarithmic", "min": 0, "max": 200 } }
+                ] }
+              ]
+            }
+            """);
+        var rules = Path.Combine(_directory, "rules.json");
+        File.WriteAllText(rules, """{ "rules": [ { "scorecard": "onboarding.json", "when": [ { "attribute": "tenure_months", "operator": "less_than", "number": 3 } ] } ] }""");
+        var output = Path.Combine(_directory, "scores.csv");
+        var (code, stdout, error) = CliAppTests.Run("health", "score", "--data", _sample.Accounts, "--scorecard", _sample.Scorecard, "--rules", rules, "--out", output, "--json");
+        Assert.True(code == ExitCodes.Success, error);
+
+        var lines = File.ReadAllLines(output);
+        var header = lines[0].Split(',');
+        var tenure = File.ReadLines(_sample.Accounts).Skip(1).Select(l => l.Split(',')).ToLookup(f => (f[0], f[1]), f => double.Parse(f[7], System.Globalization.CultureInfo.InvariantCulture));
+        var scorecardColumn = Array.IndexOf(header, "scorecard");
+        Assert.True(scorecardColumn > 0);
+        var names = new HashSet<string>();
+        foreach (var line in lines.Skip(1))
+        {
+            var fields = line.Split(',');
+            var expected = tenure[(fields[0], fields[1])].Single() < 3 ? "onboarding" : "sample-default";
+            Assert.Equal(expected, fields[scorecardColumn]);
+            names.Add(fields[scorecardColumn]);
+        }
+
+        Assert.Equal(2, names.Count);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(2, json.RootElement.GetProperty("scorecards").GetArrayLength());
+    }
+
+    [Fact]
+    public void Score_RulesWithBadCondition_IsBadInputNamingThePath()
+    {
+        var rules = Path.Combine(_directory, "rules.json");
+        File.WriteAllText(rules, """{ "rules": [ { "scorecard": "x.json", "when": [ { "attribute": "tenure_months", "operator": "less_than" } ] } ] }""");
+        var (code, _, error) = CliAppTests.Run("health", "score", "--data", _sample.Accounts, "--rules", rules, "--out", Path.Combine(_directory, "s.csv"));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("$.rules[0].when[0]", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Backtest_Json_HasAucBandsAndCoverage()
     {
         var (code, stdout, error) = CliAppTests.Run("health", "backtest", "--data", _sample.Accounts, "--scorecard", _sample.Scorecard, "--horizon-days", "90", "--json");
