@@ -24,22 +24,23 @@ internal sealed class FittedCalibrator
 
     public double Predict(float score) => _calibrator.PredictProbability(score);
 
-    public static FittedCalibrator Fit(MLContext ml, CalibrationMethod method, ReadOnlySpan<float> scores, ReadOnlySpan<bool> labels)
+    public static FittedCalibrator Fit(MLContext ml, CalibrationMethod method, ReadOnlySpan<float> scores, ReadOnlySpan<bool> labels, ReadOnlySpan<float> weights = default)
     {
         var rows = new ScoreRow[scores.Length];
         for (var i = 0; i < rows.Length; i++)
         {
-            rows[i] = new ScoreRow { Score = scores[i], Label = labels[i] };
+            rows[i] = new ScoreRow { Score = scores[i], Label = labels[i], Weight = weights.IsEmpty ? 1f : weights[i] };
         }
 
         var view = ml.Data.LoadFromEnumerable(rows);
+        var weight = weights.IsEmpty ? null : "Weight";
         if (method == CalibrationMethod.Platt)
         {
-            var platt = ml.BinaryClassification.Calibrators.Platt(labelColumnName: "Label", scoreColumnName: "Score").Fit(view);
+            var platt = ml.BinaryClassification.Calibrators.Platt(labelColumnName: "Label", scoreColumnName: "Score", exampleWeightColumnName: weight).Fit(view);
             return new FittedCalibrator(method, platt, ((ISingleFeaturePredictionTransformer<PlattCalibrator>)platt).Model);
         }
 
-        var isotonic = ml.BinaryClassification.Calibrators.Isotonic(labelColumnName: "Label", scoreColumnName: "Score").Fit(view);
+        var isotonic = ml.BinaryClassification.Calibrators.Isotonic(labelColumnName: "Label", scoreColumnName: "Score", exampleWeightColumnName: weight).Fit(view);
         return new FittedCalibrator(method, isotonic, ((ISingleFeaturePredictionTransformer<IsotonicCalibrator>)isotonic).Model);
     }
 
@@ -70,5 +71,7 @@ internal sealed class FittedCalibrator
         public float Score { get; set; }
 
         public bool Label { get; set; }
+
+        public float Weight { get; set; }
     }
 }

@@ -79,6 +79,7 @@ internal sealed class ChurnTrainer
     private readonly MLContext _ml;
     private readonly Action<string> _note;
     private ChurnDataset _data = null!;
+    private float[]? _weights;
 
     public ChurnTrainer(ChurnTrainingOptions options, Action<string>? note = null)
     {
@@ -106,6 +107,7 @@ internal sealed class ChurnTrainer
             var timeSplit = Splits.OutOfTime(days, data.Labels, data.Groups, _options.Data.IdColumn is not null,
                 _options.ValidationFraction, _options.ValidationGroupShare, _options.HorizonDays, _options.Seed, source);
             (train, validation) = (timeSplit.Train, timeSplit.Validation);
+            _weights = timeSplit.Weights;
             split = _options.Data.IdColumn is null
                 ? $"out-of-time: validation is every snapshot from {timeSplit.Describe()} on; training is the snapshots before it"
                 : string.Create(CultureInfo.InvariantCulture,
@@ -113,6 +115,11 @@ internal sealed class ChurnTrainer
             if (_options.HorizonDays > 0)
             {
                 split += string.Create(CultureInfo.InvariantCulture, $" whose {_options.HorizonDays}-day label window closed by then");
+            }
+
+            if (_weights is not null)
+            {
+                split += "; training accounts alive in the window are weighted up to stand for the held-out ones";
             }
         }
         else
@@ -176,6 +183,7 @@ internal sealed class ChurnTrainer
         var cvSource = chosen.Calibrated;
         if (_options.Refit)
         {
+            _weights = null;
             var all = Enumerable.Range(0, data.Rows).ToArray();
             var allCv = CrossValidate(chosen.Spec, all);
             var allCalibrated = Calibrate(allCv);
@@ -305,7 +313,7 @@ internal sealed class ChurnTrainer
             double sum = 0;
             for (var r = 0; r < cv.Scores.Length; r++)
             {
-                perRepeat[r] = CrossFit(method, cv.Scores[r], labels, cv.Folds[r]);
+                perRepeat[r] = CrossFit(method, cv.Rows, cv.Scores[r], labels, cv.Folds[r]);
                 for (var i = 0; i < labels.Length; i++)
                 {
                     var e = (labels[i] ? 1 : 0) - perRepeat[r][i];
@@ -333,13 +341,15 @@ internal sealed class ChurnTrainer
         return new CalibratedCv(chosen, brier, p, foldMetrics, threshold);
     }
 
-    private double[] CrossFit(CalibrationMethod method, float[] scores, bool[] labels, int[] folds)
+    private float[]? Weights(int[] rows, int[] positions) => _weights is null ? null : [.. positions.Select(i => _weights[rows[i]])];
+
+    private double[] CrossFit(CalibrationMethod method, int[] rows, float[] scores, bool[] labels, int[] folds)
     {
         var result = new double[scores.Length];
         for (var f = 0; f < _options.Folds; f++)
         {
             var fit = Enumerable.Range(0, scores.Length).Where(i => folds[i] != f).ToArray();
-            var calibrator = FittedCalibrator.Fit(_ml, method, fit.Select(i => scores[i]).ToArray(), fit.Select(i => labels[i]).ToArray());
+            var calibrator = FittedCalibrator.Fit(_ml, method, fit.Select(i => scores[i]).ToArray(), fit.Select(i => labels[i]).ToArray(), Weights(rows, fit));
             for (var i = 0; i < scores.Length; i++)
             {
                 if (folds[i] == f)
@@ -358,7 +368,8 @@ internal sealed class ChurnTrainer
         var labels = cv.Rows.Select(r => _data.Labels[r]).ToArray();
         var pooledScores = cv.Scores.SelectMany(s => s).ToArray();
         var pooledLabels = Enumerable.Repeat(labels, cv.Scores.Length).SelectMany(l => l).ToArray();
-        var calibrator = FittedCalibrator.Fit(_ml, calibrated.Method, pooledScores, pooledLabels);
+        var pooledWeights = _weights is null ? null : Enumerable.Repeat(cv.Rows.Select(r => _weights[r]), cv.Scores.Length).SelectMany(w => w).ToArray();
+        var calibrator = FittedCalibrator.Fit(_ml, calibrated.Method, pooledScores, pooledLabels, pooledWeights);
         var chain = new TransformerChain<ITransformer>(learner, calibrator.Transformer);
         return new FittedModel(spec, learner, calibrator, chain, cv, calibrated);
     }
@@ -416,7 +427,7 @@ internal sealed class ChurnTrainer
         return [.. result.OrderByDescending(d => d.PermutationLogLoss).ThenBy(d => d.Column, StringComparer.Ordinal)];
     }
 
-    internal MatrixDataView View(int[] rows) => new(_data.Features, _data.Width, _data.Labels, rows);
+    internal MatrixDataView View(int[] rows) => new(_data.Features, _data.Width, _data.Labels, rows, _weights);
 
     internal float[] Scores(ITransformer learner, int[] rows)
         => [.. learner.Transform(View(rows)).GetColumn<float>("Score")];

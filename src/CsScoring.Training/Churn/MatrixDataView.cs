@@ -11,30 +11,38 @@ internal sealed class MatrixDataView : IDataView
 {
     public const string FeaturesColumn = "Features";
     public const string LabelColumn = "Label";
+    public const string WeightColumn = "Weight";
 
     private readonly float[] _features;
     private readonly bool[] _labels;
     private readonly int[] _rows;
     private readonly int _width;
+    private readonly float[]? _weights;
 
-    public MatrixDataView(float[] features, int width, bool[] labels, int[] rows)
+    public MatrixDataView(float[] features, int width, bool[] labels, int[] rows, float[]? weights = null)
     {
         _features = features;
         _width = width;
         _labels = labels;
         _rows = rows;
-        Schema = CreateSchema(width);
+        _weights = weights;
+        Schema = CreateSchema(width, weights is not null);
     }
 
     public DataViewSchema Schema { get; }
 
     public bool CanShuffle => false;
 
-    public static DataViewSchema CreateSchema(int width)
+    public static DataViewSchema CreateSchema(int width, bool weighted = false)
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(FeaturesColumn, new VectorDataViewType(NumberDataViewType.Single, width));
         builder.AddColumn(LabelColumn, BooleanDataViewType.Instance);
+        if (weighted)
+        {
+            builder.AddColumn(WeightColumn, NumberDataViewType.Single);
+        }
+
         return builder.ToSchema();
     }
 
@@ -84,6 +92,12 @@ internal sealed class MatrixDataView : IDataView
                     value = editor.Commit();
                 };
                 return (ValueGetter<TValue>)(Delegate)features;
+            }
+
+            if (column.Index == 2)
+            {
+                ValueGetter<float> weight = (ref float value) => value = view._weights![view._rows[_position]];
+                return (ValueGetter<TValue>)(Delegate)weight;
             }
 
             ValueGetter<bool> label = (ref bool value) => value = view._labels[view._rows[_position]];

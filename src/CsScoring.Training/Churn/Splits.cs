@@ -124,6 +124,21 @@ internal static class Splits
             Array.Fill(validationGroup, true);
         }
 
+        // Survivors to the window that train stand for the held-out ones too: weight them up, so the training mix of
+        // churned-before-the-window and surviving accounts matches the population (no calibration bias).
+        var windowGroups = new HashSet<int>();
+        for (var i = 0; i < days.Length; i++)
+        {
+            if (days[i] >= cutoff)
+            {
+                windowGroups.Add(groups[i]);
+            }
+        }
+
+        var held = windowGroups.Count(g => validationGroup[g]);
+        var survivorWeight = grouped && windowGroups.Count > held ? (float)windowGroups.Count / (windowGroups.Count - held) : 1f;
+        var weights = new float[days.Length];
+        Array.Fill(weights, 1f);
         var train = new List<int>();
         var validation = new List<int>();
         for (var i = 0; i < days.Length; i++)
@@ -138,13 +153,17 @@ internal static class Splits
             else if ((!grouped || !validationGroup[groups[i]]) && days[i] + horizonDays <= cutoff)
             {
                 train.Add(i);
+                if (windowGroups.Contains(groups[i]))
+                {
+                    weights[i] = survivorWeight;
+                }
             }
         }
 
-        return new TimeSplit([.. train], [.. validation], DateOnly.FromDayNumber(cutoff));
+        return new TimeSplit([.. train], [.. validation], DateOnly.FromDayNumber(cutoff), survivorWeight == 1f ? null : weights);
     }
 
-    internal sealed record TimeSplit(int[] Train, int[] Validation, DateOnly Cutoff)
+    internal sealed record TimeSplit(int[] Train, int[] Validation, DateOnly Cutoff, float[]? Weights)
     {
         public string Describe() => Cutoff.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     }

@@ -51,6 +51,7 @@ internal sealed record TrainerSpec(ModelKind Kind, int Trees = 200, int Leaves =
     {
         var features = MatrixDataView.FeaturesColumn;
         var label = MatrixDataView.LabelColumn;
+        var weight = data.Schema.GetColumnOrNull(MatrixDataView.WeightColumn) is null ? null : MatrixDataView.WeightColumn;
         switch (Kind)
         {
             case ModelKind.FastTree:
@@ -58,6 +59,7 @@ internal sealed record TrainerSpec(ModelKind Kind, int Trees = 200, int Leaves =
                 {
                     FeatureColumnName = features,
                     LabelColumnName = label,
+                    ExampleWeightColumnName = weight,
                     NumberOfTrees = Trees,
                     NumberOfLeaves = Leaves,
                     MinimumExampleCountPerLeaf = MinLeaf,
@@ -72,6 +74,7 @@ internal sealed record TrainerSpec(ModelKind Kind, int Trees = 200, int Leaves =
                 {
                     FeatureColumnName = features,
                     LabelColumnName = label,
+                    ExampleWeightColumnName = weight,
                     NumberOfIterations = Trees,
                     NumberOfLeaves = Leaves,
                     MinimumExampleCountPerLeaf = MinLeaf,
@@ -89,6 +92,7 @@ internal sealed record TrainerSpec(ModelKind Kind, int Trees = 200, int Leaves =
                 {
                     FeatureColumnName = features,
                     LabelColumnName = label,
+                    ExampleWeightColumnName = weight,
                     L2Regularization = (float)L2,
                     L1Regularization = 0,
                     NumberOfThreads = 1,
