@@ -1,4 +1,5 @@
 using CsScoring.Churn.Calibration;
+using CsScoring.Churn.Manifest;
 using CsScoring.Churn.Trees;
 
 namespace CsScoring.Churn;
@@ -12,7 +13,7 @@ internal sealed class ChurnScorer
     private readonly float[]? _weights;
     private readonly float _bias;
 
-    private ChurnScorer(ChurnModelKind kind, int featureCount, TreeEnsemble? trees, float[]? weights, float bias, ScoreCalibrator calibrator)
+    private ChurnScorer(ModelKind kind, int featureCount, TreeEnsemble? trees, float[]? weights, float bias, ScoreCalibrator calibrator)
     {
         Kind = kind;
         FeatureCount = featureCount;
@@ -22,7 +23,7 @@ internal sealed class ChurnScorer
         Calibrator = calibrator;
     }
 
-    public ChurnModelKind Kind { get; }
+    public ModelKind Kind { get; }
 
     public int FeatureCount { get; }
 
@@ -34,7 +35,7 @@ internal sealed class ChurnScorer
 
     public ScoreCalibrator Calibrator { get; }
 
-    public static ChurnScorer ForTrees(ChurnModelKind kind, TreeEnsemble trees, ScoreCalibrator calibrator)
+    public static ChurnScorer ForTrees(ModelKind kind, TreeEnsemble trees, ScoreCalibrator calibrator)
         => new(kind, trees.FeatureCount, trees, null, 0f, calibrator);
 
     public static ChurnScorer ForLinear(float[] weights, float bias, ScoreCalibrator calibrator)
@@ -57,7 +58,7 @@ internal sealed class ChurnScorer
             throw new ChurnModelException(ChurnModelError.InvalidModel, "The linear model has no weights.");
         }
 
-        return new(ChurnModelKind.LogisticRegression, weights.Length, null, weights, bias, calibrator);
+        return new(ModelKind.LogisticRegression, weights.Length, null, weights, bias, calibrator);
     }
 
     public ChurnScorer WithTrees(TreeEnsemble trees) => new(Kind, FeatureCount, trees, _weights, _bias, Calibrator);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsScoring.Churn.Calibration;
+using CsScoring.Churn.Manifest;
 using CsScoring.Churn.Trees;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
@@ -63,8 +64,8 @@ internal static class MlNetModelReader
         var scoreCalibrator = ReadCalibrator(calibrator, path);
         var scorer = predictor switch
         {
-            FastTreeBinaryModelParameters fastTree => ChurnScorer.ForTrees(ChurnModelKind.FastTree, MlNetTreeReader.Read(fastTree, featureCount), scoreCalibrator),
-            LightGbmBinaryModelParameters lightGbm => ChurnScorer.ForTrees(ChurnModelKind.LightGbm, MlNetTreeReader.Read(lightGbm, featureCount), scoreCalibrator),
+            FastTreeBinaryModelParameters fastTree => ChurnScorer.ForTrees(ModelKind.FastTree, MlNetTreeReader.Read(fastTree, featureCount), scoreCalibrator),
+            LightGbmBinaryModelParameters lightGbm => ChurnScorer.ForTrees(ModelKind.LightGbm, MlNetTreeReader.Read(lightGbm, featureCount), scoreCalibrator),
             LinearBinaryModelParameters linear => ReadLinear(linear, featureCount, scoreCalibrator, path),
             _ => throw Unsupported(path, $"the trainer's model {predictor.GetType().Name} is not FastTree, LightGBM or logistic regression"),
         };

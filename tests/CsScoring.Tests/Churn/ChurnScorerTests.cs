@@ -1,4 +1,5 @@
 using CsScoring.Churn;
+using CsScoring.Churn.Manifest;
 
 namespace CsScoring.Tests.Churn;
 
@@ -78,11 +79,11 @@ public sealed class ChurnScorerTests
     }
 
     [Theory]
-    [InlineData("fast_tree", ChurnModelKind.FastTree, "platt")]
-    [InlineData("light_gbm", ChurnModelKind.LightGbm, "platt")]
-    [InlineData("logistic", ChurnModelKind.LogisticRegression, "platt")]
-    [InlineData("fast_tree_isotonic", ChurnModelKind.FastTree, "isotonic")]
-    public void Read_RecognisesKindAndCalibrator(string name, ChurnModelKind kind, string calibration)
+    [InlineData("fast_tree", ModelKind.FastTree, "platt")]
+    [InlineData("light_gbm", ModelKind.LightGbm, "platt")]
+    [InlineData("logistic", ModelKind.LogisticRegression, "platt")]
+    [InlineData("fast_tree_isotonic", ModelKind.FastTree, "isotonic")]
+    public void Read_RecognisesKindAndCalibrator(string name, ModelKind kind, string calibration)
     {
         var scorer = TrainedModels.Get(name).Compile();
         Assert.Equal(kind, scorer.Kind);
