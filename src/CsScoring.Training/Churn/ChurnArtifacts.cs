@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CsScoring.Churn;
 using CsScoring.Churn.Manifest;
 using CsScoring.Data;
 using CsScoring.Training.Reporting;
@@ -52,6 +53,7 @@ internal static class ChurnArtifacts
         AtomicOutput.WriteFile(Path.Combine(directory, ModelManifest.FileName), manifest.Write);
         files.Add(ModelManifest.FileName);
 
+        GlobalShap(result, directory, warn);
         var summary = new ArtifactSummary(files, modelSha, onnx is not null, maxDelta, onnxNote, manifest);
         AtomicOutput.WriteText(Path.Combine(directory, "metrics.json"), w => w.Write(JsonSerializer.Serialize(MetricsDocument(result, summary), CsScoringJson.Options)));
         files.Add("metrics.json");
@@ -64,6 +66,65 @@ internal static class ChurnArtifacts
         AtomicOutput.WriteText(Path.Combine(directory, "report.html"), w => w.Write(report.Render()));
         files.Add("report.html");
         return summary with { Files = files };
+    }
+
+    /// <summary>
+    /// Global drivers from the saved model as the library loads it: mean |SHAP| (exact TreeSHAP for trees, w·(x − mean)
+    /// for logistic regression) over a sample of up to 2,000 training rows, per feature and per input column (a
+    /// column's contributions summed over its features before taking |·|, so one-hot groups count once).
+    /// </summary>
+    public static void GlobalShap(ChurnTrainingResult result, string directory, Action<string>? warn)
+    {
+        var data = result.Data;
+        ChurnModel model;
+        try
+        {
+            model = ChurnModel.Load(directory);
+        }
+        catch (CsScoringException ex)
+        {
+            warn?.Invoke($"mean |SHAP| not computed: the saved model does not load for explanation ({ex.Message})");
+            return;
+        }
+
+        var width = data.Width;
+        var stride = Math.Max(1, data.Rows / 2000);
+        var rows = Enumerable.Range(0, data.Rows).Where(r => r % stride == 0).Take(2000).ToArray();
+        var sample = new float[rows.Length * width];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            data.Features.AsSpan(rows[i] * width, width).CopyTo(sample.AsSpan(i * width, width));
+        }
+
+        var explained = model.WithBackground(sample, rows.Length);
+        var contributions = new float[width];
+        var perFeature = new double[width];
+        var schema = data.Schema;
+        var perColumn = new double[schema.Columns.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            explained.Explain(sample.AsSpan(i * width, width), contributions);
+            for (var f = 0; f < width; f++)
+            {
+                perFeature[f] += Math.Abs(contributions[f]);
+            }
+
+            for (var c = 0; c < perColumn.Length; c++)
+            {
+                var offset = schema.FeatureOffset(c);
+                double sum = 0;
+                for (var f = 0; f < schema.Columns[c].FeatureCount; f++)
+                {
+                    sum += contributions[offset + f];
+                }
+
+                perColumn[c] += Math.Abs(sum);
+            }
+        }
+
+        var byColumn = schema.Columns.Select((column, c) => (column.Name, perColumn[c] / rows.Length)).ToDictionary(x => x.Name, x => x.Item2, StringComparer.Ordinal);
+        result.Drivers = [.. result.Drivers.Select(d => d with { MeanAbsShap = byColumn.GetValueOrDefault(d.Column) })];
+        result.FeatureShap = [.. schema.FeatureNames.Select((name, f) => (name, perFeature[f] / rows.Length)).OrderByDescending(x => x.Item2).ThenBy(x => x.name, StringComparer.Ordinal)];
     }
 
     /// <summary>ML.NET's model file with fixed entry timestamps, so the same model always has the same bytes.</summary>
@@ -288,6 +349,7 @@ internal static class ChurnArtifacts
             ["cost_value"] = result.CostValue,
             ["candidates"] = result.Candidates.Select(c => new { trainer = c.Spec.Name, hyperparameters = c.Spec.Hyperparameters, cv_log_loss = c.CvLogLoss, cv_auc = c.CvAuc, cv_brier = c.CvBrier, chosen = c.Chosen }).ToList(),
             ["drivers"] = result.Drivers.Select(d => new { column = d.Column, permutation_log_loss = d.PermutationLogLoss, permutation_auc = d.PermutationAuc, mean_abs_shap = d.MeanAbsShap }).ToList(),
+            ["feature_shap"] = result.FeatureShap?.Select(f => new { feature = f.Feature, mean_abs_shap = f.MeanAbsShap }).ToList(),
             ["onnx"] = new { written = artifacts.OnnxWritten, max_abs_delta = double.IsNaN(artifacts.OnnxMaxDelta) ? (double?)null : artifacts.OnnxMaxDelta, note = artifacts.OnnxNote },
         };
     }

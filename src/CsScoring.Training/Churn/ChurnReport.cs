@@ -84,7 +84,7 @@ internal static class ChurnReport
 
         report.SubSection("Drivers");
         var hasShap = result.Drivers.Any(d => d.MeanAbsShap is not null);
-        report.Table(hasShap ? ["column", "permutation: log-loss increase", "permutation: AUC drop", "mean |SHAP| (log-odds)"] : ["column", "permutation: log-loss increase", "permutation: AUC drop"],
+        report.Table(hasShap ? ["column", "permutation: log-loss increase", "permutation: AUC drop", "mean |SHAP| (raw score)"] : ["column", "permutation: log-loss increase", "permutation: AUC drop"],
             result.Drivers.Select(d => (IReadOnlyList<string>)(hasShap
                 ? [d.Column, F(d.PermutationLogLoss, "0.00000"), F(d.PermutationAuc, "0.0000"), F(d.MeanAbsShap ?? double.NaN, "0.0000")]
                 : [d.Column, F(d.PermutationLogLoss, "0.00000"), F(d.PermutationAuc, "0.0000")])));

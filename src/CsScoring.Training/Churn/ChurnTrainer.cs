@@ -64,7 +64,10 @@ internal sealed class ChurnTrainingResult
 
     public required double CostValue { get; init; }
 
-    public required IReadOnlyList<DriverImportance> Drivers { get; init; }
+    public required IReadOnlyList<DriverImportance> Drivers { get; set; }
+
+    /// <summary>Mean |SHAP| per feature of the saved model (log-odds), once computed; else <see langword="null"/>.</summary>
+    public IReadOnlyList<(string Feature, double MeanAbsShap)>? FeatureShap { get; set; }
 
     public bool[] ValidationLabels => [.. ValidationRows.Select(r => Data.Labels[r])];
 }
