@@ -47,7 +47,7 @@ public sealed class BadInputTests : IDisposable
         Assert.True(code == ExitCodes.BadInput, $"{name}: exit {code}: {error}");
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output), $"{name}: the output directory was created");
-        Assert.Empty(Directory.GetFileSystemEntries(_directory).Where(e => Path.GetFileName(e).StartsWith(".out", StringComparison.Ordinal)));
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(_directory), e => Path.GetFileName(e).StartsWith(".out", StringComparison.Ordinal));
     }
 
     private static string Rows(int count, Func<int, string> label)
