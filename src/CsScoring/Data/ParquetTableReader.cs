@@ -142,7 +142,7 @@ internal sealed class ParquetTableReader : TabularReader
     private static string?[] ReadColumn(ParquetRowGroupReader group, DataField field, int rows)
     {
         var type = field.ClrType;
-        if (type == typeof(string))
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
             var values = new string?[rows];
             group.ReadAsync(field, values.AsMemory()).AsTask().GetAwaiter().GetResult();
