@@ -185,33 +185,44 @@ public sealed class ChurnModel
             throw new ArgumentException("At least one background row is needed.", nameof(rows));
         }
 
-        if (_scorer.Trees is { } trees)
-        {
-            return new ChurnModel(Manifest, _scorer.WithTrees(trees.WithCovers(rowMajor, rows)), Source, null);
-        }
-
-        var means = new double[FeatureCount];
-        var counts = new long[FeatureCount];
+        var background = CreateBackground();
         for (var r = 0; r < rows; r++)
         {
-            for (var f = 0; f < FeatureCount; f++)
-            {
-                var value = rowMajor[(r * FeatureCount) + f];
-                if (float.IsFinite(value))
-                {
-                    means[f] += value;
-                    counts[f]++;
-                }
-            }
+            background.Add(rowMajor.Slice(r * FeatureCount, FeatureCount));
         }
 
-        for (var f = 0; f < FeatureCount; f++)
-        {
-            means[f] = counts[f] == 0 ? 0 : means[f] / counts[f];
-        }
-
-        return new ChurnModel(Manifest, _scorer, Source, means);
+        return background.Build();
     }
+
+    /// <summary>Starts accumulating a background one row at a time (for data streamed from a file).</summary>
+    /// <returns>A builder whose <see cref="ChurnBackground.Build"/> gives this model with explanations enabled.</returns>
+    public ChurnBackground CreateBackground() => new(this);
+
+    /// <summary>Checks that a data source has every column the model's features are made from.</summary>
+    /// <param name="columns">The data's column names.</param>
+    /// <param name="source">The data's name for the message (e.g. the file), or <see langword="null"/>.</param>
+    /// <exception cref="ChurnModelException">Columns are missing (<see cref="ChurnModelError.SchemaMismatch"/>); the message lists them.</exception>
+    public void CheckColumns(IReadOnlyCollection<string> columns, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var present = new HashSet<string>(columns, StringComparer.Ordinal);
+        var needed = Manifest.Features.Columns.Select(c => c.Name).ToList();
+        if (Manifest.Features.TimeColumn is { } time && Manifest.Features.HasDates)
+        {
+            needed.Add(time);
+        }
+
+        var missing = needed.Where(c => !present.Contains(c)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ChurnModelException(ChurnModelError.SchemaMismatch,
+                $"The data lacks {missing.Count} column(s) the model was trained on: {string.Join(", ", missing)}.", source);
+        }
+    }
+
+    internal ChurnModel WithTrees(TreeEnsemble trees) => new(Manifest, _scorer.WithTrees(trees), Source, null);
+
+    internal ChurnModel WithMeans(double[] means) => new(Manifest, _scorer, Source, means);
 
     /// <summary>Predicts one account from its feature vector.</summary>
     /// <param name="features">The feature vector (<see cref="FeatureCount"/> values, as <see cref="MapFeatures(IReadOnlyDictionary{string, string?}, Span{float})"/> makes them).</param>
