@@ -20,6 +20,7 @@ public sealed class BadInputTests : IDisposable
         { "one class", Rows(40, _ => "No"), [], "one class" },
         { "positive class absent", Rows(40, i => i % 3 == 0 ? "Yes" : "No"), ["--positive", "Churned"], "'Churned' is not present" },
         { "id absent", Rows(40, i => i % 3 == 0 ? "Yes" : "No"), ["--id", "account"], "'account' is absent" },
+        { "id blank", "account,a,Churn\nA1,1,Yes\n,2,No\n", ["--id", "account"], "row 2" },
         { "time absent", Rows(40, i => i % 3 == 0 ? "Yes" : "No"), ["--time", "as_of"], "'as_of' is absent" },
         { "time unparsable", "as_of,a,Churn\n2024-01-31,1,Yes\nlast week,2,No\n", ["--time", "as_of"], "row 2" },
         { "entirely missing column", "a,empty,Churn\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},,{(i % 3 == 0 ? "Yes" : "No")}\n")), [], "'empty'" },
