@@ -24,6 +24,7 @@ public class ChurnSingleRowBenchmarks
     private OrtValue _onnxInput = null!;
     private string[] _onnxInputNames = null!;
     private string[] _onnxOutputNames = null!;
+    private RunOptions _runOptions = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -36,6 +37,7 @@ public class ChurnSingleRowBenchmarks
         _onnxRow = new float[ChurnBenchmarkModel.Features];
         _onnxInput = OrtValue.CreateTensorValueFromMemory(_onnxRow, [1, ChurnBenchmarkModel.Features]);
         _onnxInputNames = [.. _model.Onnx.InputNames];
+        _runOptions = new RunOptions();
         _onnxOutputNames = [_model.Onnx.OutputNames.First(n => n.StartsWith("Probability", StringComparison.Ordinal))];
     }
 
@@ -43,6 +45,7 @@ public class ChurnSingleRowBenchmarks
     public void Cleanup()
     {
         _onnxInput.Dispose();
+        _runOptions.Dispose();
         _engine.Dispose();
     }
 
@@ -82,7 +85,7 @@ public class ChurnSingleRowBenchmarks
         foreach (var row in _model.Inputs)
         {
             row.CopyTo(_onnxRow, 0);
-            using var outputs = _model.Onnx.Run(null, _onnxInputNames, [_onnxInput], _onnxOutputNames);
+            using var outputs = _model.Onnx.Run(_runOptions, _onnxInputNames, [_onnxInput], _onnxOutputNames);
             sum += outputs[0].GetTensorDataAsSpan<float>()[0];
         }
 

@@ -44,6 +44,14 @@ public sealed class TreeEnsemble
     internal readonly double[]? NodeCovers;
     internal readonly double[]? LeafCovers;
 
+    // The evaluation layout: split nodes then leaves in one array, children as plain indexes, and every leaf a node
+    // whose two children are itself. Walks then need no "is it a leaf?" branch per step: several walks advance in
+    // lock step until all sit on leaves (index >= _leafStart), and each step picks its child without a branch.
+    private readonly TreeNode[] _flat;
+    private readonly int[] _flatRoots;
+    private readonly byte[] _nanLeft;
+    private readonly int _leafStart;
+
     internal TreeEnsemble(int featureCount, TreeNode[] nodes, float[] missingValues, double[] leafValues, int[] roots,
         int[] categoricalStart, int[] categoricalFeatures, double[]? nodeCovers, double[]? leafCovers)
     {
@@ -67,7 +75,31 @@ public sealed class TreeEnsemble
         }
 
         MaxDepth = TreeValidator.Validate(this);
+
+        _leafStart = nodes.Length;
+        _flat = new TreeNode[nodes.Length + leafValues.Length];
+        _nanLeft = new byte[_flat.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var node = nodes[i];
+            _flat[i] = new TreeNode { Feature = node.Feature, Threshold = node.Threshold, Left = Flat(node.Left), Right = Flat(node.Right) };
+            _nanLeft[i] = (byte)(missingValues[i] <= node.Threshold ? 1 : 0);
+        }
+
+        for (var leaf = 0; leaf < leafValues.Length; leaf++)
+        {
+            var self = _leafStart + leaf;
+            _flat[self] = new TreeNode { Feature = 0, Threshold = 0f, Left = self, Right = self };
+        }
+
+        _flatRoots = new int[roots.Length];
+        for (var t = 0; t < roots.Length; t++)
+        {
+            _flatRoots[t] = Flat(roots[t]);
+        }
     }
+
+    private int Flat(int child) => child >= 0 ? child : _leafStart + ~child;
 
     /// <summary>Compiles the trees of a trained or loaded ML.NET FastTree or LightGBM model.</summary>
     /// <param name="model">The trees (for a calibrated model, its <c>SubModel</c>).</param>
@@ -246,142 +278,163 @@ public sealed class TreeEnsemble
         return value <= n.Threshold;
     }
 
+    // Four trees walk side by side for one row, so their independent chains of loads overlap; leaf values are
+    // still added in tree order, which keeps the sum bit-identical to ML.NET's.
     private double SumCore<TMode>(ReadOnlySpan<float> features)
         where TMode : struct, IEvaluationMode
     {
         ref var x = ref MemoryMarshal.GetReference(features);
+        ref var flat = ref MemoryMarshal.GetArrayDataReference(_flat);
         ref var leaves = ref MemoryMarshal.GetArrayDataReference(LeafValues);
-        var roots = Roots;
+        ref var roots = ref MemoryMarshal.GetArrayDataReference(_flatRoots);
+        var trees = _flatRoots.Length;
+        var leafStart = _leafStart;
         var sum = 0.0;
-        for (var t = 0; t < roots.Length; t++)
+        var t = 0;
+        for (; t + 4 <= trees; t += 4)
         {
-            sum += Unsafe.Add(ref leaves, Leaf<TMode>(roots[t], ref x));
+            int n0 = Unsafe.Add(ref roots, t), n1 = Unsafe.Add(ref roots, t + 1), n2 = Unsafe.Add(ref roots, t + 2), n3 = Unsafe.Add(ref roots, t + 3);
+            while (((n0 - leafStart) | (n1 - leafStart) | (n2 - leafStart) | (n3 - leafStart)) < 0)
+            {
+                n0 = Step<TMode>(ref flat, n0, ref x);
+                n1 = Step<TMode>(ref flat, n1, ref x);
+                n2 = Step<TMode>(ref flat, n2, ref x);
+                n3 = Step<TMode>(ref flat, n3, ref x);
+            }
+
+            sum += Unsafe.Add(ref leaves, n0 - leafStart);
+            sum += Unsafe.Add(ref leaves, n1 - leafStart);
+            sum += Unsafe.Add(ref leaves, n2 - leafStart);
+            sum += Unsafe.Add(ref leaves, n3 - leafStart);
+        }
+
+        for (; t < trees; t++)
+        {
+            var n = Unsafe.Add(ref roots, t);
+            while (n < leafStart)
+            {
+                n = Step<TMode>(ref flat, n, ref x);
+            }
+
+            sum += Unsafe.Add(ref leaves, n - leafStart);
         }
 
         return sum;
     }
 
-    // Tree by tree over a block of rows: one tree's nodes stay in cache while the block's rows walk it, and four
+    // Tree by tree over a block of rows: one tree's nodes stay in cache while the block's rows walk it, and eight
     // rows walk side by side so their independent loads overlap.
     private void BatchCore<TMode>(ReadOnlySpan<float> rowMajor, int rows, Span<float> scores)
         where TMode : struct, IEvaluationMode
     {
-        const int Block = 128;
+        const int Block = 256;
         Span<double> sums = stackalloc double[Block];
         var width = FeatureCount;
-        var roots = Roots;
+        var leafStart = _leafStart;
+        ref var flat = ref MemoryMarshal.GetArrayDataReference(_flat);
         ref var leaves = ref MemoryMarshal.GetArrayDataReference(LeafValues);
         for (var start = 0; start < rows; start += Block)
         {
             var count = Math.Min(Block, rows - start);
-            var block = sums[..count];
-            block.Clear();
+            sums.Clear();
+            ref var sum = ref MemoryMarshal.GetReference(sums);
             ref var first = ref Unsafe.AsRef(in rowMajor[start * width]);
-            for (var t = 0; t < roots.Length; t++)
+            foreach (var root in _flatRoots)
             {
-                var root = roots[t];
                 var r = 0;
-                for (; r + 4 <= count; r += 4)
+                for (; r + 8 <= count; r += 8)
                 {
                     ref var x0 = ref Unsafe.Add(ref first, r * width);
-                    Leaf4<TMode>(root, ref x0, width, out var l0, out var l1, out var l2, out var l3);
-                    block[r] += Unsafe.Add(ref leaves, l0);
-                    block[r + 1] += Unsafe.Add(ref leaves, l1);
-                    block[r + 2] += Unsafe.Add(ref leaves, l2);
-                    block[r + 3] += Unsafe.Add(ref leaves, l3);
+                    ref var x1 = ref Unsafe.Add(ref x0, width);
+                    ref var x2 = ref Unsafe.Add(ref x1, width);
+                    ref var x3 = ref Unsafe.Add(ref x2, width);
+                    ref var x4 = ref Unsafe.Add(ref x3, width);
+                    ref var x5 = ref Unsafe.Add(ref x4, width);
+                    ref var x6 = ref Unsafe.Add(ref x5, width);
+                    ref var x7 = ref Unsafe.Add(ref x6, width);
+                    int n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root;
+                    while (((n0 - leafStart) | (n1 - leafStart) | (n2 - leafStart) | (n3 - leafStart)
+                            | (n4 - leafStart) | (n5 - leafStart) | (n6 - leafStart) | (n7 - leafStart)) < 0)
+                    {
+                        n0 = Step<TMode>(ref flat, n0, ref x0);
+                        n1 = Step<TMode>(ref flat, n1, ref x1);
+                        n2 = Step<TMode>(ref flat, n2, ref x2);
+                        n3 = Step<TMode>(ref flat, n3, ref x3);
+                        n4 = Step<TMode>(ref flat, n4, ref x4);
+                        n5 = Step<TMode>(ref flat, n5, ref x5);
+                        n6 = Step<TMode>(ref flat, n6, ref x6);
+                        n7 = Step<TMode>(ref flat, n7, ref x7);
+                    }
+
+                    ref var s0 = ref Unsafe.Add(ref sum, r);
+                    s0 += Unsafe.Add(ref leaves, n0 - leafStart);
+                    Unsafe.Add(ref s0, 1) += Unsafe.Add(ref leaves, n1 - leafStart);
+                    Unsafe.Add(ref s0, 2) += Unsafe.Add(ref leaves, n2 - leafStart);
+                    Unsafe.Add(ref s0, 3) += Unsafe.Add(ref leaves, n3 - leafStart);
+                    Unsafe.Add(ref s0, 4) += Unsafe.Add(ref leaves, n4 - leafStart);
+                    Unsafe.Add(ref s0, 5) += Unsafe.Add(ref leaves, n5 - leafStart);
+                    Unsafe.Add(ref s0, 6) += Unsafe.Add(ref leaves, n6 - leafStart);
+                    Unsafe.Add(ref s0, 7) += Unsafe.Add(ref leaves, n7 - leafStart);
                 }
 
                 for (; r < count; r++)
                 {
-                    block[r] += Unsafe.Add(ref leaves, Leaf<TMode>(root, ref Unsafe.Add(ref first, r * width)));
+                    ref var x = ref Unsafe.Add(ref first, r * width);
+                    var n = root;
+                    while (n < leafStart)
+                    {
+                        n = Step<TMode>(ref flat, n, ref x);
+                    }
+
+                    Unsafe.Add(ref sum, r) += Unsafe.Add(ref leaves, n - leafStart);
                 }
             }
 
             var destination = scores.Slice(start, count);
             for (var r = 0; r < count; r++)
             {
-                destination[r] = (float)block[r];
+                destination[r] = (float)sums[r];
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Leaf<TMode>(int node, ref float x)
+    private int Leaf<TMode>(int root, ref float x)
         where TMode : struct, IEvaluationMode
     {
-        ref var nodes = ref MemoryMarshal.GetArrayDataReference(Nodes);
-        while (node >= 0)
+        ref var flat = ref MemoryMarshal.GetArrayDataReference(_flat);
+        var node = Flat(root);
+        while (node < _leafStart)
         {
-            node = Step<TMode>(ref nodes, node, ref x);
+            node = Step<TMode>(ref flat, node, ref x);
         }
 
-        return ~node;
+        return node - _leafStart;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Leaf4<TMode>(int root, ref float x0, int width, out int l0, out int l1, out int l2, out int l3)
+    private int Step<TMode>(ref TreeNode flat, int index, ref float x)
         where TMode : struct, IEvaluationMode
     {
-        ref var nodes = ref MemoryMarshal.GetArrayDataReference(Nodes);
-        ref var x1 = ref Unsafe.Add(ref x0, width);
-        ref var x2 = ref Unsafe.Add(ref x1, width);
-        ref var x3 = ref Unsafe.Add(ref x2, width);
-        int n0 = root, n1 = root, n2 = root, n3 = root;
-
-        // All four walk together while every one is still on a split node; the stragglers finish alone.
-        while ((n0 | n1 | n2 | n3) >= 0)
-        {
-            n0 = Step<TMode>(ref nodes, n0, ref x0);
-            n1 = Step<TMode>(ref nodes, n1, ref x1);
-            n2 = Step<TMode>(ref nodes, n2, ref x2);
-            n3 = Step<TMode>(ref nodes, n3, ref x3);
-        }
-
-        while (n0 >= 0)
-        {
-            n0 = Step<TMode>(ref nodes, n0, ref x0);
-        }
-
-        while (n1 >= 0)
-        {
-            n1 = Step<TMode>(ref nodes, n1, ref x1);
-        }
-
-        while (n2 >= 0)
-        {
-            n2 = Step<TMode>(ref nodes, n2, ref x2);
-        }
-
-        while (n3 >= 0)
-        {
-            n3 = Step<TMode>(ref nodes, n3, ref x3);
-        }
-
-        l0 = ~n0;
-        l1 = ~n1;
-        l2 = ~n2;
-        l3 = ~n3;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Step<TMode>(ref TreeNode nodes, int index, ref float x)
-        where TMode : struct, IEvaluationMode
-    {
-        // Indexes were validated at construction (features < FeatureCount, children in range), and callers pass
-        // rows of FeatureCount values, so the unchecked reads stay inside the arrays.
-        ref var node = ref Unsafe.Add(ref nodes, index);
+        // Indexes were validated at construction (features < FeatureCount, children in range, leaves loop on
+        // themselves), and callers pass rows of FeatureCount values, so the unchecked reads stay inside the arrays.
+        ref var node = ref Unsafe.Add(ref flat, index);
         if (TMode.Categorical && node.Feature < 0)
         {
             return AnyPositive(~node.Feature, index, ref x) ? node.Right : node.Left;
         }
 
         var value = Unsafe.Add(ref x, node.Feature);
-        if (TMode.Missing && float.IsNaN(value))
+
+        // Right unless x <= threshold (so NaN goes right), or NaN where the node's default sends it left. The
+        // comparisons become 0/1 values, not branches: a random row would mispredict half of them.
+        int right = Unsafe.BitCast<bool, byte>(!(value <= node.Threshold));
+        if (TMode.Missing)
         {
-            value = MissingValues[index];
+            right &= ~(Unsafe.BitCast<bool, byte>(float.IsNaN(value)) & Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_nanLeft), index));
         }
 
-        return value <= node.Threshold ? node.Left : node.Right;
+        return Unsafe.Add(ref node.Left, right);
     }
 
     private bool AnyPositive(int categorical, int node, ref float x)
