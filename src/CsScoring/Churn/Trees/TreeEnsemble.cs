@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -44,13 +45,12 @@ public sealed class TreeEnsemble
     internal readonly double[]? NodeCovers;
     internal readonly double[]? LeafCovers;
 
-    // The evaluation layout: split nodes then leaves in one array, children as plain indexes, and every leaf a node
+    // The evaluation layout: leaves then split nodes in one array, addressed from the first split node, so a split
+    // node is at index n >= 0 and leaf j at index ~j < 0 (ML.NET's own child encoding), and every leaf is a node
     // whose two children are itself. Walks then need no "is it a leaf?" branch per step: several walks advance in
-    // lock step until all sit on leaves (index >= _leafStart), and each step picks its child without a branch.
+    // lock step until all indexes are negative (one AND of them is), and each step picks its child without a branch.
     private readonly TreeNode[] _flat;
-    private readonly int[] _flatRoots;
     private readonly byte[] _nanLeft;
-    private readonly int _leafStart;
 
     internal TreeEnsemble(int featureCount, TreeNode[] nodes, float[] missingValues, double[] leafValues, int[] roots,
         int[] categoricalStart, int[] categoricalFeatures, double[]? nodeCovers, double[]? leafCovers)
@@ -76,30 +76,24 @@ public sealed class TreeEnsemble
 
         MaxDepth = TreeValidator.Validate(this);
 
-        _leafStart = nodes.Length;
-        _flat = new TreeNode[nodes.Length + leafValues.Length];
+        var leafCount = leafValues.Length;
+        _flat = new TreeNode[leafCount + nodes.Length];
         _nanLeft = new byte[_flat.Length];
         for (var i = 0; i < nodes.Length; i++)
         {
             var node = nodes[i];
-            _flat[i] = new TreeNode { Feature = node.Feature, Threshold = node.Threshold, Left = Flat(node.Left), Right = Flat(node.Right) };
-            _nanLeft[i] = (byte)(missingValues[i] <= node.Threshold ? 1 : 0);
+            _flat[leafCount + i] = node;
+            _nanLeft[leafCount + i] = (byte)(missingValues[i] <= node.Threshold ? 1 : 0);
         }
 
-        for (var leaf = 0; leaf < leafValues.Length; leaf++)
+        for (var leaf = 0; leaf < leafCount; leaf++)
         {
-            var self = _leafStart + leaf;
-            _flat[self] = new TreeNode { Feature = 0, Threshold = 0f, Left = self, Right = self };
-        }
-
-        _flatRoots = new int[roots.Length];
-        for (var t = 0; t < roots.Length; t++)
-        {
-            _flatRoots[t] = Flat(roots[t]);
+            _flat[leafCount + ~leaf] = new TreeNode { Feature = 0, Threshold = 0f, Left = ~leaf, Right = ~leaf };
         }
     }
 
-    private int Flat(int child) => child >= 0 ? child : _leafStart + ~child;
+    // The flat array's element for index 0 (the first split node); leaves sit before it.
+    private ref TreeNode FlatBase => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_flat), LeafValues.Length);
 
     /// <summary>Compiles the trees of a trained or loaded ML.NET FastTree or LightGBM model.</summary>
     /// <param name="model">The trees (for a calibrated model, its <c>SubModel</c>).</param>
@@ -266,7 +260,7 @@ public sealed class TreeEnsemble
         ref readonly var n = ref Nodes[node];
         if (n.Feature < 0)
         {
-            return !AnyPositive(~n.Feature, node, ref MemoryMarshal.GetReference(features));
+            return !AnyPositive(~n.Feature, node, ref MemoryMarshal.GetReference(features), 1);
         }
 
         var value = features[n.Feature];
@@ -278,122 +272,143 @@ public sealed class TreeEnsemble
         return value <= n.Threshold;
     }
 
-    // Four trees walk side by side for one row, so their independent chains of loads overlap; leaf values are
+    // Eight trees walk side by side for one row, so their independent chains of loads overlap; leaf values are
     // still added in tree order, which keeps the sum bit-identical to ML.NET's.
     private double SumCore<TMode>(ReadOnlySpan<float> features)
         where TMode : struct, IEvaluationMode
     {
         ref var x = ref MemoryMarshal.GetReference(features);
-        ref var flat = ref MemoryMarshal.GetArrayDataReference(_flat);
+        ref var flat = ref FlatBase;
         ref var leaves = ref MemoryMarshal.GetArrayDataReference(LeafValues);
-        ref var roots = ref MemoryMarshal.GetArrayDataReference(_flatRoots);
-        var trees = _flatRoots.Length;
-        var leafStart = _leafStart;
+        ref var roots = ref MemoryMarshal.GetArrayDataReference(Roots);
+        var trees = Roots.Length;
         var sum = 0.0;
         var t = 0;
-        for (; t + 4 <= trees; t += 4)
+        for (; t + 8 <= trees; t += 8)
         {
-            int n0 = Unsafe.Add(ref roots, t), n1 = Unsafe.Add(ref roots, t + 1), n2 = Unsafe.Add(ref roots, t + 2), n3 = Unsafe.Add(ref roots, t + 3);
-            while (((n0 - leafStart) | (n1 - leafStart) | (n2 - leafStart) | (n3 - leafStart)) < 0)
+            ref var r = ref Unsafe.Add(ref roots, t);
+            int n0 = r, n1 = Unsafe.Add(ref r, 1), n2 = Unsafe.Add(ref r, 2), n3 = Unsafe.Add(ref r, 3);
+            int n4 = Unsafe.Add(ref r, 4), n5 = Unsafe.Add(ref r, 5), n6 = Unsafe.Add(ref r, 6), n7 = Unsafe.Add(ref r, 7);
+            while ((n0 & n1 & n2 & n3 & n4 & n5 & n6 & n7) >= 0)
             {
                 n0 = Step<TMode>(ref flat, n0, ref x);
                 n1 = Step<TMode>(ref flat, n1, ref x);
                 n2 = Step<TMode>(ref flat, n2, ref x);
                 n3 = Step<TMode>(ref flat, n3, ref x);
+                n4 = Step<TMode>(ref flat, n4, ref x);
+                n5 = Step<TMode>(ref flat, n5, ref x);
+                n6 = Step<TMode>(ref flat, n6, ref x);
+                n7 = Step<TMode>(ref flat, n7, ref x);
             }
 
-            sum += Unsafe.Add(ref leaves, n0 - leafStart);
-            sum += Unsafe.Add(ref leaves, n1 - leafStart);
-            sum += Unsafe.Add(ref leaves, n2 - leafStart);
-            sum += Unsafe.Add(ref leaves, n3 - leafStart);
+            sum += Unsafe.Add(ref leaves, ~n0);
+            sum += Unsafe.Add(ref leaves, ~n1);
+            sum += Unsafe.Add(ref leaves, ~n2);
+            sum += Unsafe.Add(ref leaves, ~n3);
+            sum += Unsafe.Add(ref leaves, ~n4);
+            sum += Unsafe.Add(ref leaves, ~n5);
+            sum += Unsafe.Add(ref leaves, ~n6);
+            sum += Unsafe.Add(ref leaves, ~n7);
         }
 
         for (; t < trees; t++)
         {
             var n = Unsafe.Add(ref roots, t);
-            while (n < leafStart)
+            while (n >= 0)
             {
                 n = Step<TMode>(ref flat, n, ref x);
             }
 
-            sum += Unsafe.Add(ref leaves, n - leafStart);
+            sum += Unsafe.Add(ref leaves, ~n);
         }
 
         return sum;
     }
 
-    // Tree by tree over a block of rows: one tree's nodes stay in cache while the block's rows walk it, and eight
-    // rows walk side by side so their independent loads overlap.
+    // Tree by tree over a block of rows: one tree's nodes stay in cache while the block's rows walk it. The block is
+    // first transposed (feature-major), so eight rows walking side by side read their values from one base address
+    // plus a constant, and their independent loads overlap without running out of registers.
     private void BatchCore<TMode>(ReadOnlySpan<float> rowMajor, int rows, Span<float> scores)
         where TMode : struct, IEvaluationMode
     {
-        const int Block = 256;
-        Span<double> sums = stackalloc double[Block];
+        const int Block = 64;
         var width = FeatureCount;
-        var leafStart = _leafStart;
-        ref var flat = ref MemoryMarshal.GetArrayDataReference(_flat);
-        ref var leaves = ref MemoryMarshal.GetArrayDataReference(LeafValues);
-        for (var start = 0; start < rows; start += Block)
+        Span<double> sums = stackalloc double[Block];
+        float[]? rented = null;
+        var columns = width * Block <= 4096 ? stackalloc float[width * Block] : (rented = ArrayPool<float>.Shared.Rent(width * Block)).AsSpan(0, width * Block);
+        try
         {
-            var count = Math.Min(Block, rows - start);
-            sums.Clear();
-            ref var sum = ref MemoryMarshal.GetReference(sums);
-            ref var first = ref Unsafe.AsRef(in rowMajor[start * width]);
-            foreach (var root in _flatRoots)
+            ref var flat = ref FlatBase;
+            ref var leaves = ref MemoryMarshal.GetArrayDataReference(LeafValues);
+            for (var start = 0; start < rows; start += Block)
             {
-                var r = 0;
-                for (; r + 8 <= count; r += 8)
+                var count = Math.Min(Block, rows - start);
+                var block = rowMajor.Slice(start * width, count * width);
+                for (var r = 0; r < count; r++)
                 {
-                    ref var x0 = ref Unsafe.Add(ref first, r * width);
-                    ref var x1 = ref Unsafe.Add(ref x0, width);
-                    ref var x2 = ref Unsafe.Add(ref x1, width);
-                    ref var x3 = ref Unsafe.Add(ref x2, width);
-                    ref var x4 = ref Unsafe.Add(ref x3, width);
-                    ref var x5 = ref Unsafe.Add(ref x4, width);
-                    ref var x6 = ref Unsafe.Add(ref x5, width);
-                    ref var x7 = ref Unsafe.Add(ref x6, width);
-                    int n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root;
-                    while (((n0 - leafStart) | (n1 - leafStart) | (n2 - leafStart) | (n3 - leafStart)
-                            | (n4 - leafStart) | (n5 - leafStart) | (n6 - leafStart) | (n7 - leafStart)) < 0)
+                    for (var f = 0; f < width; f++)
                     {
-                        n0 = Step<TMode>(ref flat, n0, ref x0);
-                        n1 = Step<TMode>(ref flat, n1, ref x1);
-                        n2 = Step<TMode>(ref flat, n2, ref x2);
-                        n3 = Step<TMode>(ref flat, n3, ref x3);
-                        n4 = Step<TMode>(ref flat, n4, ref x4);
-                        n5 = Step<TMode>(ref flat, n5, ref x5);
-                        n6 = Step<TMode>(ref flat, n6, ref x6);
-                        n7 = Step<TMode>(ref flat, n7, ref x7);
+                        columns[(f * Block) + r] = block[(r * width) + f];
                     }
-
-                    ref var s0 = ref Unsafe.Add(ref sum, r);
-                    s0 += Unsafe.Add(ref leaves, n0 - leafStart);
-                    Unsafe.Add(ref s0, 1) += Unsafe.Add(ref leaves, n1 - leafStart);
-                    Unsafe.Add(ref s0, 2) += Unsafe.Add(ref leaves, n2 - leafStart);
-                    Unsafe.Add(ref s0, 3) += Unsafe.Add(ref leaves, n3 - leafStart);
-                    Unsafe.Add(ref s0, 4) += Unsafe.Add(ref leaves, n4 - leafStart);
-                    Unsafe.Add(ref s0, 5) += Unsafe.Add(ref leaves, n5 - leafStart);
-                    Unsafe.Add(ref s0, 6) += Unsafe.Add(ref leaves, n6 - leafStart);
-                    Unsafe.Add(ref s0, 7) += Unsafe.Add(ref leaves, n7 - leafStart);
                 }
 
-                for (; r < count; r++)
+                sums.Clear();
+                ref var sum = ref MemoryMarshal.GetReference(sums);
+                ref var x = ref MemoryMarshal.GetReference(columns);
+                foreach (var root in Roots)
                 {
-                    ref var x = ref Unsafe.Add(ref first, r * width);
-                    var n = root;
-                    while (n < leafStart)
+                    var r = 0;
+                    for (; r + 8 <= count; r += 8)
                     {
-                        n = Step<TMode>(ref flat, n, ref x);
+                        ref var x0 = ref Unsafe.Add(ref x, r);
+                        int n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root;
+                        while ((n0 & n1 & n2 & n3 & n4 & n5 & n6 & n7) >= 0)
+                        {
+                            n0 = StepColumn<TMode>(ref flat, n0, ref x0, Block);
+                            n1 = StepColumn<TMode>(ref flat, n1, ref Unsafe.Add(ref x0, 1), Block);
+                            n2 = StepColumn<TMode>(ref flat, n2, ref Unsafe.Add(ref x0, 2), Block);
+                            n3 = StepColumn<TMode>(ref flat, n3, ref Unsafe.Add(ref x0, 3), Block);
+                            n4 = StepColumn<TMode>(ref flat, n4, ref Unsafe.Add(ref x0, 4), Block);
+                            n5 = StepColumn<TMode>(ref flat, n5, ref Unsafe.Add(ref x0, 5), Block);
+                            n6 = StepColumn<TMode>(ref flat, n6, ref Unsafe.Add(ref x0, 6), Block);
+                            n7 = StepColumn<TMode>(ref flat, n7, ref Unsafe.Add(ref x0, 7), Block);
+                        }
+
+                        ref var s0 = ref Unsafe.Add(ref sum, r);
+                        s0 += Unsafe.Add(ref leaves, ~n0);
+                        Unsafe.Add(ref s0, 1) += Unsafe.Add(ref leaves, ~n1);
+                        Unsafe.Add(ref s0, 2) += Unsafe.Add(ref leaves, ~n2);
+                        Unsafe.Add(ref s0, 3) += Unsafe.Add(ref leaves, ~n3);
+                        Unsafe.Add(ref s0, 4) += Unsafe.Add(ref leaves, ~n4);
+                        Unsafe.Add(ref s0, 5) += Unsafe.Add(ref leaves, ~n5);
+                        Unsafe.Add(ref s0, 6) += Unsafe.Add(ref leaves, ~n6);
+                        Unsafe.Add(ref s0, 7) += Unsafe.Add(ref leaves, ~n7);
                     }
 
-                    Unsafe.Add(ref sum, r) += Unsafe.Add(ref leaves, n - leafStart);
+                    for (; r < count; r++)
+                    {
+                        var n = root;
+                        while (n >= 0)
+                        {
+                            n = StepColumn<TMode>(ref flat, n, ref Unsafe.Add(ref x, r), Block);
+                        }
+
+                        Unsafe.Add(ref sum, r) += Unsafe.Add(ref leaves, ~n);
+                    }
+                }
+
+                var destination = scores.Slice(start, count);
+                for (var r = 0; r < count; r++)
+                {
+                    destination[r] = (float)sums[r];
                 }
             }
-
-            var destination = scores.Slice(start, count);
-            for (var r = 0; r < count; r++)
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                destination[r] = (float)sums[r];
+                ArrayPool<float>.Shared.Return(rented);
             }
         }
     }
@@ -402,15 +417,39 @@ public sealed class TreeEnsemble
     private int Leaf<TMode>(int root, ref float x)
         where TMode : struct, IEvaluationMode
     {
-        ref var flat = ref MemoryMarshal.GetArrayDataReference(_flat);
-        var node = Flat(root);
-        while (node < _leafStart)
+        ref var flat = ref FlatBase;
+        var node = root;
+        while (node >= 0)
         {
             node = Step<TMode>(ref flat, node, ref x);
         }
 
-        return node - _leafStart;
+        return ~node;
     }
+
+    // A step for a row stored feature-major: feature f of the row is at x[f * stride].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int StepColumn<TMode>(ref TreeNode flat, int index, ref float x, int stride)
+        where TMode : struct, IEvaluationMode
+    {
+        ref var node = ref Unsafe.Add(ref flat, index);
+        if (TMode.Categorical && node.Feature < 0)
+        {
+            return AnyPositive(~node.Feature, index, ref x, stride) ? node.Right : node.Left;
+        }
+
+        var value = Unsafe.Add(ref x, node.Feature * stride);
+        int right = Unsafe.BitCast<bool, byte>(!(value <= node.Threshold));
+        if (TMode.Missing)
+        {
+            right &= ~(Unsafe.BitCast<bool, byte>(float.IsNaN(value)) & NanLeft(index));
+        }
+
+        return Unsafe.Add(ref node.Left, right);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private byte NanLeft(int index) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_nanLeft), LeafValues.Length + index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Step<TMode>(ref TreeNode flat, int index, ref float x)
@@ -421,7 +460,7 @@ public sealed class TreeEnsemble
         ref var node = ref Unsafe.Add(ref flat, index);
         if (TMode.Categorical && node.Feature < 0)
         {
-            return AnyPositive(~node.Feature, index, ref x) ? node.Right : node.Left;
+            return AnyPositive(~node.Feature, index, ref x, 1) ? node.Right : node.Left;
         }
 
         var value = Unsafe.Add(ref x, node.Feature);
@@ -431,18 +470,18 @@ public sealed class TreeEnsemble
         int right = Unsafe.BitCast<bool, byte>(!(value <= node.Threshold));
         if (TMode.Missing)
         {
-            right &= ~(Unsafe.BitCast<bool, byte>(float.IsNaN(value)) & Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_nanLeft), index));
+            right &= ~(Unsafe.BitCast<bool, byte>(float.IsNaN(value)) & NanLeft(index));
         }
 
         return Unsafe.Add(ref node.Left, right);
     }
 
-    private bool AnyPositive(int categorical, int node, ref float x)
+    private bool AnyPositive(int categorical, int node, ref float x, int stride)
     {
         var missing = MissingValues[node];
         for (var i = CategoricalStart[categorical]; i < CategoricalStart[categorical + 1]; i++)
         {
-            var value = Unsafe.Add(ref x, CategoricalFeatures[i]);
+            var value = Unsafe.Add(ref x, CategoricalFeatures[i] * stride);
             if (float.IsNaN(value))
             {
                 value = missing;
