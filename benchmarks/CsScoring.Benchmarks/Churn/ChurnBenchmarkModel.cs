@@ -40,7 +40,7 @@ internal sealed class ChurnBenchmarkModel : IDisposable
         DataView = Context.Data.LoadFromEnumerable(Inputs.Select(f => new Input { Features = f }));
 
         using var onnx = new MemoryStream();
-        Context.Model.ConvertToOnnx(MlNetModel, data, onnx);
+        Context.Model.ConvertToOnnx(MlNetModel, DataView, onnx);
         Onnx = new InferenceSession(onnx.ToArray(), new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 });
     }
 

@@ -24,6 +24,7 @@ public class ChurnSingleRowBenchmarks
     private OrtValue _onnxInput = null!;
     private string[] _onnxInputNames = null!;
     private string[] _onnxOutputNames = null!;
+    private static readonly RunOptions s_runOptions = new();
 
     [GlobalSetup]
     public void Setup()
@@ -82,7 +83,7 @@ public class ChurnSingleRowBenchmarks
         foreach (var row in _model.Inputs)
         {
             row.CopyTo(_onnxRow, 0);
-            using var outputs = _model.Onnx.Run(null, _onnxInputNames, [_onnxInput], _onnxOutputNames);
+            using var outputs = _model.Onnx.Run(s_runOptions, _onnxInputNames, [_onnxInput], _onnxOutputNames);
             sum += outputs[0].GetTensorDataAsSpan<float>()[0];
         }
 

@@ -25,6 +25,8 @@ internal sealed record ChurnScoringSummary(
 /// </summary>
 internal sealed class ChurnScoringJob
 {
+    private const double FirstPassShare = 0.3;
+
     public required ChurnModel Model { get; init; }
 
     public required string DataPath { get; init; }
@@ -53,7 +55,7 @@ internal sealed class ChurnScoringJob
             // Explanations need the features' background distribution; learn it from the rows being scored, in a
             // first streaming pass (counts per tree node only, so memory does not grow with the file).
             var builder = model.CreateBackground();
-            ForEachRow(model, (_, features) => builder.Add(features), progressShare: 0.3);
+            ForEachRow(model, (_, features) => builder.Add(features), 0, FirstPassShare);
             if (builder.Rows > 0)
             {
                 model = builder.Build();
@@ -125,7 +127,7 @@ internal sealed class ChurnScoringJob
                 bands[BandName(prediction.Band)]++;
                 Keep(top, new AtRiskAccount(id, asOf, prediction.Probability, prediction.Band,
                     [.. reasons.Take(count).Select(r => r.Describe())]));
-            }, progressShare: 1.0);
+            }, background is null ? 0 : FirstPassShare, 1);
             if (!headerWritten)
             {
                 WriteHeader(csv, model.Manifest.IdColumn, null);
@@ -183,14 +185,19 @@ internal sealed class ChurnScoringJob
         csv.EndRow();
     }
 
-    private void ForEachRow(ChurnModel model, Action<TabularReader, float[]> action, double progressShare)
+    private void ForEachRow(ChurnModel model, Action<TabularReader, float[]> action, double from, double to)
     {
         using var reader = TabularReader.Open(DataPath);
         model.CheckColumns(reader.Columns, DataPath);
         var features = new float[model.FeatureCount];
-        var length = new FileInfo(DataPath).Length;
+        var estimatedRows = Progress is null ? 0 : EstimateRows(DataPath);
         while (reader.Read())
         {
+            if (Progress is not null && (reader.RowNumber & 1023) == 0)
+            {
+                Progress.Report(Math.Min(to, from + ((to - from) * reader.RowNumber / estimatedRows)));
+            }
+
             if (Include is not null && !Include(reader))
             {
                 continue;
@@ -198,11 +205,17 @@ internal sealed class ChurnScoringJob
 
             model.Mapper.Map(reader, features);
             action(reader, features);
-            if (Progress is not null && (reader.RowNumber & 1023) == 0 && reader.LineNumber is { } line)
-            {
-                Progress.Report(Math.Min(1, progressShare * line * 100.0 / Math.Max(1, length)));
-            }
         }
+    }
+
+    // From the line length of the file's first 64 KiB: enough for a progress bar, without reading the file twice.
+    private static double EstimateRows(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[Math.Min(stream.Length, 1 << 16)];
+        var read = stream.Read(buffer, 0, buffer.Length);
+        var lines = Math.Max(1, buffer.AsSpan(0, read).Count((byte)'\n'));
+        return Math.Max(1, (double)stream.Length * lines / Math.Max(1, read));
     }
 
     internal static string BandName(RiskBand band) => band switch

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -44,6 +45,13 @@ public sealed class TreeEnsemble
     internal readonly double[]? NodeCovers;
     internal readonly double[]? LeafCovers;
 
+    // The evaluation layout: leaves then split nodes in one array, addressed from the first split node, so a split
+    // node is at index n >= 0 and leaf j at index ~j < 0 (ML.NET's own child encoding), and every leaf is a node
+    // whose two children are itself. Walks then need no "is it a leaf?" branch per step: several walks advance in
+    // lock step until all indexes are negative (one AND of them is), and each step picks its child without a branch.
+    private readonly TreeNode[] _flat;
+    private readonly byte[] _nanLeft;
+
     internal TreeEnsemble(int featureCount, TreeNode[] nodes, float[] missingValues, double[] leafValues, int[] roots,
         int[] categoricalStart, int[] categoricalFeatures, double[]? nodeCovers, double[]? leafCovers)
     {
@@ -67,7 +75,25 @@ public sealed class TreeEnsemble
         }
 
         MaxDepth = TreeValidator.Validate(this);
+
+        var leafCount = leafValues.Length;
+        _flat = new TreeNode[leafCount + nodes.Length];
+        _nanLeft = new byte[_flat.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var node = nodes[i];
+            _flat[leafCount + i] = node;
+            _nanLeft[leafCount + i] = (byte)(missingValues[i] <= node.Threshold ? 1 : 0);
+        }
+
+        for (var leaf = 0; leaf < leafCount; leaf++)
+        {
+            _flat[leafCount + ~leaf] = new TreeNode { Feature = 0, Threshold = 0f, Left = ~leaf, Right = ~leaf };
+        }
     }
+
+    // The flat array's element for index 0 (the first split node); leaves sit before it.
+    private ref TreeNode FlatBase => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_flat), LeafValues.Length);
 
     /// <summary>Compiles the trees of a trained or loaded ML.NET FastTree or LightGBM model.</summary>
     /// <param name="model">The trees (for a calibrated model, its <c>SubModel</c>).</param>
@@ -234,7 +260,7 @@ public sealed class TreeEnsemble
         ref readonly var n = ref Nodes[node];
         if (n.Feature < 0)
         {
-            return !AnyPositive(~n.Feature, node, ref MemoryMarshal.GetReference(features));
+            return !AnyPositive(~n.Feature, node, ref MemoryMarshal.GetReference(features), 1);
         }
 
         var value = features[n.Feature];
@@ -246,150 +272,216 @@ public sealed class TreeEnsemble
         return value <= n.Threshold;
     }
 
+    // Eight trees walk side by side for one row, so their independent chains of loads overlap; leaf values are
+    // still added in tree order, which keeps the sum bit-identical to ML.NET's.
     private double SumCore<TMode>(ReadOnlySpan<float> features)
         where TMode : struct, IEvaluationMode
     {
         ref var x = ref MemoryMarshal.GetReference(features);
+        ref var flat = ref FlatBase;
         ref var leaves = ref MemoryMarshal.GetArrayDataReference(LeafValues);
-        var roots = Roots;
+        ref var roots = ref MemoryMarshal.GetArrayDataReference(Roots);
+        var trees = Roots.Length;
         var sum = 0.0;
-        for (var t = 0; t < roots.Length; t++)
+        var t = 0;
+        for (; t + 8 <= trees; t += 8)
         {
-            sum += Unsafe.Add(ref leaves, Leaf<TMode>(roots[t], ref x));
+            ref var r = ref Unsafe.Add(ref roots, t);
+            int n0 = r, n1 = Unsafe.Add(ref r, 1), n2 = Unsafe.Add(ref r, 2), n3 = Unsafe.Add(ref r, 3);
+            int n4 = Unsafe.Add(ref r, 4), n5 = Unsafe.Add(ref r, 5), n6 = Unsafe.Add(ref r, 6), n7 = Unsafe.Add(ref r, 7);
+            while ((n0 & n1 & n2 & n3 & n4 & n5 & n6 & n7) >= 0)
+            {
+                n0 = Step<TMode>(ref flat, n0, ref x);
+                n1 = Step<TMode>(ref flat, n1, ref x);
+                n2 = Step<TMode>(ref flat, n2, ref x);
+                n3 = Step<TMode>(ref flat, n3, ref x);
+                n4 = Step<TMode>(ref flat, n4, ref x);
+                n5 = Step<TMode>(ref flat, n5, ref x);
+                n6 = Step<TMode>(ref flat, n6, ref x);
+                n7 = Step<TMode>(ref flat, n7, ref x);
+            }
+
+            sum += Unsafe.Add(ref leaves, ~n0);
+            sum += Unsafe.Add(ref leaves, ~n1);
+            sum += Unsafe.Add(ref leaves, ~n2);
+            sum += Unsafe.Add(ref leaves, ~n3);
+            sum += Unsafe.Add(ref leaves, ~n4);
+            sum += Unsafe.Add(ref leaves, ~n5);
+            sum += Unsafe.Add(ref leaves, ~n6);
+            sum += Unsafe.Add(ref leaves, ~n7);
+        }
+
+        for (; t < trees; t++)
+        {
+            var n = Unsafe.Add(ref roots, t);
+            while (n >= 0)
+            {
+                n = Step<TMode>(ref flat, n, ref x);
+            }
+
+            sum += Unsafe.Add(ref leaves, ~n);
         }
 
         return sum;
     }
 
-    // Tree by tree over a block of rows: one tree's nodes stay in cache while the block's rows walk it, and four
-    // rows walk side by side so their independent loads overlap.
+    // Tree by tree over a block of rows: one tree's nodes stay in cache while the block's rows walk it. The block is
+    // first transposed (feature-major), so eight rows walking side by side read their values from one base address
+    // plus a constant, and their independent loads overlap without running out of registers.
     private void BatchCore<TMode>(ReadOnlySpan<float> rowMajor, int rows, Span<float> scores)
         where TMode : struct, IEvaluationMode
     {
-        const int Block = 128;
-        Span<double> sums = stackalloc double[Block];
+        const int Block = 64;
         var width = FeatureCount;
-        var roots = Roots;
-        ref var leaves = ref MemoryMarshal.GetArrayDataReference(LeafValues);
-        for (var start = 0; start < rows; start += Block)
+        Span<double> sums = stackalloc double[Block];
+        float[]? rented = null;
+        var columns = width * Block <= 4096 ? stackalloc float[width * Block] : (rented = ArrayPool<float>.Shared.Rent(width * Block)).AsSpan(0, width * Block);
+        try
         {
-            var count = Math.Min(Block, rows - start);
-            var block = sums[..count];
-            block.Clear();
-            ref var first = ref Unsafe.AsRef(in rowMajor[start * width]);
-            for (var t = 0; t < roots.Length; t++)
+            ref var flat = ref FlatBase;
+            ref var leaves = ref MemoryMarshal.GetArrayDataReference(LeafValues);
+            for (var start = 0; start < rows; start += Block)
             {
-                var root = roots[t];
-                var r = 0;
-                for (; r + 4 <= count; r += 4)
+                var count = Math.Min(Block, rows - start);
+                var block = rowMajor.Slice(start * width, count * width);
+                for (var r = 0; r < count; r++)
                 {
-                    ref var x0 = ref Unsafe.Add(ref first, r * width);
-                    Leaf4<TMode>(root, ref x0, width, out var l0, out var l1, out var l2, out var l3);
-                    block[r] += Unsafe.Add(ref leaves, l0);
-                    block[r + 1] += Unsafe.Add(ref leaves, l1);
-                    block[r + 2] += Unsafe.Add(ref leaves, l2);
-                    block[r + 3] += Unsafe.Add(ref leaves, l3);
+                    for (var f = 0; f < width; f++)
+                    {
+                        columns[(f * Block) + r] = block[(r * width) + f];
+                    }
                 }
 
-                for (; r < count; r++)
+                sums.Clear();
+                ref var sum = ref MemoryMarshal.GetReference(sums);
+                ref var x = ref MemoryMarshal.GetReference(columns);
+                foreach (var root in Roots)
                 {
-                    block[r] += Unsafe.Add(ref leaves, Leaf<TMode>(root, ref Unsafe.Add(ref first, r * width)));
+                    var r = 0;
+                    for (; r + 8 <= count; r += 8)
+                    {
+                        ref var x0 = ref Unsafe.Add(ref x, r);
+                        int n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root;
+                        while ((n0 & n1 & n2 & n3 & n4 & n5 & n6 & n7) >= 0)
+                        {
+                            n0 = StepColumn<TMode>(ref flat, n0, ref x0, Block);
+                            n1 = StepColumn<TMode>(ref flat, n1, ref Unsafe.Add(ref x0, 1), Block);
+                            n2 = StepColumn<TMode>(ref flat, n2, ref Unsafe.Add(ref x0, 2), Block);
+                            n3 = StepColumn<TMode>(ref flat, n3, ref Unsafe.Add(ref x0, 3), Block);
+                            n4 = StepColumn<TMode>(ref flat, n4, ref Unsafe.Add(ref x0, 4), Block);
+                            n5 = StepColumn<TMode>(ref flat, n5, ref Unsafe.Add(ref x0, 5), Block);
+                            n6 = StepColumn<TMode>(ref flat, n6, ref Unsafe.Add(ref x0, 6), Block);
+                            n7 = StepColumn<TMode>(ref flat, n7, ref Unsafe.Add(ref x0, 7), Block);
+                        }
+
+                        ref var s0 = ref Unsafe.Add(ref sum, r);
+                        s0 += Unsafe.Add(ref leaves, ~n0);
+                        Unsafe.Add(ref s0, 1) += Unsafe.Add(ref leaves, ~n1);
+                        Unsafe.Add(ref s0, 2) += Unsafe.Add(ref leaves, ~n2);
+                        Unsafe.Add(ref s0, 3) += Unsafe.Add(ref leaves, ~n3);
+                        Unsafe.Add(ref s0, 4) += Unsafe.Add(ref leaves, ~n4);
+                        Unsafe.Add(ref s0, 5) += Unsafe.Add(ref leaves, ~n5);
+                        Unsafe.Add(ref s0, 6) += Unsafe.Add(ref leaves, ~n6);
+                        Unsafe.Add(ref s0, 7) += Unsafe.Add(ref leaves, ~n7);
+                    }
+
+                    for (; r < count; r++)
+                    {
+                        var n = root;
+                        while (n >= 0)
+                        {
+                            n = StepColumn<TMode>(ref flat, n, ref Unsafe.Add(ref x, r), Block);
+                        }
+
+                        Unsafe.Add(ref sum, r) += Unsafe.Add(ref leaves, ~n);
+                    }
+                }
+
+                var destination = scores.Slice(start, count);
+                for (var r = 0; r < count; r++)
+                {
+                    destination[r] = (float)sums[r];
                 }
             }
-
-            var destination = scores.Slice(start, count);
-            for (var r = 0; r < count; r++)
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                destination[r] = (float)block[r];
+                ArrayPool<float>.Shared.Return(rented);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Leaf<TMode>(int node, ref float x)
+    private int Leaf<TMode>(int root, ref float x)
         where TMode : struct, IEvaluationMode
     {
-        ref var nodes = ref MemoryMarshal.GetArrayDataReference(Nodes);
+        ref var flat = ref FlatBase;
+        var node = root;
         while (node >= 0)
         {
-            node = Step<TMode>(ref nodes, node, ref x);
+            node = Step<TMode>(ref flat, node, ref x);
         }
 
         return ~node;
     }
 
+    // A step for a row stored feature-major: feature f of the row is at x[f * stride].
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Leaf4<TMode>(int root, ref float x0, int width, out int l0, out int l1, out int l2, out int l3)
+    private int StepColumn<TMode>(ref TreeNode flat, int index, ref float x, int stride)
         where TMode : struct, IEvaluationMode
     {
-        ref var nodes = ref MemoryMarshal.GetArrayDataReference(Nodes);
-        ref var x1 = ref Unsafe.Add(ref x0, width);
-        ref var x2 = ref Unsafe.Add(ref x1, width);
-        ref var x3 = ref Unsafe.Add(ref x2, width);
-        int n0 = root, n1 = root, n2 = root, n3 = root;
-
-        // All four walk together while every one is still on a split node; the stragglers finish alone.
-        while ((n0 | n1 | n2 | n3) >= 0)
+        ref var node = ref Unsafe.Add(ref flat, index);
+        if (TMode.Categorical && node.Feature < 0)
         {
-            n0 = Step<TMode>(ref nodes, n0, ref x0);
-            n1 = Step<TMode>(ref nodes, n1, ref x1);
-            n2 = Step<TMode>(ref nodes, n2, ref x2);
-            n3 = Step<TMode>(ref nodes, n3, ref x3);
+            return AnyPositive(~node.Feature, index, ref x, stride) ? node.Right : node.Left;
         }
 
-        while (n0 >= 0)
+        var value = Unsafe.Add(ref x, node.Feature * stride);
+        int right = Unsafe.BitCast<bool, byte>(!(value <= node.Threshold));
+        if (TMode.Missing)
         {
-            n0 = Step<TMode>(ref nodes, n0, ref x0);
+            right &= ~(Unsafe.BitCast<bool, byte>(float.IsNaN(value)) & NanLeft(index));
         }
 
-        while (n1 >= 0)
-        {
-            n1 = Step<TMode>(ref nodes, n1, ref x1);
-        }
-
-        while (n2 >= 0)
-        {
-            n2 = Step<TMode>(ref nodes, n2, ref x2);
-        }
-
-        while (n3 >= 0)
-        {
-            n3 = Step<TMode>(ref nodes, n3, ref x3);
-        }
-
-        l0 = ~n0;
-        l1 = ~n1;
-        l2 = ~n2;
-        l3 = ~n3;
+        return Unsafe.Add(ref node.Left, right);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Step<TMode>(ref TreeNode nodes, int index, ref float x)
+    private byte NanLeft(int index) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_nanLeft), LeafValues.Length + index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Step<TMode>(ref TreeNode flat, int index, ref float x)
         where TMode : struct, IEvaluationMode
     {
-        // Indexes were validated at construction (features < FeatureCount, children in range), and callers pass
-        // rows of FeatureCount values, so the unchecked reads stay inside the arrays.
-        ref var node = ref Unsafe.Add(ref nodes, index);
+        // Indexes were validated at construction (features < FeatureCount, children in range, leaves loop on
+        // themselves), and callers pass rows of FeatureCount values, so the unchecked reads stay inside the arrays.
+        ref var node = ref Unsafe.Add(ref flat, index);
         if (TMode.Categorical && node.Feature < 0)
         {
-            return AnyPositive(~node.Feature, index, ref x) ? node.Right : node.Left;
+            return AnyPositive(~node.Feature, index, ref x, 1) ? node.Right : node.Left;
         }
 
         var value = Unsafe.Add(ref x, node.Feature);
-        if (TMode.Missing && float.IsNaN(value))
+
+        // Right unless x <= threshold (so NaN goes right), or NaN where the node's default sends it left. The
+        // comparisons become 0/1 values, not branches: a random row would mispredict half of them.
+        int right = Unsafe.BitCast<bool, byte>(!(value <= node.Threshold));
+        if (TMode.Missing)
         {
-            value = MissingValues[index];
+            right &= ~(Unsafe.BitCast<bool, byte>(float.IsNaN(value)) & NanLeft(index));
         }
 
-        return value <= node.Threshold ? node.Left : node.Right;
+        return Unsafe.Add(ref node.Left, right);
     }
 
-    private bool AnyPositive(int categorical, int node, ref float x)
+    private bool AnyPositive(int categorical, int node, ref float x, int stride)
     {
         var missing = MissingValues[node];
         for (var i = CategoricalStart[categorical]; i < CategoricalStart[categorical + 1]; i++)
         {
-            var value = Unsafe.Add(ref x, CategoricalFeatures[i]);
+            var value = Unsafe.Add(ref x, CategoricalFeatures[i] * stride);
             if (float.IsNaN(value))
             {
                 value = missing;

@@ -55,6 +55,36 @@ public sealed class TreeEnsembleTests
         { "infinite threshold", [new TreeNode { Feature = 0, Threshold = float.PositiveInfinity, Left = ~0, Right = 1 }, new TreeNode { Feature = 1, Left = ~1, Right = ~2 }] },
     };
 
+    [Fact]
+    public void ScoreBatch_WideRowsWithCategoricalAndMissingDefaults_EqualsSingleRows()
+    {
+        // 100 features (the block no longer fits the stack buffer), a categorical node and a NaN default.
+        var nodes = new[]
+        {
+            new TreeNode { Feature = ~0, Left = 1, Right = 2 },
+            new TreeNode { Feature = 7, Threshold = 0.5f, Left = ~0, Right = ~1 },
+            new TreeNode { Feature = 99, Threshold = -0.25f, Left = ~2, Right = ~3 },
+        };
+        var trees = new TreeEnsemble(100, nodes, [float.NaN, 1f, float.NaN], [1, 2, 4, 8], [0], [0, 3], [3, 50, 98], null, null);
+        var random = new Random(5);
+        const int Rows = 300;
+        var flat = new float[Rows * 100];
+        for (var i = 0; i < flat.Length; i++)
+        {
+            flat[i] = random.Next(6) switch { 0 => float.NaN, 1 => 0f, _ => (float)(random.NextDouble() * 2 - 1) };
+        }
+
+        var scores = new float[Rows];
+        trees.ScoreBatch(flat, Rows, scores);
+        for (var r = 0; r < Rows; r++)
+        {
+            Assert.Equal(trees.Score(flat.AsSpan(r * 100, 100)), scores[r]);
+        }
+
+        Assert.Contains(scores, s => s == 1f);
+        Assert.Contains(scores, s => s == 8f);
+    }
+
     public static TheoryData<string> Damaged => new(s_damaged.Keys);
 
     [Theory]
