@@ -167,6 +167,10 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("--force", error, StringComparison.Ordinal);
         Assert.Equal("old", File.ReadAllText(Path.Combine(output, "model.zip")));
 
+        var failed = CliAppTests.Run("train", "--data", data, "--label", "NoSuchLabel", "--out", output, "--force", "-q");
+        Assert.Equal(ExitCodes.BadInput, failed.ExitCode);
+        Assert.Equal("old", File.ReadAllText(Path.Combine(output, "model.zip")));
+
         var forced = Train(data, output, "--force");
         Assert.Equal(ExitCodes.Success, forced.Code);
         Assert.NotEqual("old", File.ReadAllText(Path.Combine(output, "model.zip")));
