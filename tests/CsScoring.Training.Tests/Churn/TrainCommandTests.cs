@@ -52,7 +52,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("Contract=Month-to-month", manifest.Features.FeatureNames);
         Assert.Contains("Email", error, StringComparison.Ordinal);
         var report = File.ReadAllText(Path.Combine(output, "report.html"));
-        Assert.Equal(7, CountOf(report, "<svg"));
+        Assert.Equal(7, CountOf(report, "data:image/png;base64,"));
         if (root.GetProperty("onnx").GetProperty("written").GetBoolean())
         {
             Assert.True(File.Exists(Path.Combine(output, "model.onnx")));
