@@ -22,7 +22,6 @@ public sealed partial class TreeEnsemble
 
     private TreeNode[] OffsetNodes(int featureStride)
     {
-        var leaves = LeafValues.Length;
         var nodes = new TreeNode[_flat.Length];
         for (var i = 0; i < nodes.Length; i++)
         {
@@ -36,7 +35,6 @@ public sealed partial class TreeEnsemble
             };
         }
 
-        _ = leaves;
         return nodes;
     }
 

@@ -32,7 +32,6 @@ public sealed partial class TreeEnsemble
             layout.NodeStart[t] = node;
             layout.LeafStart[t] = leafRank;
             var ranks = new Dictionary<int, int>();
-            var stack = new Stack<int>();
             InOrderLeaves(Roots[t], ranks);
             if (ranks.Count > MaxQuickScorerLeaves)
             {
@@ -45,6 +44,7 @@ public sealed partial class TreeEnsemble
             }
 
             leafRank += ranks.Count;
+            var stack = new Stack<int>();
             if (Roots[t] >= 0)
             {
                 stack.Push(Roots[t]);
