@@ -281,6 +281,14 @@ internal static class ChurnArtifacts
             ["features"] = result.Data.Width,
             ["feature_names"] = result.Data.Schema.FeatureNames,
             ["split"] = result.SplitDescription,
+            ["columns"] = result.Data.Decisions.Select(d => new SortedDictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["name"] = d.Name,
+                ["kind"] = d.Kind,
+                ["features"] = d.Feature?.FeatureCount ?? 0,
+                ["missing"] = d.Missing,
+                ["note"] = d.Note,
+            }).ToList(),
             ["training_rows"] = result.TrainRows.Length,
             ["validation_rows"] = result.ValidationRows.Length,
             ["validation"] = new SortedDictionary<string, double>(StringComparer.Ordinal)

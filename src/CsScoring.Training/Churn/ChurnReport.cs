@@ -47,7 +47,7 @@ internal static class ChurnReport
 
         report.Table(["metric", "validation", $"cross-validation ({result.Options.Folds} folds x {result.Options.Repeats})"], rows);
         report.Paragraph(string.Create(CultureInfo.InvariantCulture,
-            $"Accuracy, precision, recall and F1 are at the F1-optimal threshold {result.Thresholds.F1:0.###} (chosen on out-of-fold predictions, never on validation). Cost-based threshold: {result.Thresholds.Cost:0.###}, acting when p >= it maximised the realised value {result.CostValue:0} given an action cost of {result.Thresholds.CostModel!.ActionCost:0.##}, a success rate of {result.Thresholds.CostModel.SuccessRate:0.##} and an account value of {result.Thresholds.CostModel.AccountValue:0.##} (break-even probability {result.Thresholds.CostModel.ActionCost / (result.Thresholds.CostModel.SuccessRate * result.Thresholds.CostModel.AccountValue):0.###}). Risk bands: high from {result.Thresholds.Bands.High:0.###}, medium from {result.Thresholds.Bands.Medium:0.###}."));
+            $"Validation accuracy, precision, recall and F1 are at the F1-optimal threshold {v.Threshold:0.###}, chosen on the training split's out-of-fold predictions (never on validation). The saved model's thresholds, from its own out-of-fold predictions: F1-optimal {result.Thresholds.F1:0.###}; cost-based {result.Thresholds.Cost:0.###}, acting when p >= it maximised the realised value {result.CostValue:0} given an action cost of {result.Thresholds.CostModel!.ActionCost:0.##}, a success rate of {result.Thresholds.CostModel.SuccessRate:0.##} and an account value of {result.Thresholds.CostModel.AccountValue:0.##} (break-even probability {result.Thresholds.CostModel.ActionCost / (result.Thresholds.CostModel.SuccessRate * result.Thresholds.CostModel.AccountValue):0.###}). Risk bands: high from {result.Thresholds.Bands.High:0.###}, medium from {result.Thresholds.Bands.Medium:0.###}."));
 
         if (result.Candidates.Count > 1)
         {
@@ -57,30 +57,16 @@ internal static class ChurnReport
         }
 
         report.SubSection("Plots (validation)");
-        var roc = BinaryMetrics.Roc(p, y);
-        report.Svg(new SvgChart("ROC curve", "false-positive rate", "true-positive rate", 0, 1, 0, 1)
-            .Line(string.Create(CultureInfo.InvariantCulture, $"model (AUC {v.Auc:0.###})"), roc.Select(r => (r.Fpr, r.Tpr)))
-            .Line("chance", [(0, 0), (1, 1)], 5, dashed: true).Render(), "ROC curve on the validation rows");
-        var pr = BinaryMetrics.PrecisionRecall(p, y);
-        var baseRate = (double)v.Positives / Math.Max(1, v.Rows);
-        report.Svg(new SvgChart("Precision-recall curve", "recall", "precision", 0, 1, 0, 1)
-            .Line(string.Create(CultureInfo.InvariantCulture, $"model (PR-AUC {v.PrAuc:0.###})"), pr.Select(r => (r.Recall, r.Precision)))
-            .Line("base rate", [(0, baseRate), (1, baseRate)], 5, dashed: true).Render(), "Precision-recall curve on the validation rows");
         var reliability = BinaryMetrics.Reliability(p, y);
-        var maxP = Math.Min(1, Math.Max(0.1, Math.Ceiling(Math.Max(reliability.Count == 0 ? 0 : reliability.Max(b => Math.Max(b.MeanPredicted, b.ObservedRate)), 0.05) * 10) / 10));
-        report.Svg(new SvgChart("Calibration (reliability)", "mean predicted probability", "observed churn rate", 0, maxP, 0, maxP)
-            .Line(string.Create(CultureInfo.InvariantCulture, $"model (ECE {v.Ece:0.####})"), reliability.Select(b => (b.MeanPredicted, b.ObservedRate)), markers: true)
-            .Line("perfect", [(0, 0), (maxP, maxP)], 5, dashed: true).Render(), "Reliability curve: 10 equal-width bins of predicted probability");
-        report.Table(["bin", "rows", "mean predicted", "observed"], reliability.Select(b => (IReadOnlyList<string>)[$"{F(b.Lower, "0.0")}-{F(b.Upper, "0.0")}", b.Count.ToString(CultureInfo.InvariantCulture), F(b.MeanPredicted), F(b.ObservedRate)]));
         var gains = BinaryMetrics.Gains(p, y);
-        report.Svg(new SvgChart("Cumulative gains", "share of accounts contacted (by risk)", "share of churners reached", 0, 1, 0, 1)
-            .Line(string.Create(CultureInfo.InvariantCulture, $"model (lift@10% {v.LiftAt10:0.##})"), gains.Select(g => (g.Share, g.Captured)))
-            .Line("random", [(0, 0), (1, 1)], 5, dashed: true).Render(), "Gains: churners reached when contacting the riskiest accounts first");
-        report.Svg(new SvgChart("Lift", "share of accounts contacted (by risk)", "lift over random", 0, 1, 0, Math.Max(2, Math.Ceiling(gains.Where(g => double.IsFinite(g.Lift)).Select(g => g.Lift).DefaultIfEmpty(1).Max())))
-            .Line("model", gains.Where(g => g.Share > 0).Select(g => (g.Share, g.Lift)), markers: true)
-            .Line("random", [(0, 1), (1, 1)], 5, dashed: true).Render(), "Lift by share of accounts contacted");
-        report.Svg(ScoreHistogram(p, y), "Predicted probability by outcome (share of each class per bin)");
-        report.Svg(DriverChart(result.Drivers), "Drivers: permutation importance (log-loss increase when a column is shuffled) on validation");
+        report.Png(ChurnPlots.Roc(BinaryMetrics.Roc(p, y), v.Auc), "ROC curve on the validation rows");
+        report.Png(ChurnPlots.PrecisionRecall(BinaryMetrics.PrecisionRecall(p, y), v.PrAuc, (double)v.Positives / Math.Max(1, v.Rows)), "Precision-recall curve on the validation rows");
+        report.Png(ChurnPlots.Reliability(reliability, v.Ece), "Reliability curve: 10 equal-width bins of predicted probability");
+        report.Table(["bin", "rows", "mean predicted", "observed"], reliability.Select(b => (IReadOnlyList<string>)[$"{F(b.Lower, "0.0")}-{F(b.Upper, "0.0")}", b.Count.ToString(CultureInfo.InvariantCulture), F(b.MeanPredicted), F(b.ObservedRate)]));
+        report.Png(ChurnPlots.Gains(gains, v.LiftAt10), "Gains: churners reached when contacting the riskiest accounts first");
+        report.Png(ChurnPlots.Lift(gains), "Lift by share of accounts contacted");
+        report.Png(ChurnPlots.ScoreDistribution(p, y), "Predicted probability by outcome (share of each class per bin)");
+        report.Png(ChurnPlots.Drivers(result.Drivers), "Drivers: permutation importance (log-loss increase when a column is shuffled) on validation");
 
         report.SubSection("Drivers");
         var hasShap = result.Drivers.Any(d => d.MeanAbsShap is not null);
@@ -92,42 +78,6 @@ internal static class ChurnReport
         report.SubSection("Columns");
         report.Table(["column", "kind", "features", "missing cells", "note"], data.Decisions.Select(d => (IReadOnlyList<string>)
             [d.Name, d.Kind.ToString().ToLowerInvariant(), (d.Feature?.FeatureCount ?? 0).ToString(CultureInfo.InvariantCulture), d.Missing.ToString(CultureInfo.InvariantCulture), d.Note ?? string.Empty]));
-    }
-
-    private static string ScoreHistogram(double[] p, bool[] y)
-    {
-        const int Bins = 20;
-        var max = Math.Max(0.05, Math.Ceiling(p.DefaultIfEmpty(0).Max() * 20) / 20);
-        var width = max / Bins;
-        var pos = new double[Bins];
-        var neg = new double[Bins];
-        int positives = y.Count(l => l), negatives = y.Length - positives;
-        for (var i = 0; i < p.Length; i++)
-        {
-            var b = Math.Clamp((int)(p[i] / width), 0, Bins - 1);
-            if (y[i])
-            {
-                pos[b] += 1.0 / Math.Max(1, positives);
-            }
-            else
-            {
-                neg[b] += 1.0 / Math.Max(1, negatives);
-            }
-        }
-
-        var top = Math.Max(pos.Max(), neg.Max()) * 1.1;
-        return new SvgChart("Score distribution", "predicted churn probability", "share of class", 0, max, 0, top)
-            .Bars("retained", Enumerable.Range(0, Bins).Select(b => (b * width, (b + 1) * width, neg[b])), 0, 0.5)
-            .Bars("churned", Enumerable.Range(0, Bins).Select(b => (b * width, (b + 1) * width, pos[b])), 1, 0.5)
-            .Render();
-    }
-
-    private static string DriverChart(IReadOnlyList<DriverImportance> drivers)
-    {
-        var top = drivers.Take(12).ToList();
-        var max = Math.Max(1e-6, top.Select(d => d.PermutationLogLoss).DefaultIfEmpty(0).Max() * 1.1);
-        var chart = new SvgChart("Top drivers (permutation importance)", "rank (see the drivers table)", "log-loss increase", 0.5, top.Count + 0.5, Math.Min(0, top.Select(d => d.PermutationLogLoss).DefaultIfEmpty(0).Min()), max);
-        return chart.Bars(string.Join(", ", top.Take(4).Select((d, i) => $"{i + 1}: {d.Column}")), top.Select((d, i) => (i + 0.6, i + 1.4, d.PermutationLogLoss))).Render();
     }
 
     private static string Name(CalibrationMethod method) => method == CalibrationMethod.Platt ? "platt" : "isotonic";

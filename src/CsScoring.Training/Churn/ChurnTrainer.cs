@@ -391,6 +391,16 @@ internal sealed class ChurnTrainer
 
     private List<DriverImportance> PermutationImportance(ITransformer chain, int[] rows, bool[] labels)
     {
+        // A deterministic stride sample bounds the cost on big validation sets (columns x repeats re-scorings).
+        const int MaxRows = 20_000;
+        if (rows.Length > MaxRows)
+        {
+            var stride = (rows.Length + MaxRows - 1) / MaxRows;
+            var picked = Enumerable.Range(0, rows.Length).Where(i => i % stride == 0).ToArray();
+            rows = [.. picked.Select(i => rows[i])];
+            labels = [.. picked.Select(i => labels[i])];
+        }
+
         var width = _data.Width;
         var local = new float[rows.Length * width];
         for (var i = 0; i < rows.Length; i++)

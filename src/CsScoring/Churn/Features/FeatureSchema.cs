@@ -137,5 +137,5 @@ public sealed class FeatureSchema
             => JsonSerializer.Serialize(writer, new SchemaDto(value._columns, value._featureNames, value.TimeColumn), options);
     }
 
-    private sealed record SchemaDto(IReadOnlyList<FeatureColumn> Columns, IReadOnlyList<string>? FeatureNames, string? TimeColumn);
+    private sealed record SchemaDto(IReadOnlyList<FeatureColumn> Columns, IReadOnlyList<string>? FeatureNames = null, string? TimeColumn = null);
 }

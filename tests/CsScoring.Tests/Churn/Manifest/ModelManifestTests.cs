@@ -76,4 +76,17 @@ public sealed class ModelManifestTests
         var json = Sample().ToJson().Replace("\"seed\": 42,", string.Empty, StringComparison.Ordinal);
         Assert.Throws<ModelManifestException>(() => ModelManifest.Read(new MemoryStream(Encoding.UTF8.GetBytes(json))));
     }
+
+    [Fact]
+    public void WriteThenRead_WithoutTimeColumn_RoundTrips()
+    {
+        var manifest = Sample() with
+        {
+            TimeColumn = null,
+            Features = new FeatureSchema([FeatureColumn.Numeric("seats", 1)]),
+        };
+        var back = ModelManifest.Read(new MemoryStream(Encoding.UTF8.GetBytes(manifest.ToJson())));
+        Assert.Null(back.Features.TimeColumn);
+        Assert.Equal(["seats"], back.Features.FeatureNames);
+    }
 }
