@@ -24,7 +24,7 @@ namespace CsScoring.Churn.Trees;
 /// finite, feature indexes within <see cref="FeatureCount"/>); evaluation then runs without bounds checks.
 /// </para>
 /// </remarks>
-public sealed class TreeEnsemble
+public sealed partial class TreeEnsemble
 {
     // Internal nodes of every tree, tree after tree. A child >= 0 is a node index; a child < 0 is the leaf ~child.
     internal readonly TreeNode[] Nodes;
@@ -89,6 +89,14 @@ public sealed class TreeEnsemble
         for (var leaf = 0; leaf < leafCount; leaf++)
         {
             _flat[leafCount + ~leaf] = new TreeNode { Feature = 0, Threshold = 0f, Left = ~leaf, Right = ~leaf };
+        }
+
+        _quickScorer = CreateQuickScorer();
+        if (!HasMissingDefaults && !HasCategoricalSplits)
+        {
+            _rowNodes = OffsetNodes(sizeof(float));
+            _columnNodes = OffsetNodes(sizeof(float) * BatchBlock);
+            _rootOffsets = [.. roots.Select(r => r * NodeSize)];
         }
     }
 
@@ -282,6 +290,11 @@ public sealed class TreeEnsemble
         ref var leaves = ref MemoryMarshal.GetArrayDataReference(LeafValues);
         ref var roots = ref MemoryMarshal.GetArrayDataReference(Roots);
         var trees = Roots.Length;
+        if (_rowNodes is not null && features.Length <= MaxStackFeatures)
+        {
+            return SumPlain(features);
+        }
+
         var sum = 0.0;
         var t = 0;
         for (; t + 8 <= trees; t += 8)
@@ -331,7 +344,7 @@ public sealed class TreeEnsemble
     private void BatchCore<TMode>(ReadOnlySpan<float> rowMajor, int rows, Span<float> scores)
         where TMode : struct, IEvaluationMode
     {
-        const int Block = 64;
+        const int Block = BatchBlock;
         var width = FeatureCount;
         Span<double> sums = stackalloc double[Block];
         float[]? rented = null;
@@ -348,11 +361,37 @@ public sealed class TreeEnsemble
                 {
                     for (var f = 0; f < width; f++)
                     {
-                        columns[(f * Block) + r] = block[(r * width) + f];
+                        var value = block[(r * width) + f];
+
+                        // Where no node has a missing-value default, NaN goes right everywhere, as +Infinity does
+                        // against finite thresholds; the plain path then needs no NaN test.
+                        columns[(f * Block) + r] = _columnNodes is not null && float.IsNaN(value) ? float.PositiveInfinity : value;
                     }
                 }
 
                 sums.Clear();
+                if (_quickScorer is not null)
+                {
+                    BlockQuickScorer(columns, count, sums);
+                    for (var r = 0; r < count; r++)
+                    {
+                        scores[start + r] = (float)sums[r];
+                    }
+
+                    continue;
+                }
+
+                if (_columnNodes is not null)
+                {
+                    BlockPlain(columns, count, sums);
+                    for (var r = 0; r < count; r++)
+                    {
+                        scores[start + r] = (float)sums[r];
+                    }
+
+                    continue;
+                }
+
                 ref var sum = ref MemoryMarshal.GetReference(sums);
                 ref var x = ref MemoryMarshal.GetReference(columns);
                 foreach (var root in Roots)
