@@ -198,7 +198,9 @@ namespace CsScoring.Training.Health
 
             var options = new ScorecardTuningOptions { L2 = settings.L2, MaxIterations = settings.MaxIterations };
             var fitChurned = fit.Select(r => data.Labels[r] > 0).ToArray();
-            var result = console.Step("Tuning", _ => ScorecardTuner.Fit(scorecard, data.Rows(fit), fitChurned, options));
+            var evaluationChurned = evaluation.Select(r => data.Labels[r] > 0).ToArray();
+            var evaluated = console.Step("Tuning", _ => ScorecardTuner.FitAndEvaluate(scorecard, data.Rows(fit), fitChurned, data.Rows(evaluation), evaluationChurned, options));
+            var result = evaluated.Fit;
             var tunedDefinition = new Scorecard
             {
                 Name = definition.Name,
@@ -208,11 +210,9 @@ namespace CsScoring.Training.Health
                 MinimumCoverage = definition.MinimumCoverage,
                 TrendDeadBand = definition.TrendDeadBand,
             };
-            var tuned = tunedDefinition.Compile();
-
-            var evaluationChurned = evaluation.Select(r => data.Labels[r] > 0).ToArray();
-            var before = Backtest(scorecard, data.Rows(evaluation), evaluationChurned);
-            var after = Backtest(tuned, data.Rows(evaluation), evaluationChurned);
+            var tuned = evaluated.Tuned;
+            var before = evaluated.Before;
+            var after = evaluated.After;
             var fitBefore = Backtest(scorecard, data.Rows(fit), fitChurned);
             var fitAfter = Backtest(tuned, data.Rows(fit), fitChurned);
             ScorecardJson.Save(settings.Out!, tunedDefinition, overwrite: settings.Force);

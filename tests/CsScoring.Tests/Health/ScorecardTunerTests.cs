@@ -67,6 +67,18 @@ public sealed class ScorecardTunerTests
     }
 
     [Fact]
+    public void FitAndEvaluate_BacktestsBothScorecardsOnTheLaterWindow()
+    {
+        var compiled = TwoGroups.Compile();
+        var (fitColumns, fitChurned) = Simulate(3000, 5);
+        var (laterColumns, laterChurned) = Simulate(3000, 6);
+        var evaluation = ScorecardTuner.FitAndEvaluate(compiled, fitColumns, fitChurned, laterColumns, laterChurned);
+        Assert.Equal(3000, evaluation.Before.Accounts);
+        Assert.True(evaluation.After.Auc > evaluation.Before.Auc);
+        Assert.Equal(evaluation.Tuned.Version, evaluation.Fit.Tuned.Compile().Version);
+    }
+
+    [Fact]
     public void Fit_IsDeterministic()
     {
         var compiled = TwoGroups.Compile();
