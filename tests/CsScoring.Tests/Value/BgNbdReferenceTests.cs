@@ -18,3 +18,18 @@ public sealed class BgNbdReferenceTests
         Assert.All(fit.StandardErrors, se => Assert.True(se > 0 && double.IsFinite(se)));
     }
 }
+
+public sealed class ParetoNbdReferenceTests
+{
+    [ClvDataFact]
+    public void Fit_Cdnow_MatchesPublishedEstimates()
+    {
+        var fit = ParetoNbdModel.Fit(ClvReferenceData.CdnowSummaries());
+
+        Approx.Relative(-9594.98, fit.LogLikelihood, 1e-3, "log-likelihood");
+        Approx.Relative(0.5532, fit.Parameters.R, 1e-2, "r");
+        Approx.Relative(10.578, fit.Parameters.Alpha, 1e-2, "alpha");
+        Approx.Relative(0.6062, fit.Parameters.S, 1e-2, "s");
+        Approx.Relative(11.669, fit.Parameters.Beta, 1e-2, "beta");
+    }
+}
