@@ -9,6 +9,7 @@ internal sealed partial class RunPipeline
     public void Execute(RunContext context)
     {
         SummarizeData(context);
+        MeasureRetention(context);
         TrainChurnModel(context);
         PredictChurn(context);
         ScoreHealth(context);
@@ -16,6 +17,8 @@ internal sealed partial class RunPipeline
     }
 
     partial void SummarizeData(RunContext context);
+
+    partial void MeasureRetention(RunContext context);
 
     partial void TrainChurnModel(RunContext context);
 

@@ -133,12 +133,18 @@ public static class AtomicOutput
     /// <summary>Checks that a directory could be created or written, without writing anything.</summary>
     /// <param name="path">The directory.</param>
     /// <exception cref="UnauthorizedAccessException">The nearest existing ancestor is not writable.</exception>
+    /// <exception cref="DirectoryNotFoundException">An ancestor of the path is a file.</exception>
     public static void EnsureWritableParent(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var probe = Path.GetDirectoryName(Path.GetFullPath(path));
         while (probe is not null && !Directory.Exists(probe))
         {
+            if (File.Exists(probe))
+            {
+                throw new DirectoryNotFoundException($"Cannot write '{path}': '{probe}' is a file, not a folder.");
+            }
+
             probe = Path.GetDirectoryName(probe);
         }
 
