@@ -191,7 +191,7 @@ public static class SbgModel
     /// <returns>The fit with standard errors.</returns>
     /// <exception cref="InvalidModelInputException">A cohort's counts are invalid (the error names the cohort as its row).</exception>
     /// <exception cref="ModelFitException">The likelihood could not be maximised.</exception>
-    public static ModelFit<SbgParameters> Fit(IReadOnlyList<int[]> cohorts, FitOptions? options = null)
+    public static ModelFit<SbgParameters> FitCohorts(IReadOnlyList<int[]> cohorts, FitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(cohorts);
         var objective = new SbgObjective();
