@@ -253,9 +253,9 @@ public static class LtvCalculator
         CheckRate(churnRate, "churn_rate");
         ValueThrow.IfNotPositive(fromPeriodLength, "from_period_length");
         ValueThrow.IfNotPositive(toPeriodLength, "to_period_length");
-        if (churnRate == 1)
+        if (churnRate == 0 || churnRate == 1)
         {
-            return 1;
+            return churnRate;
         }
 
         // 1 − exp(k · log(1 − c)), accurate for small rates.
