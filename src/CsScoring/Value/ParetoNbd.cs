@@ -219,6 +219,16 @@ public static class ParetoNbdModel
 /// <summary>The Pareto/NBD likelihood pieces shared by the fit and the predictions.</summary>
 internal static class ParetoNbdMath
 {
+    /// <summary>16-point Gauss-Legendre rule on [−1, 1].</summary>
+    private static class GaussLegendre
+    {
+        private static readonly MathNet.Numerics.Integration.GaussLegendreRule Rule = new(-1, 1, 16);
+
+        public static readonly double[] Nodes = Rule.Abscissas;
+
+        public static readonly double[] Weights = Rule.Weights;
+    }
+
     /// <summary>[1 − (1 + u)^(−c)] / c, with its limit log(1 + u) at c = 0.</summary>
     public static double LifetimeFactor(double c, double u)
     {
@@ -232,6 +242,15 @@ internal static class ParetoNbdMath
     /// Writes d log Q / d(r, α, s, β) to <paramref name="gradient"/>.
     /// </summary>
     public static double LogQ(double r, double alpha, double s, double beta, int x, double tx, double age, Span<double> gradient, out double logE)
+        => LogQ(r, alpha, s, beta, x, tx, age, gradient, out logE, forceQuadrature: false);
+
+    /// <summary>
+    /// As above. The "died in (t_x, T]" part is s · I with I = ∫ (α+y)^−(r+x) (β+y)^−(s+1) dy over (t_x, T], which
+    /// equals s/(r+s+x) · A0. It is taken from the ₂F₁ series when that converges quickly, and by Gauss-Legendre
+    /// quadrature of the integral itself when the series' argument nears 1 (one rate far above the other, where the
+    /// series would need up to millions of terms).
+    /// </summary>
+    internal static double LogQ(double r, double alpha, double s, double beta, int x, double tx, double age, Span<double> gradient, out double logE, bool forceQuadrature)
     {
         var a = r + s + x;
         var alphaLarger = alpha >= beta;
@@ -243,28 +262,116 @@ internal static class ParetoNbdMath
         var logBetaT = Math.Log(beta + age);
         logE = (-(r + x) * logAlphaT) - (s * logBetaT);
 
-        Span<double> dK1 = stackalloc double[4];
-        Span<double> dK2 = stackalloc double[4];
-        var logK1 = LogK(a, b, m, diff, tx, alphaLarger, alpha, beta, dK1);
-        var logK2 = LogK(a, b, m, diff, age, alphaLarger, alpha, beta, dK2);
+        Span<double> dD = stackalloc double[4];
+        double logD;
+        var z = diff / (m + tx);
+        if (forceQuadrature || (b + 30) * z / (1 - z) > 400)
+        {
+            logD = LogDiedByQuadrature(r, alpha, s, beta, x, tx, age, dD);
+        }
+        else
+        {
+            Span<double> dK1 = stackalloc double[4];
+            Span<double> dK2 = stackalloc double[4];
+            var logK1 = LogK(a, b, m, diff, tx, alphaLarger, alpha, beta, dK1);
+            var logK2 = LogK(a, b, m, diff, age, alphaLarger, alpha, beta, dK2);
 
-        var scale = Math.Max(logE, logK1);
-        var e = Math.Exp(logE - scale);
-        var k1 = Math.Exp(logK1 - scale);
-        var k2 = Math.Exp(logK2 - scale);
-        var ratio = s / a;
-        var a0 = Math.Max(k1 - k2, 0);
-        var q = e + (ratio * a0);
-        var logQ = scale + Math.Log(q);
+            // D = (s/a)(K1 − K2); d log D from d(s/a)/dr = −s/a², d(s/a)/ds = 1/a − s/a².
+            var k2Share = Math.Exp(logK2 - logK1);
+            var difference = 1 - k2Share;
+            if (!(difference > 0))
+            {
+                logD = double.NegativeInfinity;
+                dD.Clear();
+            }
+            else
+            {
+                logD = Math.Log(s / a) + logK1 + Math.Log(difference);
+                for (var i = 0; i < 4; i++)
+                {
+                    dD[i] = (dK1[i] - (k2Share * dK2[i])) / difference;
+                }
 
-        // d(s/a)/dr = −s/a², d(s/a)/ds = 1/a − s/a².
-        var dRatioR = -ratio / a;
-        var dRatioS = (1.0 / a) - (ratio / a);
-        gradient[0] = ((e * -logAlphaT) + (dRatioR * a0) + (ratio * ((k1 * dK1[0]) - (k2 * dK2[0])))) / q;
-        gradient[1] = ((e * (-(r + x) / (alpha + age))) + (ratio * ((k1 * dK1[1]) - (k2 * dK2[1])))) / q;
-        gradient[2] = ((e * -logBetaT) + (dRatioS * a0) + (ratio * ((k1 * dK1[2]) - (k2 * dK2[2])))) / q;
-        gradient[3] = ((e * (-s / (beta + age))) + (ratio * ((k1 * dK1[3]) - (k2 * dK2[3])))) / q;
+                dD[0] -= 1.0 / a;
+                dD[2] += (1.0 / s) - (1.0 / a);
+            }
+        }
+
+        // log Q = log(E + D) with d log Q = (E d log E + D d log D) / (E + D), weights computed in log space.
+        var logQ = LogMath.LogAddExp(logE, logD);
+        var wE = Math.Exp(logE - logQ);
+        var wD = double.IsNegativeInfinity(logD) ? 0 : Math.Exp(logD - logQ);
+        gradient[0] = (wE * -logAlphaT) + (wD * dD[0]);
+        gradient[1] = (wE * (-(r + x) / (alpha + age))) + (wD * dD[1]);
+        gradient[2] = (wE * -logBetaT) + (wD * dD[2]);
+        gradient[3] = (wE * (-s / (beta + age))) + (wD * dD[3]);
         return logQ;
+    }
+
+    // log(s · I) and d log(s · I) / d(r, α, s, β) by composite Gauss-Legendre in u = log(m + y), m = min(α, β): the
+    // substitution makes one factor a plain exponential and keeps the other's singularity π away from the real axis.
+    private static double LogDiedByQuadrature(double r, double alpha, double s, double beta, int x, double tx, double age, Span<double> d)
+    {
+        if (age <= tx)
+        {
+            d.Clear();
+            return double.NegativeInfinity;
+        }
+
+        var m = Math.Min(alpha, beta);
+        var shiftAlpha = alpha - m;
+        var shiftBeta = beta - m;
+        var lower = Math.Log(m + tx);
+        var upper = Math.Log(m + age);
+        var length = upper - lower;
+        var rx = r + x;
+        var s1 = s + 1;
+        var panels = (int)Math.Clamp(Math.Ceiling(Math.Max(length / 2, (rx + s1) * length / 8)), 1, 400);
+        var h = length / panels;
+        var nodes = GaussLegendre.Nodes;
+        var weights = GaussLegendre.Weights;
+
+        // First pass: the largest log-integrand, so the sums below cannot overflow or underflow.
+        var max = double.NegativeInfinity;
+        for (var p = 0; p < panels; p++)
+        {
+            var centre = lower + ((p + 0.5) * h);
+            for (var k = 0; k < nodes.Length; k++)
+            {
+                var u = centre + (0.5 * h * nodes[k]);
+                var eu = Math.Exp(u);
+                var g = u - (rx * Math.Log(eu + shiftAlpha)) - (s1 * Math.Log(eu + shiftBeta));
+                max = Math.Max(max, g);
+            }
+        }
+
+        double sum = 0, dr = 0, dAlpha = 0, ds = 0, dBeta = 0;
+        for (var p = 0; p < panels; p++)
+        {
+            var centre = lower + ((p + 0.5) * h);
+            for (var k = 0; k < nodes.Length; k++)
+            {
+                var u = centre + (0.5 * h * nodes[k]);
+                var eu = Math.Exp(u);
+                var alphaY = eu + shiftAlpha;
+                var betaY = eu + shiftBeta;
+                var logAlphaY = Math.Log(alphaY);
+                var logBetaY = Math.Log(betaY);
+                var f = weights[k] * Math.Exp(u - (rx * logAlphaY) - (s1 * logBetaY) - max);
+                sum += f;
+                dr -= f * logAlphaY;
+                dAlpha -= f * rx / alphaY;
+                ds -= f * logBetaY;
+                dBeta -= f * s1 / betaY;
+            }
+        }
+
+        // D = s · I: d log D / dθ = d log I / dθ, plus 1/s for s.
+        d[0] = dr / sum;
+        d[1] = dAlpha / sum;
+        d[2] = (ds / sum) + (1.0 / s);
+        d[3] = dBeta / sum;
+        return Math.Log(s) + max + Math.Log(sum * 0.5 * h);
     }
 
     // log K = log 2F1(a, b; a+1; diff/(m+t)) − a log(m+t), and its derivatives in (r, α, s, β).

@@ -20,6 +20,8 @@ public sealed class GradientTests
     [InlineData(0.55, 10.6, 0.6, 11.7)]
     [InlineData(0.55, 12.0, 0.6, 8.0)]
     [InlineData(1.5, 2.0, 2.0, 30.0)]
+    [InlineData(0.8, 3.0, 0.5, 4000.0)]
+    [InlineData(0.8, 5000.0, 0.5, 2.0)]
     public void ParetoNbdGradient_MatchesFiniteDifferences(double r, double alpha, double s, double beta)
     {
         var customers = CustomerSimulator.ParetoNbd(new ParetoNbdParameters(0.6, 8, 0.7, 10), 300, 5, 40, seed: 4);

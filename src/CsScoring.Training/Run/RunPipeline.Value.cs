@@ -1,0 +1,158 @@
+using System.Globalization;
+using CsScoring.Data;
+using CsScoring.Metrics;
+using CsScoring.Training.Value;
+using CsScoring.Value;
+
+namespace CsScoring.Training.Run;
+
+internal sealed partial class RunPipeline
+{
+    /// <summary>
+    /// Contractual retention of the sample's monthly cohorts: an sBG model fitted to every cohort's survivor counts
+    /// from the MRR ledger, its projected survival against the observed one, and the lifetime value it implies.
+    /// </summary>
+    partial void ProjectValue(RunContext context)
+    {
+        var path = context.DataFile("mrr_ledger.csv");
+        if (!File.Exists(path))
+        {
+            context.Console.Note("No mrr_ledger.csv in the data folder: lifetime value and retention projection skipped.");
+            return;
+        }
+
+        CohortSurvival cohorts;
+        using (var reader = TabularReader.Open(path))
+        {
+            cohorts = CohortSurvival.Read(reader);
+        }
+
+        var report = context.Report.Section("Lifetime value and retention projection");
+        if (cohorts.Cohorts.Count == 0)
+        {
+            report.Paragraph("Every account in the ledger was already paying in its first month: there are no cohorts with a known start.");
+            return;
+        }
+
+        ModelFit<SbgParameters> fit;
+        try
+        {
+            fit = SbgModel.FitCohorts(cohorts.SurvivorCounts);
+        }
+        catch (ModelFitException ex)
+        {
+            report.Paragraph($"The sBG model cannot be fitted to these cohorts: {ex.Message}");
+            return;
+        }
+
+        var model = fit.Parameters;
+        var observed = cohorts.PooledSurvival();
+        var maxAge = observed.Length - 1;
+        var projected = new double[maxAge + 1];
+        model.SurvivalCurve(projected);
+        var c = CultureInfo.InvariantCulture;
+        var accounts = Enumerable.Range(0, cohorts.Cohorts.Count).Sum(i => cohorts.Survivors(i)[0]);
+        const double monthlyDiscount = 0.01;
+        var del = model.DiscountedExpectedLifetime(monthlyDiscount);
+
+        // Mean starting MRR of the cohorts' accounts, for the value of a new customer.
+        var startingMrr = StartingMrr(path, cohorts);
+        var at12 = Math.Min(12, maxAge);
+        context.Summary["value"] = new
+        {
+            model = "sbg",
+            period = "month",
+            alpha = model.Alpha,
+            beta = model.Beta,
+            alpha_standard_error = fit.StandardErrors[0],
+            beta_standard_error = fit.StandardErrors[1],
+            log_likelihood = fit.LogLikelihood,
+            cohorts = cohorts.Cohorts.Count,
+            accounts,
+            oldest_cohort_months = maxAge,
+            month = at12,
+            observed_survival = observed[at12],
+            projected_survival = projected[at12],
+            max_abs_survival_gap = observed.Zip(projected, (o, p) => Math.Abs(o - p)).Max(),
+            discount_rate_monthly = monthlyDiscount,
+            discounted_expected_lifetime_months = del,
+            mean_starting_mrr = startingMrr,
+            new_customer_ltv = Math.Round(startingMrr * (decimal)del, 2),
+        };
+
+        report.Paragraph(string.Create(c, $"A shifted-beta-geometric (sBG) model of monthly renewals, fitted by maximum likelihood to {cohorts.Cohorts.Count} monthly acquisition cohorts ({accounts} accounts; {cohorts.LeftTruncatedAccounts} accounts already paying in the ledger's first month are left out, their start being unknown). An account survives a month while it keeps paying; its first unpaid month ends its lifetime."))
+            .Facts(
+            [
+                ("alpha (se)", string.Create(c, $"{model.Alpha:F3} ({fit.StandardErrors[0]:F3})")),
+                ("beta (se)", string.Create(c, $"{model.Beta:F3} ({fit.StandardErrors[1]:F3})")),
+                ("log-likelihood", fit.LogLikelihood.ToString("F2", c)),
+                ("mean monthly churn of a new account", model.MeanChurn.ToString("P2", c)),
+                ($"survival at {at12} months: observed / projected", $"{observed[at12].ToString("P1", c)} / {projected[at12].ToString("P1", c)}"),
+                ("discounted expected lifetime of a new account (1 % a month)", del.ToString("F1", c) + " months"),
+                ("LTV of a new account (mean starting MRR x lifetime)", (startingMrr * (decimal)del).ToString("N0", c)),
+            ]);
+
+        var chart = SurvivalChart.Render(
+            "Observed vs sBG-projected survival",
+            "months since the first payment",
+            [
+                new SurvivalChart.Series("observed (pooled)", observed, "#1f77b4", Dashed: false, Points: true),
+                new SurvivalChart.Series("sBG projection", projected, "#d62728", Dashed: true, Points: false),
+            ]);
+        report.Svg(chart, "Share of accounts still paying by months since their first payment: observed across the cohorts still in view at each age, and the sBG model's projection.");
+
+        report.SubSection("Survival by age (all cohorts)")
+            .Table(
+                ["months", "accounts at risk", "observed survival", "projected survival"],
+                Enumerable.Range(0, maxAge + 1).Select(k => (IReadOnlyList<string>)
+                [
+                    k.ToString(c),
+                    Enumerable.Range(0, cohorts.Cohorts.Count).Where(i => cohorts.Survivors(i).Length > k).Sum(i => cohorts.Survivors(i)[Math.Max(k - 1, 0)]).ToString(c),
+                    observed[k].ToString("P1", c),
+                    projected[k].ToString("P1", c),
+                ]));
+
+        report.SubSection("Cohorts today: observed vs projected survivors")
+            .Table(
+                ["cohort", "accounts", "age (months)", "still paying", "projected"],
+                Enumerable.Range(0, cohorts.Cohorts.Count).Select(i =>
+                {
+                    var s = cohorts.Survivors(i);
+                    var age = s.Length - 1;
+                    return (IReadOnlyList<string>)
+                    [
+                        cohorts.Cohorts[i].ToString("yyyy-MM", c), s[0].ToString(c), age.ToString(c), s[age].ToString(c),
+                        (s[0] * model.Survival(age)).ToString("F1", c),
+                    ];
+                }));
+    }
+
+    private static decimal StartingMrr(string ledgerPath, CohortSurvival cohorts)
+    {
+        var starts = cohorts.Cohorts.ToHashSet();
+        var first = new Dictionary<string, (DateOnly Month, decimal Mrr)>(StringComparer.Ordinal);
+        using var reader = TabularReader.Open(ledgerPath);
+        var id = reader.GetOrdinal("account_id");
+        var month = reader.GetOrdinal("month");
+        var mrr = reader.GetOrdinal("mrr");
+        while (reader.Read())
+        {
+            var value = reader.GetDoubleOrNaN(mrr);
+            if (!(value > 0))
+            {
+                continue;
+            }
+
+            var account = reader.GetString(id);
+            var date = reader.GetDate(month);
+            date = new DateOnly(date.Year, date.Month, 1);
+            if (!first.TryGetValue(account, out var known) || date < known.Month)
+            {
+                first[account] = (date, (decimal)value);
+            }
+        }
+
+        var values = first.Values.Where(v => starts.Contains(v.Month)).Select(v => v.Mrr).ToList();
+        return values.Count == 0 ? 0 : Math.Round(values.Average(), 2);
+    }
+}
