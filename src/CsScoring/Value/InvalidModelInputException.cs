@@ -53,6 +53,8 @@ public sealed class InvalidModelInputException : ArgumentException
     private static string Describe(string field, double value, string problem, long? row)
     {
         var where = row is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"row {row}: ");
-        return string.Create(CultureInfo.InvariantCulture, $"{where}{field} = {value:R} {problem}");
+        return double.IsNaN(value) && !problem.Contains("number", StringComparison.Ordinal)
+            ? string.Create(CultureInfo.InvariantCulture, $"{where}{field} {problem}")
+            : string.Create(CultureInfo.InvariantCulture, $"{where}{field} = {value:R} {problem}");
     }
 }
