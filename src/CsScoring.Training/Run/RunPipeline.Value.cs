@@ -58,6 +58,27 @@ internal sealed partial class RunPipeline
         // Mean starting MRR of the cohorts' accounts, for the value of a new customer.
         var startingMrr = StartingMrr(path, cohorts);
         var at12 = Math.Min(12, maxAge);
+
+        // The textbook segment LTV from averages (ARPA and trailing-twelve-month logo churn), for comparison.
+        MrrLedger ledger;
+        using (var reader = TabularReader.Open(path))
+        {
+            ledger = MrrLedger.Read(reader);
+        }
+
+        long churned = 0, atStart = 0;
+        for (var month = ledger.LastMonth; month > ledger.FirstMonth && month > ledger.LastMonth.AddMonths(-12); month = month.AddMonths(-1))
+        {
+            var movements = ledger.MovementsIn(month);
+            churned += movements.ChurnedCustomers;
+            atStart += movements.StartingCustomers;
+        }
+
+        var last = ledger.MovementsIn(ledger.LastMonth);
+        var paying = last.StartingCustomers + last.NewCustomers + last.ReactivatedCustomers - last.ChurnedCustomers;
+        var arpa = paying > 0 ? Math.Round(ledger.TotalMrr(ledger.LastMonth) / paying, 2) : 0m;
+        var monthlyChurn = atStart > 0 ? (double)churned / atStart : 0;
+        var segment = LtvCalculator.Compute(new LtvInputs(arpa, monthlyChurn, grossMargin: 1, discountRate: monthlyDiscount));
         context.Summary["value"] = new
         {
             model = "sbg",
@@ -78,6 +99,11 @@ internal sealed partial class RunPipeline
             discounted_expected_lifetime_months = del,
             mean_starting_mrr = startingMrr,
             new_customer_ltv = Math.Round(startingMrr * (decimal)del, 2),
+            arpa,
+            monthly_logo_churn = monthlyChurn,
+            simple_ltv = segment.Simple.TryGetValue(out var simple) ? Math.Round(simple, 2) : (decimal?)null,
+            discounted_ltv = segment.Discounted.TryGetValue(out var discounted) ? Math.Round(discounted, 2) : (decimal?)null,
+            ltv_status = segment.Simple.Status,
         };
 
         report.Paragraph(string.Create(c, $"A shifted-beta-geometric (sBG) model of monthly renewals, fitted by maximum likelihood to {cohorts.Cohorts.Count} monthly acquisition cohorts ({accounts} accounts; {cohorts.LeftTruncatedAccounts} accounts already paying in the ledger's first month are left out, their start being unknown). An account survives a month while it keeps paying; its first unpaid month ends its lifetime."))
@@ -90,6 +116,16 @@ internal sealed partial class RunPipeline
                 ($"survival at {at12} months: observed / projected", $"{observed[at12].ToString("P1", c)} / {projected[at12].ToString("P1", c)}"),
                 ("discounted expected lifetime of a new account (1 % a month)", del.ToString("F1", c) + " months"),
                 ("LTV of a new account (mean starting MRR x lifetime)", (startingMrr * (decimal)del).ToString("N0", c)),
+            ]);
+
+        report.SubSection("LTV from averages, for comparison")
+            .Paragraph("The textbook formulas with the current ARPA and the trailing-twelve-month monthly logo churn. They assume every account churns at the average rate; the sBG model lets the rate differ between accounts, so the survivors of a cohort churn less and less as it ages.")
+            .Facts(
+            [
+                ("ARPA (last month)", arpa.ToString("N2", c)),
+                ("monthly logo churn (trailing 12 months)", monthlyChurn.ToString("P2", c)),
+                ("simple LTV (ARPA / churn)", Format(segment.Simple)),
+                ("discounted LTV at 1 % a month (m r / (1 + d - r))", Format(segment.Discounted)),
             ]);
 
         var chart = SurvivalChart.Render(
@@ -126,6 +162,9 @@ internal sealed partial class RunPipeline
                     ];
                 }));
     }
+
+    private static string Format(LtvResult result)
+        => result.TryGetValue(out var value) ? value.ToString("N0", CultureInfo.InvariantCulture) : "unbounded (no churn)";
 
     private static decimal StartingMrr(string ledgerPath, CohortSurvival cohorts)
     {

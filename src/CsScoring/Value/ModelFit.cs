@@ -14,9 +14,9 @@ public sealed class ModelFit<TParameters>
     internal ModelFit(TParameters parameters, string[] names, double[] values, double[] standardErrors, double logLikelihood, double observations, int iterations, bool converged)
     {
         Parameters = parameters;
-        ParameterNames = names;
-        Values = values;
-        StandardErrors = standardErrors;
+        ParameterNames = Array.AsReadOnly(names);
+        Values = Array.AsReadOnly(values);
+        StandardErrors = Array.AsReadOnly(standardErrors);
         LogLikelihood = logLikelihood;
         Observations = observations;
         Iterations = iterations;
