@@ -164,6 +164,55 @@ public readonly struct BgNbdParameters : IEquatable<BgNbdParameters>, IRepeatTra
         return Math.Clamp(first + second, 0, 1);
     }
 
+    /// <summary>
+    /// P(X(T, T + t] = n | x, t_x, T): the probability that a customer with this history makes exactly n transactions
+    /// in the next t time units (the dead customers' mass is at n = 0).
+    /// </summary>
+    /// <param name="customer">The customer's calibration summary.</param>
+    /// <param name="n">The count (≥ 0).</param>
+    /// <param name="t">The future period (≥ 0), in the model's time unit.</param>
+    /// <returns>A probability in [0, 1]; over n = 0, 1, … they sum to 1 and their mean is <see cref="ExpectedTransactions(in CustomerSummary, double)"/>.</returns>
+    public double ProbabilityOfTransactions(in CustomerSummary customer, int n, double t)
+    {
+        if (n < 0)
+        {
+            ValueThrow.Invalid("n", n, "must be >= 0");
+        }
+
+        ValueThrow.IfNegative(t, "t");
+        var alive = ProbabilityAlive(customer);
+        if (t == 0)
+        {
+            return n == 0 ? 1.0 : 0.0;
+        }
+
+        var x = customer.Frequency;
+        var rx = R + x;
+        var ageRate = Alpha + customer.Age;
+        var logP = Math.Log(ageRate / (ageRate + t));
+        var logQ = Math.Log(t / (ageRate + t));
+        var logBetaBase = SpecialFunctions.BetaLn(A, B + x);
+        var first = Math.Exp(SpecialFunctions.BetaLn(A, B + x + n) - logBetaBase + LogMath.LogRisingFactorial(rx, n) - SpecialFunctions.GammaLn(n + 1.0) + (rx * logP) + (n * logQ));
+        var second = 0.0;
+        if (n > 0)
+        {
+            var sum = 0.0;
+            var term = 1.0;
+            var q = Math.Exp(logQ);
+            for (var j = 0; j < n; j++)
+            {
+                sum += term;
+                term *= (rx + j) / (j + 1) * q;
+            }
+
+            second = Math.Exp(SpecialFunctions.BetaLn(A + 1, B + x + n - 1) - logBetaBase) * (1 - (Math.Exp(rx * logP) * sum));
+        }
+
+        // (first + second) is the probability given alive; dead customers make no transactions.
+        var probability = (alive * (first + second)) + (n == 0 ? 1 - alive : 0);
+        return Math.Clamp(probability, 0, 1);
+    }
+
     /// <summary>P(alive) for many customers, without allocating.</summary>
     /// <param name="customers">The customers.</param>
     /// <param name="destination">Receives one probability per customer; at least as long as <paramref name="customers"/>.</param>

@@ -33,6 +33,25 @@ public sealed class BgNbdTests
         Assert.Equal(Cdnow.ExpectedTransactions(39), mean, 6);
     }
 
+    [Theory]
+    [InlineData(0, 0.0, 38.86)]
+    [InlineData(2, 30.43, 38.86)]
+    [InlineData(12, 20.0, 38.86)]
+    public void ConditionalProbabilityOfTransactions_SumsToOneWithTheConditionalMean(int x, double tx, double age)
+    {
+        var customer = new CustomerSummary(x, tx, age);
+        double total = 0, mean = 0;
+        for (var n = 0; n < 600; n++)
+        {
+            var p = Cdnow.ProbabilityOfTransactions(customer, n, 52);
+            total += p;
+            mean += n * p;
+        }
+
+        Assert.Equal(1.0, total, 9);
+        Assert.Equal(Cdnow.ExpectedTransactions(customer, 52), mean, 6);
+    }
+
     [Fact]
     public void ProbabilityAlive_NoRepeatPurchase_IsOne()
         => Assert.Equal(1.0, Cdnow.ProbabilityAlive(new CustomerSummary(0, 0, 30)));
