@@ -25,6 +25,13 @@ public static class CustomerSimulator
             var age = minAge + ((maxAge - minAge) * random.NextDouble());
             var lambda = Gamma.Sample(random, parameters.R, parameters.Alpha);
             var p = Beta.Sample(random, parameters.A, parameters.B);
+            if (!(lambda > 0))
+            {
+                // A rate that underflowed to 0 (tiny r): this customer never buys again.
+                result[i] = new CustomerSummary(0, 0, age);
+                continue;
+            }
+
             double t = 0, last = 0;
             var x = 0;
             while (true)
@@ -65,7 +72,13 @@ public static class CustomerSimulator
             var age = minAge + ((maxAge - minAge) * random.NextDouble());
             var lambda = Gamma.Sample(random, parameters.R, parameters.Alpha);
             var mu = Gamma.Sample(random, parameters.S, parameters.Beta);
-            var end = Math.Min(Exponential.Sample(random, mu), age);
+            var end = mu > 0 ? Math.Min(Exponential.Sample(random, mu), age) : age;
+            if (!(lambda > 0))
+            {
+                result[i] = new CustomerSummary(0, 0, age);
+                continue;
+            }
+
             double t = 0, last = 0;
             var x = 0;
             while (true)
