@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
+using CsScoring.Data;
+using CsScoring.Metrics;
 using CsScoring.Training.Cli;
 using CsScoring.Value;
 using Spectre.Console;
@@ -13,15 +15,19 @@ internal sealed class FitSbgSettings : OutputSettings
     [Description("A cohort's survivor counts, cohort size first (e.g. 1000,631,468). Repeat the option for several cohorts of different ages.")]
     public string[] Survivors { get; init; } = [];
 
+    [CommandOption("--ledger <FILE>")]
+    [Description("Instead of --survivors: an MRR ledger (account_id, month, mrr); every monthly acquisition cohort's survivor counts are fitted together.")]
+    public string? Ledger { get; init; }
+
     [CommandOption("--horizon <PERIODS>")]
     [Description("Project survival up to this many periods (default: 12, or the oldest cohort's age if larger).")]
     public int? Horizon { get; init; }
 
     public override ValidationResult Validate()
     {
-        if (Survivors.Length == 0)
+        if ((Survivors.Length == 0) == (Ledger is null))
         {
-            return ValidationResult.Error("--survivors is required: a cohort's survivor counts, e.g. 1000,631,468,382.");
+            return ValidationResult.Error("give --survivors (a cohort's survivor counts, e.g. 1000,631,468,382) or --ledger FILE, not both.");
         }
 
         if (Horizon is < 1 or > 10_000)
@@ -39,7 +45,23 @@ internal sealed class FitSbgCommand : Command<FitSbgSettings>
     public override int Execute(CommandContext context, FitSbgSettings settings, CancellationToken cancellationToken)
     {
         var console = new CliConsole(settings);
-        var cohorts = settings.Survivors.Select(s => CliParsing.ParseCounts(s, "--survivors")).ToArray();
+        int[][] cohorts;
+        if (settings.Ledger is not null)
+        {
+            using var reader = TabularReader.Open(settings.Ledger);
+            var ledgerCohorts = CohortSurvival.Read(reader);
+            if (ledgerCohorts.Cohorts.Count == 0)
+            {
+                throw new ArgumentException($"--ledger '{settings.Ledger}': every account was already paying in the first month, so no cohort has a known start.");
+            }
+
+            cohorts = [.. ledgerCohorts.SurvivorCounts];
+        }
+        else
+        {
+            cohorts = [.. settings.Survivors.Select(s => CliParsing.ParseCounts(s, "--survivors"))];
+        }
+
         var fit = cohorts.Length == 1 ? SbgModel.Fit(cohorts[0]) : SbgModel.FitCohorts(cohorts);
         var model = fit.Parameters;
         var horizon = settings.Horizon ?? Math.Max(12, cohorts.Max(c => c.Length - 1));

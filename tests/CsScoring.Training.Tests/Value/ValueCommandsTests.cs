@@ -73,6 +73,21 @@ public sealed class ValueCommandsTests : IDisposable
     }
 
     [Fact]
+    public void FitSbg_Ledger_FitsEveryCohort()
+    {
+        var data = Path.Combine(_directory, "ledger-data");
+        Directory.CreateDirectory(data);
+        SampleGenerator.Generate(new SampleOptions { Accounts = 300, Months = 15 }, data);
+
+        var (code, stdout, error) = CliAppTests.Run("retention", "fit-sbg", "--ledger", Path.Combine(data, "mrr_ledger.csv"), "--json");
+
+        Assert.True(code == ExitCodes.Success, error);
+        var json = Json(stdout);
+        Assert.True(json.GetProperty("cohorts").GetInt32() > 1);
+        Assert.True(json.GetProperty("alpha").GetDouble() > 0);
+    }
+
+    [Fact]
     public void Derl_PrintsDerl()
     {
         var (code, stdout, error) = CliAppTests.Run("retention", "derl", "--alpha", "0.704", "--beta", "1.182", "--renewals", "4", "--discount", "0.1", "--json");
