@@ -24,7 +24,8 @@ public abstract class TabularReader : IDisposable
     public virtual long? LineNumber => null;
 
     /// <summary>
-    /// Opens a file by its extension: <c>.csv</c>, <c>.txt</c> and <c>.tsv</c> (delimiter detected) as delimited text.
+    /// Opens a file by its extension: <c>.parquet</c> as Parquet (streamed by row group), anything else (<c>.csv</c>,
+    /// <c>.txt</c>, <c>.tsv</c>; delimiter detected) as delimited text.
     /// </summary>
     /// <param name="path">The file.</param>
     /// <returns>A reader positioned before the first data row.</returns>
@@ -38,7 +39,7 @@ public abstract class TabularReader : IDisposable
             throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
         }
 
-        return CsvTableReader.Open(path);
+        return path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? ParquetTableReader.Open(path) : CsvTableReader.Open(path);
     }
 
     /// <summary>Moves to the next data row.</summary>

@@ -1,0 +1,387 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CsScoring.Churn;
+using CsScoring.Churn.Manifest;
+using CsScoring.Data;
+using CsScoring.Training.Reporting;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace CsScoring.Training.Churn;
+
+/// <summary>What was written to a model directory.</summary>
+internal sealed record ArtifactSummary(IReadOnlyList<string> Files, string ModelSha256, bool OnnxWritten, double OnnxMaxDelta, string? OnnxNote, ModelManifest Manifest);
+
+/// <summary>Writes a trained model's directory: model.zip, manifest.json, metrics.json, model.onnx (after a parity
+/// check), validation_predictions.csv and report.html.</summary>
+internal static class ChurnArtifacts
+{
+    public const double OnnxTolerance = 1e-5;
+    private static readonly DateTimeOffset FixedTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Writes every artifact into <paramref name="directory"/> (a temporary folder the caller moves into place).</summary>
+    public static ArtifactSummary WriteInto(ChurnTrainingResult result, string directory, string? pseudonymKey, Action<string>? warn = null)
+    {
+        var files = new List<string>();
+        var ml = result.Context;
+        var data = result.Data;
+        var model = SaveModel(ml, result.FinalModel.Chain, data.Width);
+        var modelPath = Path.Combine(directory, "model.zip");
+        AtomicOutput.WriteFile(modelPath, s => s.Write(model));
+        files.Add("model.zip");
+        var modelSha = Convert.ToHexStringLower(SHA256.HashData(model));
+
+        // ONNX, only when it reproduces ML.NET's probabilities on the validation rows.
+        var (onnx, maxDelta, onnxNote) = ExportOnnx(result);
+        if (onnx is not null)
+        {
+            AtomicOutput.WriteFile(Path.Combine(directory, "model.onnx"), s => s.Write(onnx));
+            files.Add("model.onnx");
+        }
+        else
+        {
+            warn?.Invoke($"model.onnx not written: {onnxNote}");
+        }
+
+        var manifest = BuildManifest(result, modelSha, pseudonymKey is not null);
+        AtomicOutput.WriteFile(Path.Combine(directory, ModelManifest.FileName), manifest.Write);
+        files.Add(ModelManifest.FileName);
+
+        GlobalShap(result, directory, warn);
+        var summary = new ArtifactSummary(files, modelSha, onnx is not null, maxDelta, onnxNote, manifest);
+        AtomicOutput.WriteText(Path.Combine(directory, "metrics.json"), w => w.Write(JsonSerializer.Serialize(MetricsDocument(result, summary), CsScoringJson.Options)));
+        files.Add("metrics.json");
+
+        AtomicOutput.WriteText(Path.Combine(directory, "validation_predictions.csv"), w => WritePredictions(result, w, pseudonymKey));
+        files.Add("validation_predictions.csv");
+
+        var report = new HtmlReport("CsScoring churn model");
+        ChurnReport.Append(report, result, summary);
+        AtomicOutput.WriteText(Path.Combine(directory, "report.html"), w => w.Write(report.Render()));
+        files.Add("report.html");
+        return summary with { Files = files };
+    }
+
+    /// <summary>
+    /// Global drivers from the saved model as the library loads it: mean |SHAP| (exact TreeSHAP for trees, w·(x − mean)
+    /// for logistic regression) over a sample of up to 2,000 training rows, per feature and per input column (a
+    /// column's contributions summed over its features before taking |·|, so one-hot groups count once).
+    /// </summary>
+    public static void GlobalShap(ChurnTrainingResult result, string directory, Action<string>? warn)
+    {
+        var data = result.Data;
+        ChurnModel model;
+        try
+        {
+            model = ChurnModel.Load(directory);
+        }
+        catch (CsScoringException ex)
+        {
+            warn?.Invoke($"mean |SHAP| not computed: the saved model does not load for explanation ({ex.Message})");
+            return;
+        }
+
+        var width = data.Width;
+        var stride = Math.Max(1, data.Rows / 2000);
+        var rows = Enumerable.Range(0, data.Rows).Where(r => r % stride == 0).Take(2000).ToArray();
+        var sample = new float[rows.Length * width];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            data.Features.AsSpan(rows[i] * width, width).CopyTo(sample.AsSpan(i * width, width));
+        }
+
+        var explained = model.WithBackground(sample, rows.Length);
+        var contributions = new float[width];
+        var perFeature = new double[width];
+        var schema = data.Schema;
+        var perColumn = new double[schema.Columns.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            explained.Explain(sample.AsSpan(i * width, width), contributions);
+            for (var f = 0; f < width; f++)
+            {
+                perFeature[f] += Math.Abs(contributions[f]);
+            }
+
+            for (var c = 0; c < perColumn.Length; c++)
+            {
+                var offset = schema.FeatureOffset(c);
+                double sum = 0;
+                for (var f = 0; f < schema.Columns[c].FeatureCount; f++)
+                {
+                    sum += contributions[offset + f];
+                }
+
+                perColumn[c] += Math.Abs(sum);
+            }
+        }
+
+        var byColumn = schema.Columns.Select((column, c) => (column.Name, perColumn[c] / rows.Length)).ToDictionary(x => x.Name, x => x.Item2, StringComparer.Ordinal);
+        result.Drivers = [.. result.Drivers.Select(d => d with { MeanAbsShap = byColumn.GetValueOrDefault(d.Column) })];
+        result.FeatureShap = [.. schema.FeatureNames.Select((name, f) => (name, perFeature[f] / rows.Length)).OrderByDescending(x => x.Item2).ThenBy(x => x.name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>ML.NET's model file with fixed entry timestamps, so the same model always has the same bytes.</summary>
+    public static byte[] SaveModel(MLContext ml, ITransformer chain, int width)
+    {
+        using var raw = new MemoryStream();
+        ml.Model.Save(chain, MatrixDataView.CreateSchema(width), raw);
+        raw.Position = 0;
+        using var input = new ZipArchive(raw, ZipArchiveMode.Read);
+        using var output = new MemoryStream();
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in input.Entries)
+            {
+                var copy = zip.CreateEntry(entry.FullName, CompressionLevel.Optimal);
+                copy.LastWriteTime = FixedTime;
+                using var from = entry.Open();
+                using var to = copy.Open();
+                from.CopyTo(to);
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    public static string Pseudonym(string id, string key)
+        => "p_" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(id)))[..32];
+
+    private static (byte[]? Onnx, double MaxDelta, string? Note) ExportOnnx(ChurnTrainingResult result)
+    {
+        var ml = result.Context;
+        var data = result.Data;
+        var rows = result.ValidationRows;
+        var view = new MatrixDataView(data.Features, data.Width, data.Labels, rows);
+        if (result.FinalModel.Calibrator.Method == CalibrationMethod.Isotonic)
+        {
+            return (null, double.NaN, "ML.NET's ONNX converter cannot export the isotonic calibrator (train with --calibration platt for an ONNX model)");
+        }
+
+        byte[] bytes;
+        try
+        {
+            using var stream = new MemoryStream();
+            ml.Model.ConvertToOnnx(result.FinalModel.Chain, view, stream);
+            bytes = stream.ToArray();
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException or TargetInvocationException)
+        {
+            return (null, double.NaN, $"ML.NET cannot export this model to ONNX ({ex.GetBaseException().Message})");
+        }
+
+        var expected = result.FinalModel.Chain.Transform(view).GetColumn<float>("Probability").ToArray();
+        float[] actual;
+        try
+        {
+            actual = RunOnnx(bytes, data.Features, data.Width, rows);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            return (null, double.NaN, $"ONNX Runtime cannot run the exported model ({ex.Message})");
+        }
+
+        double max = 0;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
+        }
+
+        if (double.IsNaN(max) || max > OnnxTolerance)
+        {
+            return (null, max, string.Create(CultureInfo.InvariantCulture, $"parity check failed: max |Δp| = {max:E2} against ML.NET on {rows.Length} validation rows (limit {OnnxTolerance:E0})"));
+        }
+
+        return (bytes, max, null);
+    }
+
+    /// <summary>Runs the exported model with ONNX Runtime and returns the last <c>Probability</c> output.</summary>
+    public static float[] RunOnnx(byte[] onnx, float[] features, int width, int[] rows)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        using var session = new InferenceSession(onnx, options);
+        var input = new float[rows.Length * width];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            features.AsSpan(rows[i] * width, width).CopyTo(input.AsSpan(i * width, width));
+        }
+
+        var inputs = new List<NamedOnnxValue>();
+        foreach (var (name, meta) in session.InputMetadata)
+        {
+            if (name.StartsWith(MatrixDataView.FeaturesColumn, StringComparison.Ordinal))
+            {
+                inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(input, [rows.Length, width])));
+            }
+            else if (meta.ElementType == typeof(bool))
+            {
+                inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<bool>(new bool[rows.Length], [rows.Length, 1])));
+            }
+            else
+            {
+                inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(new float[rows.Length], [rows.Length, 1])));
+            }
+        }
+
+        var outputName = session.OutputMetadata.Keys.Last(k => k.StartsWith("Probability", StringComparison.Ordinal));
+        using var results = session.Run(inputs, [outputName]);
+        return [.. results[0].AsEnumerable<float>()];
+    }
+
+    public static ModelManifest BuildManifest(ChurnTrainingResult result, string modelSha, bool pseudonymized)
+    {
+        var data = result.Data;
+        var final = result.FinalModel;
+        var rows = result.Options.Refit ? data.Rows : result.TrainRows.Length;
+        var positives = result.Options.Refit ? data.Positives : result.TrainRows.Count(r => data.Labels[r]);
+        return new ModelManifest
+        {
+            FormatVersion = ModelManifest.CurrentFormatVersion,
+            LibraryVersion = LibraryVersion(),
+            ModelKind = final.Spec.Kind,
+            ModelFile = "model.zip",
+            ModelSha256 = modelSha,
+            DataSha256 = data.DataSha256,
+            Label = new ManifestLabel(result.Options.Data.Label, data.Positive),
+            IdColumn = result.Options.Data.IdColumn,
+            TimeColumn = result.Options.Data.TimeColumn,
+            Seed = result.Options.Seed,
+            Trainer = new ManifestTrainer(final.Spec.Name, final.Spec.Hyperparameters),
+            Features = data.Schema,
+            Calibration = final.Calibrator.ToManifest(final.Calibrated.Brier[final.Calibrator.Method]),
+            Thresholds = result.Thresholds,
+            Metrics = new ManifestMetrics { Validation = result.Validation.ToDictionary(), Cv = result.Cv },
+            TrainingRows = rows,
+            TrainingPositives = positives,
+            PseudonymizedIds = pseudonymized,
+            DriftReference = Drift.Reference(data),
+        };
+    }
+
+    public static string LibraryVersion()
+        => typeof(ModelManifest).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
+
+    public static SortedDictionary<string, object?> JsonSummary(ChurnTrainingResult result, ArtifactSummary artifacts, string output)
+    {
+        var v = result.Validation;
+        return new SortedDictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["trainer"] = result.FinalModel.Spec.Name,
+            ["hyperparameters"] = result.FinalModel.Spec.Hyperparameters,
+            ["rows"] = result.Data.Rows,
+            ["rows_read"] = result.Data.RowsRead,
+            ["unlabelled_rows"] = result.Data.UnlabelledRows,
+            ["positives"] = result.Data.Positives,
+            ["features"] = result.Data.Width,
+            ["feature_names"] = result.Data.Schema.FeatureNames,
+            ["split"] = result.SplitDescription,
+            ["columns"] = result.Data.Decisions.Select(d => new SortedDictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["name"] = d.Name,
+                ["kind"] = d.Kind,
+                ["features"] = d.Feature?.FeatureCount ?? 0,
+                ["missing"] = d.Missing,
+                ["note"] = d.Note,
+            }).ToList(),
+            ["training_rows"] = result.TrainRows.Length,
+            ["validation_rows"] = result.ValidationRows.Length,
+            ["validation"] = new SortedDictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["auc"] = v.Auc,
+                ["pr_auc"] = v.PrAuc,
+                ["log_loss"] = v.LogLoss,
+                ["brier"] = v.Brier,
+                ["ece"] = v.Ece,
+                ["lift_at_10"] = v.LiftAt10,
+                ["threshold"] = v.Threshold,
+                ["accuracy"] = v.Accuracy,
+                ["precision"] = v.Precision,
+                ["recall"] = v.Recall,
+                ["f1"] = v.F1,
+                ["ks"] = v.Ks,
+            },
+            ["cv"] = new SortedDictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["folds"] = result.Options.Folds,
+                ["repeats"] = result.Options.Repeats,
+                ["mean"] = result.Cv.ToDictionary(kv => kv.Key, kv => kv.Value.Mean),
+                ["sd"] = result.Cv.ToDictionary(kv => kv.Key, kv => kv.Value.Sd),
+            },
+            ["calibration"] = result.FinalModel.Calibrator.Method,
+            ["thresholds"] = result.Thresholds,
+            ["candidates"] = result.Candidates.Select(c => new SortedDictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["trainer"] = c.Spec.Name,
+                ["hyperparameters"] = c.Spec.Hyperparameters,
+                ["cv_log_loss"] = c.CvLogLoss,
+                ["cv_auc"] = c.CvAuc,
+                ["cv_brier"] = c.CvBrier,
+                ["seconds"] = Math.Round(c.Seconds, 2),
+                ["chosen"] = c.Chosen,
+            }).ToList(),
+            ["onnx"] = new SortedDictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["written"] = artifacts.OnnxWritten,
+                ["max_abs_delta"] = double.IsNaN(artifacts.OnnxMaxDelta) ? null : artifacts.OnnxMaxDelta,
+                ["note"] = artifacts.OnnxNote,
+            },
+            ["model_sha256"] = artifacts.ModelSha256,
+            ["artifacts"] = artifacts.Files.Select(f => Path.Combine(output, f)).ToList(),
+        };
+    }
+
+    private static SortedDictionary<string, object?> MetricsDocument(ChurnTrainingResult result, ArtifactSummary artifacts)
+    {
+        var final = result.FinalModel;
+        return new SortedDictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["trainer"] = final.Spec.Name,
+            ["hyperparameters"] = final.Spec.Hyperparameters,
+            ["split"] = result.SplitDescription,
+            ["validation"] = result.Validation.ToDictionary(),
+            ["cv"] = result.Cv,
+            ["calibration"] = new SortedDictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["chosen"] = final.Calibrator.Method,
+                ["out_of_fold_brier"] = final.Calibrated.Brier.ToDictionary(b => b.Key.ToString().ToLowerInvariant(), b => b.Value),
+            },
+            ["reliability"] = BinaryMetrics.Reliability(result.ValidationProbabilities, result.ValidationLabels)
+                .Select(b => new { lower = b.Lower, upper = b.Upper, rows = b.Count, mean_predicted = b.MeanPredicted, observed = b.ObservedRate }).ToList(),
+            ["thresholds"] = result.Thresholds,
+            ["cost_value"] = result.CostValue,
+            ["candidates"] = result.Candidates.Select(c => new { trainer = c.Spec.Name, hyperparameters = c.Spec.Hyperparameters, cv_log_loss = c.CvLogLoss, cv_auc = c.CvAuc, cv_brier = c.CvBrier, chosen = c.Chosen }).ToList(),
+            ["drivers"] = result.Drivers.Select(d => new { column = d.Column, permutation_log_loss = d.PermutationLogLoss, permutation_auc = d.PermutationAuc, mean_abs_shap = d.MeanAbsShap }).ToList(),
+            ["feature_shap"] = result.FeatureShap?.Select(f => new { feature = f.Feature, mean_abs_shap = f.MeanAbsShap }).ToList(),
+            ["onnx"] = new { written = artifacts.OnnxWritten, max_abs_delta = double.IsNaN(artifacts.OnnxMaxDelta) ? (double?)null : artifacts.OnnxMaxDelta, note = artifacts.OnnxNote },
+        };
+    }
+
+    private static void WritePredictions(ChurnTrainingResult result, TextWriter writer, string? key)
+    {
+        using var csv = new CsvWriter(writer);
+        var data = result.Data;
+        var id = result.Options.Data.IdColumn ?? "row";
+        var hasTime = data.Days is not null;
+        csv.WriteRow(hasTime ? [id, result.Options.Data.TimeColumn!, "label", "probability"] : [id, "label", "probability"]);
+        for (var i = 0; i < result.ValidationRows.Length; i++)
+        {
+            var row = result.ValidationRows[i];
+            var groupKey = data.GroupKeys[data.Groups[row]];
+            csv.WriteField(key is null ? groupKey : Pseudonym(groupKey, key));
+            if (hasTime)
+            {
+                csv.WriteField(DateOnly.FromDayNumber(data.Days![row]));
+            }
+
+            csv.WriteField(data.Labels[row] ? 1L : 0L);
+            csv.WriteField(result.ValidationProbabilities[i], "0.######");
+            csv.EndRow();
+        }
+    }
+}

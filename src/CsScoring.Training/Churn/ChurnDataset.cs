@@ -1,0 +1,346 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using CsScoring.Churn.Features;
+using CsScoring.Data;
+
+namespace CsScoring.Training.Churn;
+
+/// <summary>What to read from a churn file: label, positive class, identifier and time columns, exclusions.</summary>
+internal sealed record ChurnDataOptions
+{
+    public required string DataPath { get; init; }
+
+    public required string Label { get; init; }
+
+    public string? Positive { get; init; }
+
+    public string? IdColumn { get; init; }
+
+    public string? TimeColumn { get; init; }
+
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>Forced kinds from a schema file; <see langword="null"/> in the map means "ignore the column".</summary>
+    public IReadOnlyDictionary<string, FeatureKind?> Kinds { get; init; } = new Dictionary<string, FeatureKind?>();
+
+    public string? SchemaSource { get; init; }
+
+    public int Seed { get; init; }
+}
+
+/// <summary>
+/// A churn file read into memory for training: the feature matrix (row-major, mapped by the library's
+/// <see cref="FeatureMapper"/>), labels, group and time per labelled row, and what inference decided.
+/// </summary>
+/// <remarks>The file is streamed twice: once to profile columns and check the label, id and time; once to map rows.</remarks>
+internal sealed class ChurnDataset
+{
+    public required FeatureSchema Schema { get; init; }
+
+    public required IReadOnlyList<ColumnDecision> Decisions { get; init; }
+
+    /// <summary>Row-major features of the labelled rows: <c>Rows × Width</c>.</summary>
+    public required float[] Features { get; init; }
+
+    public required bool[] Labels { get; init; }
+
+    /// <summary>Group (account) index per labelled row; each row its own group without an id column.</summary>
+    public required int[] Groups { get; init; }
+
+    /// <summary>The identifier per group (the raw value, or the row number without an id column).</summary>
+    public required string[] GroupKeys { get; init; }
+
+    /// <summary>As-of day number per labelled row, or <see langword="null"/> without a time column.</summary>
+    public int[]? Days { get; init; }
+
+    public required string Positive { get; init; }
+
+    public required IReadOnlyList<string> LabelValues { get; init; }
+
+    public required long RowsRead { get; init; }
+
+    public required long UnlabelledRows { get; init; }
+
+    public required string DataSha256 { get; init; }
+
+    public required string SourceName { get; init; }
+
+    public int Rows => Labels.Length;
+
+    public int Width => Schema.FeatureCount;
+
+    public int Positives => Labels.Count(l => l);
+
+    public static ChurnDataset Load(ChurnDataOptions options)
+    {
+        var path = options.DataPath;
+        string sourceName;
+        var profilers = new List<(int Ordinal, ColumnProfiler Profiler)>();
+        var labelCounts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        long rows = 0, unlabelled = 0;
+        var excluded = new HashSet<string>(StringComparer.Ordinal) { options.Label };
+        using (var reader = TabularReader.Open(path))
+        {
+            sourceName = reader.SourceName;
+            CheckColumns(reader, options, excluded);
+            var labelOrdinal = reader.GetOrdinal(options.Label);
+            var idOrdinal = options.IdColumn is null ? -1 : reader.GetOrdinal(options.IdColumn);
+            var timeOrdinal = options.TimeColumn is null ? -1 : reader.GetOrdinal(options.TimeColumn);
+            for (var i = 0; i < reader.Columns.Count; i++)
+            {
+                if (!excluded.Contains(reader.Columns[i]))
+                {
+                    profilers.Add((i, new ColumnProfiler(reader.Columns[i], options.Seed)));
+                }
+            }
+
+            while (reader.Read())
+            {
+                rows++;
+                if (idOrdinal >= 0 && reader.IsBlank(idOrdinal))
+                {
+                    throw reader.Error(idOrdinal, "the identifier is blank");
+                }
+
+                int? asOf = null;
+                if (timeOrdinal >= 0)
+                {
+                    if (!reader.TryGetDate(timeOrdinal, out var date))
+                    {
+                        throw reader.Error(timeOrdinal, $"'{reader.GetString(timeOrdinal)}' is not a date (expected yyyy-MM-dd)");
+                    }
+
+                    asOf = date.DayNumber;
+                }
+
+                var label = reader.GetSpan(labelOrdinal).Trim();
+                if (label.IsEmpty)
+                {
+                    unlabelled++;
+                }
+                else
+                {
+                    var key = label.ToString();
+                    if (labelCounts.Count > 1000 && !labelCounts.ContainsKey(key))
+                    {
+                        throw reader.Error(labelOrdinal, "the label has more than 1000 distinct values; it is not a binary churn label");
+                    }
+
+                    labelCounts[key] = labelCounts.GetValueOrDefault(key) + 1;
+                }
+
+                foreach (var (ordinal, profiler) in profilers)
+                {
+                    profiler.Add(reader.GetSpan(ordinal), asOf);
+                }
+            }
+        }
+
+        if (rows == 0)
+        {
+            throw new DataFormatException("the file has a header but no data rows", sourceName, null, null);
+        }
+
+        var positive = ChoosePositive(options, labelCounts, sourceName);
+        var labelled = labelCounts.Values.Sum();
+        var positives = labelCounts.GetValueOrDefault(positive);
+        if (positives == 0 || positives == labelled)
+        {
+            throw new DataFormatException(
+                $"the label has one class only among its {labelled} labelled rows (values: {Describe(labelCounts)})", sourceName, null, options.Label);
+        }
+
+        var kinds = options.Kinds.Where(k => k.Value is not null).ToDictionary(k => k.Key, k => k.Value!.Value, StringComparer.Ordinal);
+        var (schema, decisions) = SchemaInference.Infer(
+            [.. profilers.Select(p => p.Profiler.Build())],
+            new SchemaInferenceOptions
+            {
+                Excluded = excluded,
+                Kinds = kinds,
+                TimeColumn = options.TimeColumn,
+                MinCategoryCount = labelled >= 1000 ? 5 : 1,
+            },
+            sourceName);
+
+        return Materialize(options, schema, decisions, positive, labelCounts, rows, unlabelled, (int)labelled, sourceName);
+    }
+
+    private static ChurnDataset Materialize(ChurnDataOptions options, FeatureSchema schema, IReadOnlyList<ColumnDecision> decisions,
+        string positive, SortedDictionary<string, long> labelCounts, long rows, long unlabelled, int labelled, string sourceName)
+    {
+        var width = schema.FeatureCount;
+        if ((long)labelled * width > Array.MaxLength)
+        {
+            throw new DataFormatException(
+                string.Create(CultureInfo.InvariantCulture, $"{labelled} rows x {width} features do not fit in one training matrix"), sourceName, null, null);
+        }
+
+        var features = new float[labelled * width];
+        var labels = new bool[labelled];
+        var groups = new int[labelled];
+        var days = options.TimeColumn is null ? null : new int[labelled];
+        var groupIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var groupLookup = groupIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        var groupKeys = new List<string>();
+        var mapper = new FeatureMapper(schema);
+        using (var reader = TabularReader.Open(options.DataPath))
+        {
+            var labelOrdinal = reader.GetOrdinal(options.Label);
+            var idOrdinal = options.IdColumn is null ? -1 : reader.GetOrdinal(options.IdColumn);
+            var timeOrdinal = options.TimeColumn is null ? -1 : reader.GetOrdinal(options.TimeColumn);
+            var row = 0;
+            while (reader.Read())
+            {
+                var label = reader.GetSpan(labelOrdinal).Trim();
+                if (label.IsEmpty)
+                {
+                    continue;
+                }
+
+                if (row >= labelled)
+                {
+                    throw new DataFormatException("the file changed while it was being read", sourceName, reader.RowNumber, null);
+                }
+
+                labels[row] = label.SequenceEqual(positive);
+                mapper.Map(reader, features.AsSpan(row * width, width));
+                if (idOrdinal >= 0)
+                {
+                    var id = reader.GetSpan(idOrdinal).Trim();
+                    if (!groupLookup.TryGetValue(id, out var group))
+                    {
+                        group = groupKeys.Count;
+                        var key = id.ToString();
+                        groupIndex.Add(key, group);
+                        groupKeys.Add(key);
+                    }
+
+                    groups[row] = group;
+                }
+                else
+                {
+                    groups[row] = row;
+                    groupKeys.Add(reader.RowNumber.ToString(CultureInfo.InvariantCulture));
+                }
+
+                if (days is not null)
+                {
+                    days[row] = reader.GetDate(timeOrdinal).DayNumber;
+                }
+
+                row++;
+            }
+
+            if (row != labelled)
+            {
+                throw new DataFormatException("the file changed while it was being read", sourceName, null, null);
+            }
+        }
+
+        return new ChurnDataset
+        {
+            Schema = schema,
+            Decisions = decisions,
+            Features = features,
+            Labels = labels,
+            Groups = groups,
+            GroupKeys = [.. groupKeys],
+            Days = days,
+            Positive = positive,
+            LabelValues = [.. labelCounts.Keys],
+            RowsRead = rows,
+            UnlabelledRows = unlabelled,
+            DataSha256 = Sha256File(options.DataPath),
+            SourceName = sourceName,
+        };
+    }
+
+    public static string Sha256File(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static void CheckColumns(TabularReader reader, ChurnDataOptions options, HashSet<string> excluded)
+    {
+        reader.GetOrdinal(options.Label);
+        if (options.IdColumn is { } id)
+        {
+            reader.GetOrdinal(id);
+            excluded.Add(id);
+        }
+
+        if (options.TimeColumn is { } time)
+        {
+            reader.GetOrdinal(time);
+            excluded.Add(time);
+        }
+
+        foreach (var column in options.Exclude)
+        {
+            if (!reader.TryGetOrdinal(column, out _))
+            {
+                throw new DataFormatException($"--exclude names column '{column}', which is absent (columns: {string.Join(", ", reader.Columns)})", reader.SourceName, null, column);
+            }
+
+            excluded.Add(column);
+        }
+
+        foreach (var (column, kind) in options.Kinds)
+        {
+            if (!reader.TryGetOrdinal(column, out _))
+            {
+                throw new DataFormatException(
+                    $"the schema file names column '{column}', which is not in {reader.SourceName} (columns: {string.Join(", ", reader.Columns)})",
+                    options.SchemaSource ?? reader.SourceName, null, column);
+            }
+
+            if (kind is null)
+            {
+                excluded.Add(column);
+            }
+        }
+    }
+
+    private static string ChoosePositive(ChurnDataOptions options, SortedDictionary<string, long> counts, string source)
+    {
+        if (counts.Count == 0)
+        {
+            throw new DataFormatException("every label cell is blank: there is nothing to learn from", source, null, options.Label);
+        }
+
+        if (options.Positive is { } given)
+        {
+            var trimmed = given.Trim();
+            if (!counts.ContainsKey(trimmed))
+            {
+                throw new DataFormatException($"the positive class '{given}' is not present in the label (values: {Describe(counts)})", source, null, options.Label);
+            }
+
+            return trimmed;
+        }
+
+        if (counts.Count == 1)
+        {
+            throw new DataFormatException($"the label has one class only (values: {Describe(counts)})", source, null, options.Label);
+        }
+
+        if (counts.Count > 2)
+        {
+            throw new DataFormatException($"the label has {counts.Count} values ({Describe(counts)}); pass --positive to say which means churn", source, null, options.Label);
+        }
+
+        string[] positives = ["1", "yes", "y", "true", "t", "churned", "churn", "positive", "lost", "cancelled", "canceled"];
+        var matches = counts.Keys.Where(k => positives.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (matches.Count == 1)
+        {
+            return matches[0];
+        }
+
+        throw new DataFormatException($"cannot tell which label value means churn ({Describe(counts)}); pass --positive", source, null, options.Label);
+    }
+
+    private static string Describe(SortedDictionary<string, long> counts)
+        => string.Join(", ", counts.Take(10).Select(c => string.Create(CultureInfo.InvariantCulture, $"'{c.Key}' x{c.Value}")))
+           + (counts.Count > 10 ? ", ..." : string.Empty);
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using CsScoring.Churn.Manifest;
+using CsScoring.Training.Reporting;
+
+namespace CsScoring.Training.Churn;
+
+/// <summary>The churn model's report: data, split, candidates, metrics, calibration, thresholds, drivers and plots.</summary>
+internal static class ChurnReport
+{
+    public static void Append(HtmlReport report, ChurnTrainingResult result, ArtifactSummary? artifacts, IReadOnlyList<(string Name, string Value)>? extraFacts = null)
+    {
+        var data = result.Data;
+        var v = result.Validation;
+        var p = result.ValidationProbabilities;
+        var y = result.ValidationLabels;
+        report.Section("Churn model");
+        var facts = new List<(string, string)>
+        {
+            ("Data", $"{data.SourceName}: {data.RowsRead} rows, {data.Rows} labelled ({data.Positives} churned, {Pct((double)data.Positives / data.Rows)}), {data.UnlabelledRows} unlabelled left out"),
+            ("Label", $"{result.Options.Data.Label} (positive: '{data.Positive}')"),
+            ("Features", $"{data.Width} features from {data.Schema.Columns.Count} columns"),
+            ("Split", result.SplitDescription),
+            ("Rows", $"training {result.TrainRows.Length}, validation {result.ValidationRows.Length} ({v.Positives} churned)"),
+            ("Trainer", result.FinalModel.Spec.Describe()),
+            ("Calibration", $"{Name(result.FinalModel.Calibrator.Method)} (kept by out-of-fold Brier: {string.Join(", ", result.FinalModel.Calibrated.Brier.Select(b => $"{Name(b.Key)} {F(b.Value, "0.00000")}"))})"),
+            ("Saved model", result.Options.Refit ? $"refit on all {data.Rows} labelled rows; metrics below come from the model trained on the training split" : "the model trained on the training split"),
+            ("Seed", result.Options.Seed.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (extraFacts is not null)
+        {
+            facts.AddRange(extraFacts);
+        }
+
+        if (artifacts is not null)
+        {
+            facts.Add(("ONNX", artifacts.OnnxWritten ? $"model.onnx written; parity with ML.NET max |Δp| = {artifacts.OnnxMaxDelta.ToString("E2", CultureInfo.InvariantCulture)}" : $"not written: {artifacts.OnnxNote}"));
+        }
+
+        report.Facts(facts);
+
+        report.SubSection("Metrics");
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var (name, value) in v.ToDictionary())
+        {
+            rows.Add([name, F(value), result.Cv.TryGetValue(name, out var s) ? $"{F(s.Mean)} ± {F(s.Sd)}" : string.Empty]);
+        }
+
+        report.Table(["metric", "validation", $"cross-validation ({result.Options.Folds} folds x {result.Options.Repeats})"], rows);
+        report.Paragraph(string.Create(CultureInfo.InvariantCulture,
+            $"Validation accuracy, precision, recall and F1 are at the F1-optimal threshold {v.Threshold:0.###}, chosen on the training split's out-of-fold predictions (never on validation). The saved model's thresholds, from its own out-of-fold predictions: F1-optimal {result.Thresholds.F1:0.###}; cost-based {result.Thresholds.Cost:0.###}, acting when p >= it maximised the realised value {result.CostValue:0} given an action cost of {result.Thresholds.CostModel!.ActionCost:0.##}, a success rate of {result.Thresholds.CostModel.SuccessRate:0.##} and an account value of {result.Thresholds.CostModel.AccountValue:0.##} (break-even probability {result.Thresholds.CostModel.ActionCost / (result.Thresholds.CostModel.SuccessRate * result.Thresholds.CostModel.AccountValue):0.###}). Risk bands: high from {result.Thresholds.Bands.High:0.###}, medium from {result.Thresholds.Bands.Medium:0.###}."));
+
+        if (result.Candidates.Count > 1)
+        {
+            report.SubSection("Search");
+            report.Table(["candidate", "cv log loss", "cv auc", "cv brier", "seconds", "chosen"],
+                result.Candidates.OrderBy(c => c.CvLogLoss).Select(c => (IReadOnlyList<string>)[c.Spec.Describe(), F(c.CvLogLoss, "0.00000"), F(c.CvAuc), F(c.CvBrier, "0.00000"), F(c.Seconds, "0.0"), c.Chosen ? "yes" : string.Empty]));
+        }
+
+        report.SubSection("Plots (validation)");
+        var reliability = BinaryMetrics.Reliability(p, y);
+        var gains = BinaryMetrics.Gains(p, y);
+        report.Png(ChurnPlots.Roc(BinaryMetrics.Roc(p, y), v.Auc), "ROC curve on the validation rows");
+        report.Png(ChurnPlots.PrecisionRecall(BinaryMetrics.PrecisionRecall(p, y), v.PrAuc, (double)v.Positives / Math.Max(1, v.Rows)), "Precision-recall curve on the validation rows");
+        report.Png(ChurnPlots.Reliability(reliability, v.Ece), "Reliability curve: 10 equal-width bins of predicted probability");
+        report.Table(["bin", "rows", "mean predicted", "observed"], reliability.Select(b => (IReadOnlyList<string>)[$"{F(b.Lower, "0.0")}-{F(b.Upper, "0.0")}", b.Count.ToString(CultureInfo.InvariantCulture), F(b.MeanPredicted), F(b.ObservedRate)]));
+        report.Png(ChurnPlots.Gains(gains, v.LiftAt10), "Gains: churners reached when contacting the riskiest accounts first");
+        report.Png(ChurnPlots.Lift(gains), "Lift by share of accounts contacted");
+        report.Png(ChurnPlots.ScoreDistribution(p, y), "Predicted probability by outcome (share of each class per bin)");
+        report.Png(ChurnPlots.Drivers(result.Drivers), "Drivers: permutation importance (log-loss increase when a column is shuffled) on validation");
+
+        report.SubSection("Drivers");
+        var hasShap = result.Drivers.Any(d => d.MeanAbsShap is not null);
+        report.Table(hasShap ? ["column", "permutation: log-loss increase", "permutation: AUC drop", "mean |SHAP| (raw score)"] : ["column", "permutation: log-loss increase", "permutation: AUC drop"],
+            result.Drivers.Select(d => (IReadOnlyList<string>)(hasShap
+                ? [d.Column, F(d.PermutationLogLoss, "0.00000"), F(d.PermutationAuc, "0.0000"), F(d.MeanAbsShap ?? double.NaN, "0.0000")]
+                : [d.Column, F(d.PermutationLogLoss, "0.00000"), F(d.PermutationAuc, "0.0000")])));
+
+        report.SubSection("Columns");
+        report.Table(["column", "kind", "features", "missing cells", "note"], data.Decisions.Select(d => (IReadOnlyList<string>)
+            [d.Name, d.Kind.ToString().ToLowerInvariant(), (d.Feature?.FeatureCount ?? 0).ToString(CultureInfo.InvariantCulture), d.Missing.ToString(CultureInfo.InvariantCulture), d.Note ?? string.Empty]));
+    }
+
+    private static string Name(CalibrationMethod method) => method == CalibrationMethod.Platt ? "platt" : "isotonic";
+
+    private static string Pct(double share) => share.ToString("0.0%", CultureInfo.InvariantCulture);
+
+    private static string F(double value, string format = "0.####") => HtmlReport.Format(value, format);
+}

@@ -1,0 +1,453 @@
+using System.Diagnostics;
+using System.Globalization;
+using CsScoring.Churn.Manifest;
+using CsScoring.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace CsScoring.Training.Churn;
+
+/// <summary>One candidate of the search with its cross-validated figures.</summary>
+internal sealed record CandidateResult(TrainerSpec Spec, double CvLogLoss, double CvAuc, double CvBrier, double Seconds, bool Chosen);
+
+/// <summary>A driver: how much a column matters to the model.</summary>
+internal sealed record DriverImportance(string Column, double PermutationLogLoss, double PermutationAuc, double? MeanAbsShap);
+
+/// <summary>Cross-validation of one spec on a set of rows: the out-of-fold raw scores per repeat.</summary>
+internal sealed record CvOutcome(int[] Rows, int[][] Folds, float[][] Scores);
+
+/// <summary>Calibration of a CV outcome: the chosen method, each method's cross-fitted Brier, per-fold metrics.</summary>
+internal sealed record CalibratedCv(
+    CalibrationMethod Method,
+    IReadOnlyDictionary<CalibrationMethod, double> Brier,
+    double[][] Probabilities,
+    IReadOnlyList<MetricSet> FoldMetrics,
+    double F1Threshold);
+
+/// <summary>A learner fitted on a set of rows, with its calibrator from out-of-fold scores.</summary>
+internal sealed record FittedModel(
+    TrainerSpec Spec,
+    ITransformer Learner,
+    FittedCalibrator Calibrator,
+    ITransformer Chain,
+    CvOutcome Cv,
+    CalibratedCv Calibrated);
+
+/// <summary>Everything a training run produced.</summary>
+internal sealed class ChurnTrainingResult
+{
+    public required ChurnTrainingOptions Options { get; init; }
+
+    public required ChurnDataset Data { get; init; }
+
+    public required MLContext Context { get; init; }
+
+    public required string SplitDescription { get; init; }
+
+    public required int[] TrainRows { get; init; }
+
+    public required int[] ValidationRows { get; init; }
+
+    public required IReadOnlyList<CandidateResult> Candidates { get; init; }
+
+    public required FittedModel ValidationModel { get; init; }
+
+    public required FittedModel FinalModel { get; init; }
+
+    public required double[] ValidationProbabilities { get; init; }
+
+    public required MetricSet Validation { get; init; }
+
+    public required IReadOnlyDictionary<string, MetricSummary> Cv { get; init; }
+
+    public required ManifestThresholds Thresholds { get; init; }
+
+    public required double CostValue { get; init; }
+
+    public required IReadOnlyList<DriverImportance> Drivers { get; set; }
+
+    /// <summary>Mean |SHAP| per feature of the saved model (log-odds), once computed; else <see langword="null"/>.</summary>
+    public IReadOnlyList<(string Feature, double MeanAbsShap)>? FeatureShap { get; set; }
+
+    public bool[] ValidationLabels => [.. ValidationRows.Select(r => Data.Labels[r])];
+}
+
+/// <summary>
+/// The training pipeline: leakage-safe split, cross-validation (stratified, grouped, repeated), optional search,
+/// calibration on out-of-fold scores, validation metrics, thresholds, drivers and the final refit.
+/// </summary>
+internal sealed class ChurnTrainer
+{
+    private readonly ChurnTrainingOptions _options;
+    private readonly MLContext _ml;
+    private readonly Action<string> _note;
+    private ChurnDataset _data = null!;
+    private float[]? _weights;
+
+    public ChurnTrainer(ChurnTrainingOptions options, Action<string>? note = null)
+    {
+        options.Validate();
+        _options = options;
+        _ml = new MLContext(seed: options.Seed);
+        _note = note ?? (_ => { });
+    }
+
+    public ChurnTrainingResult Train(IProgress<double>? progress = null)
+        => Train(ChurnDataset.Load(_options.Data), progress);
+
+    public ChurnTrainingResult Train(ChurnDataset data, IProgress<double>? progress = null)
+    {
+        _data = data;
+        progress?.Report(0.05);
+        var source = data.SourceName;
+        CheckEnough(Enumerable.Range(0, data.Rows).ToArray(), "the file");
+
+        // 1. The split that cannot leak.
+        int[] train, validation;
+        string split;
+        if (data.Days is { } days)
+        {
+            var timeSplit = Splits.OutOfTime(days, data.Labels, data.Groups, _options.Data.IdColumn is not null,
+                _options.ValidationFraction, _options.ValidationGroupShare, _options.HorizonDays, _options.Seed, source);
+            (train, validation) = (timeSplit.Train, timeSplit.Validation);
+            _weights = timeSplit.Weights;
+            split = _options.Data.IdColumn is null
+                ? $"out-of-time: validation is every snapshot from {timeSplit.Describe()} on; training is the snapshots before it"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"out-of-time and grouped: validation is the snapshots from {timeSplit.Describe()} on of {_options.ValidationGroupShare:P0} of the accounts (stratified); training is the other accounts' snapshots before it");
+            if (_options.HorizonDays > 0)
+            {
+                split += string.Create(CultureInfo.InvariantCulture, $" whose {_options.HorizonDays}-day label window closed by then");
+            }
+
+            if (_weights is not null)
+            {
+                split += "; training accounts alive in the window are weighted up to stand for the held-out ones";
+            }
+        }
+        else
+        {
+            (train, validation) = Splits.GroupHoldout(data.Rows, data.Labels, data.Groups, _options.ValidationFraction, _options.Seed);
+            split = _options.Data.IdColumn is null
+                ? string.Create(CultureInfo.InvariantCulture, $"stratified holdout of {_options.ValidationFraction:P0} of the rows")
+                : string.Create(CultureInfo.InvariantCulture, $"stratified holdout of {_options.ValidationFraction:P0} of the rows, whole accounts on one side");
+        }
+
+        CheckEnough(train, "the training split");
+        if (validation.Length == 0 || !validation.Any(r => data.Labels[r]) || validation.All(r => data.Labels[r]))
+        {
+            throw new DataFormatException("the validation split has one class only; add data or change --validation-fraction", source, null, _options.Data.Label);
+        }
+
+        // 2. Search (or the chosen learner), picked by cross-validated log loss of calibrated out-of-fold predictions.
+        var candidates = new List<CandidateResult>();
+        var specs = CandidateSpecs(train.Length);
+        var clock = Stopwatch.StartNew();
+        (TrainerSpec Spec, CvOutcome Cv, CalibratedCv Calibrated, double LogLoss)? best = null;
+        for (var i = 0; i < specs.Count; i++)
+        {
+            if (i > 0 && clock.Elapsed > _options.TimeBudget)
+            {
+                _note(string.Create(CultureInfo.InvariantCulture, $"search stopped after {i} of {specs.Count} candidates: the time budget of {_options.TimeBudget.TotalSeconds:0} s is spent"));
+                break;
+            }
+
+            var started = clock.Elapsed;
+            var cv = CrossValidate(specs[i], train);
+            var calibrated = Calibrate(cv);
+            var logLoss = calibrated.FoldMetrics.Average(m => m.LogLoss);
+            candidates.Add(new CandidateResult(specs[i], logLoss, calibrated.FoldMetrics.Average(m => m.Auc), calibrated.FoldMetrics.Average(m => m.Brier),
+                (clock.Elapsed - started).TotalSeconds, false));
+            if (best is null || logLoss < best.Value.LogLoss)
+            {
+                best = (specs[i], cv, calibrated, logLoss);
+            }
+
+            progress?.Report(0.05 + (0.45 * (i + 1) / specs.Count));
+        }
+
+        var chosen = best!.Value;
+        candidates = [.. candidates.Select(c => c with { Chosen = ReferenceEquals(c.Spec, chosen.Spec) })];
+
+        // 3. The learner on the training split, calibrated on its out-of-fold scores, judged on validation.
+        var validationModel = FitFinal(chosen.Spec, train, chosen.Cv, chosen.Calibrated);
+        var validationProbabilities = Probabilities(validationModel.Chain, validation);
+        var validationLabels = validation.Select(r => data.Labels[r]).ToArray();
+        var oof = chosen.Calibrated.Probabilities[0];
+        var oofLabels = chosen.Cv.Rows.Select(r => data.Labels[r]).ToArray();
+        var thresholds = ChooseThresholds(oof, oofLabels, chosen.Calibrated.F1Threshold, out var costValue);
+        var validationMetrics = BinaryMetrics.Compute(validationProbabilities, validationLabels, thresholds.F1);
+        progress?.Report(0.6);
+        var drivers = PermutationImportance(validationModel.Chain, validation, validationLabels);
+        progress?.Report(0.7);
+
+        // 4. The saved model: refit on every labelled row with the chosen settings (its own CV gives its calibrator).
+        var final = validationModel;
+        var cvSource = chosen.Calibrated;
+        if (_options.Refit)
+        {
+            _weights = null;
+            var all = Enumerable.Range(0, data.Rows).ToArray();
+            var allCv = CrossValidate(chosen.Spec, all);
+            var allCalibrated = Calibrate(allCv);
+            final = FitFinal(chosen.Spec, all, allCv, allCalibrated);
+            cvSource = allCalibrated;
+            var allOof = allCalibrated.Probabilities[0];
+            thresholds = ChooseThresholds(allOof, all.Select(r => data.Labels[r]).ToArray(), allCalibrated.F1Threshold, out costValue);
+        }
+
+        progress?.Report(0.95);
+        return new ChurnTrainingResult
+        {
+            Options = _options,
+            Data = data,
+            Context = _ml,
+            SplitDescription = split,
+            TrainRows = train,
+            ValidationRows = validation,
+            Candidates = candidates,
+            ValidationModel = validationModel,
+            FinalModel = final,
+            ValidationProbabilities = validationProbabilities,
+            Validation = validationMetrics,
+            Cv = Summarize(cvSource.FoldMetrics),
+            Thresholds = thresholds,
+            CostValue = costValue,
+            Drivers = drivers,
+        };
+    }
+
+    public static IReadOnlyDictionary<string, MetricSummary> Summarize(IReadOnlyList<MetricSet> folds)
+    {
+        var result = new SortedDictionary<string, MetricSummary>(StringComparer.Ordinal);
+        var dictionaries = folds.Select(f => f.ToDictionary()).ToList();
+        foreach (var key in dictionaries[0].Keys)
+        {
+            var values = dictionaries.Select(d => d[key]).Where(v => !double.IsNaN(v)).ToArray();
+            var mean = values.Length == 0 ? double.NaN : values.Average();
+            var sd = values.Length < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+            result[key] = new MetricSummary(mean, sd);
+        }
+
+        return result;
+    }
+
+    internal IReadOnlyList<TrainerSpec> CandidateSpecs(int rows)
+    {
+        if (_options.Trainer == TrainerChoice.Auto)
+        {
+            return TrainerSpec.SearchSpace(_options.Seed);
+        }
+
+        var kind = _options.Trainer switch
+        {
+            TrainerChoice.LightGbm => ModelKind.LightGbm,
+            TrainerChoice.Logistic => ModelKind.LogisticRegression,
+            _ => ModelKind.FastTree,
+        };
+        var spec = TrainerSpec.Default(kind, rows);
+        spec = spec with
+        {
+            Trees = _options.Trees ?? spec.Trees,
+            Leaves = _options.Leaves ?? spec.Leaves,
+            MinLeaf = _options.MinLeaf ?? spec.MinLeaf,
+            LearningRate = _options.LearningRate ?? spec.LearningRate,
+        };
+        spec.Validate();
+        return [spec];
+    }
+
+    private void CheckEnough(int[] rows, string what)
+    {
+        var positives = rows.Count(r => _data.Labels[r]);
+        var negatives = rows.Length - positives;
+        var groups = rows.Select(r => _data.Groups[r]).Distinct().Count();
+        if (rows.Length < _options.Folds || groups < _options.Folds)
+        {
+            throw new DataFormatException(
+                string.Create(CultureInfo.InvariantCulture, $"{what} has {rows.Length} labelled rows in {groups} groups: fewer than the {_options.Folds} folds"),
+                _data.SourceName, null, null);
+        }
+
+        if (positives < _options.Folds || negatives < _options.Folds)
+        {
+            throw new DataFormatException(
+                string.Create(CultureInfo.InvariantCulture, $"{what} has {positives} positive and {negatives} negative rows: each class needs at least one per fold ({_options.Folds})"),
+                _data.SourceName, null, _options.Data.Label);
+        }
+    }
+
+    internal CvOutcome CrossValidate(TrainerSpec spec, int[] rows)
+    {
+        var folds = new int[_options.Repeats][];
+        var scores = new float[_options.Repeats][];
+        for (var r = 0; r < _options.Repeats; r++)
+        {
+            folds[r] = Splits.StratifiedGroupKFold(rows, _data.Labels, _data.Groups, _options.Folds, _options.Seed + r);
+            scores[r] = new float[rows.Length];
+            for (var f = 0; f < _options.Folds; f++)
+            {
+                var fitRows = rows.Where((_, i) => folds[r][i] != f).ToArray();
+                var testPositions = Enumerable.Range(0, rows.Length).Where(i => folds[r][i] == f).ToArray();
+                var learner = spec.Fit(_ml, View(fitRows), _options.Seed);
+                var testScores = Scores(learner, [.. testPositions.Select(i => rows[i])]);
+                for (var i = 0; i < testPositions.Length; i++)
+                {
+                    scores[r][testPositions[i]] = testScores[i];
+                }
+            }
+        }
+
+        return new CvOutcome(rows, folds, scores);
+    }
+
+    /// <summary>
+    /// Cross-fits Platt and isotonic calibration (each fold calibrated by a calibrator fitted on the other folds'
+    /// out-of-fold scores), keeps the method with the lower Brier score, and computes per-fold metrics with it.
+    /// </summary>
+    internal CalibratedCv Calibrate(CvOutcome cv)
+    {
+        var labels = cv.Rows.Select(r => _data.Labels[r]).ToArray();
+        var brier = new Dictionary<CalibrationMethod, double>();
+        var probabilities = new Dictionary<CalibrationMethod, double[][]>();
+        foreach (var method in new[] { CalibrationMethod.Platt, CalibrationMethod.Isotonic })
+        {
+            var perRepeat = new double[cv.Scores.Length][];
+            double sum = 0;
+            for (var r = 0; r < cv.Scores.Length; r++)
+            {
+                perRepeat[r] = CrossFit(method, cv.Rows, cv.Scores[r], labels, cv.Folds[r]);
+                for (var i = 0; i < labels.Length; i++)
+                {
+                    var e = (labels[i] ? 1 : 0) - perRepeat[r][i];
+                    sum += e * e;
+                }
+            }
+
+            brier[method] = sum / (labels.Length * cv.Scores.Length);
+            probabilities[method] = perRepeat;
+        }
+
+        var chosen = _options.Calibration ?? (brier[CalibrationMethod.Isotonic] < brier[CalibrationMethod.Platt] ? CalibrationMethod.Isotonic : CalibrationMethod.Platt);
+        var p = probabilities[chosen];
+        var threshold = BinaryMetrics.F1Threshold(p[0], labels);
+        var foldMetrics = new List<MetricSet>();
+        for (var r = 0; r < p.Length; r++)
+        {
+            for (var f = 0; f < _options.Folds; f++)
+            {
+                var positions = Enumerable.Range(0, labels.Length).Where(i => cv.Folds[r][i] == f).ToArray();
+                foldMetrics.Add(BinaryMetrics.Compute(positions.Select(i => p[r][i]).ToArray(), positions.Select(i => labels[i]).ToArray(), threshold));
+            }
+        }
+
+        return new CalibratedCv(chosen, brier, p, foldMetrics, threshold);
+    }
+
+    private float[]? Weights(int[] rows, int[] positions) => _weights is null ? null : [.. positions.Select(i => _weights[rows[i]])];
+
+    private double[] CrossFit(CalibrationMethod method, int[] rows, float[] scores, bool[] labels, int[] folds)
+    {
+        var result = new double[scores.Length];
+        for (var f = 0; f < _options.Folds; f++)
+        {
+            var fit = Enumerable.Range(0, scores.Length).Where(i => folds[i] != f).ToArray();
+            var calibrator = FittedCalibrator.Fit(_ml, method, fit.Select(i => scores[i]).ToArray(), fit.Select(i => labels[i]).ToArray(), Weights(rows, fit));
+            for (var i = 0; i < scores.Length; i++)
+            {
+                if (folds[i] == f)
+                {
+                    result[i] = calibrator.Predict(scores[i]);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private FittedModel FitFinal(TrainerSpec spec, int[] rows, CvOutcome cv, CalibratedCv calibrated)
+    {
+        var learner = spec.Fit(_ml, View(rows), _options.Seed);
+        var labels = cv.Rows.Select(r => _data.Labels[r]).ToArray();
+        var pooledScores = cv.Scores.SelectMany(s => s).ToArray();
+        var pooledLabels = Enumerable.Repeat(labels, cv.Scores.Length).SelectMany(l => l).ToArray();
+        var pooledWeights = _weights is null ? null : Enumerable.Repeat(cv.Rows.Select(r => _weights[r]), cv.Scores.Length).SelectMany(w => w).ToArray();
+        var calibrator = FittedCalibrator.Fit(_ml, calibrated.Method, pooledScores, pooledLabels, pooledWeights);
+        var chain = new TransformerChain<ITransformer>(learner, calibrator.Transformer);
+        return new FittedModel(spec, learner, calibrator, chain, cv, calibrated);
+    }
+
+    private ManifestThresholds ChooseThresholds(double[] oof, bool[] labels, double f1, out double costValue)
+    {
+        var cost = _options.Cost;
+        var (costThreshold, value) = BinaryMetrics.CostThreshold(oof, labels, cost.ActionCost, cost.SuccessRate, cost.AccountValue);
+        costValue = value;
+
+        // Bands by rank: the top decile of out-of-fold risk is high, the next two deciles medium (a CSM team's capacity).
+        var high = Math.Clamp(BinaryMetrics.Quantile(oof, 0.9), 0, 1);
+        var medium = Math.Min(high, Math.Clamp(BinaryMetrics.Quantile(oof, 0.7), 0, 1));
+        return new ManifestThresholds(Math.Clamp(f1, 0, 1), Math.Clamp(costThreshold, 0, 1), new RiskBandThresholds(high, medium)) { CostModel = cost };
+    }
+
+    private List<DriverImportance> PermutationImportance(ITransformer chain, int[] rows, bool[] labels)
+    {
+        // A deterministic stride sample bounds the cost on big validation sets (columns x repeats re-scorings).
+        const int MaxRows = 20_000;
+        if (rows.Length > MaxRows)
+        {
+            var stride = (rows.Length + MaxRows - 1) / MaxRows;
+            var picked = Enumerable.Range(0, rows.Length).Where(i => i % stride == 0).ToArray();
+            rows = [.. picked.Select(i => rows[i])];
+            labels = [.. picked.Select(i => labels[i])];
+        }
+
+        var width = _data.Width;
+        var local = new float[rows.Length * width];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            _data.Features.AsSpan(rows[i] * width, width).CopyTo(local.AsSpan(i * width, width));
+        }
+
+        var identity = Enumerable.Range(0, rows.Length).ToArray();
+        var baseline = BinaryMetrics.Compute(ProbabilitiesOf(chain, local, labels, identity), labels, 0.5);
+        var random = new Random(_options.Seed);
+        var result = new List<DriverImportance>();
+        var schema = _data.Schema;
+        const int Repeats = 3;
+        for (var c = 0; c < schema.Columns.Count; c++)
+        {
+            var offset = schema.FeatureOffset(c);
+            var count = schema.Columns[c].FeatureCount;
+            double logLoss = 0, auc = 0;
+            for (var repeat = 0; repeat < Repeats; repeat++)
+            {
+                var permuted = (float[])local.Clone();
+                var order = (int[])identity.Clone();
+                random.Shuffle(order);
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    local.AsSpan(order[i] * width + offset, count).CopyTo(permuted.AsSpan(i * width + offset, count));
+                }
+
+                var metrics = BinaryMetrics.Compute(ProbabilitiesOf(chain, permuted, labels, identity), labels, 0.5);
+                logLoss += metrics.LogLoss - baseline.LogLoss;
+                auc += baseline.Auc - metrics.Auc;
+            }
+
+            result.Add(new DriverImportance(schema.Columns[c].Name, logLoss / Repeats, auc / Repeats, null));
+        }
+
+        return [.. result.OrderByDescending(d => d.PermutationLogLoss).ThenBy(d => d.Column, StringComparer.Ordinal)];
+    }
+
+    internal MatrixDataView View(int[] rows) => new(_data.Features, _data.Width, _data.Labels, rows, _weights);
+
+    internal float[] Scores(ITransformer learner, int[] rows)
+        => [.. learner.Transform(View(rows)).GetColumn<float>("Score")];
+
+    internal double[] Probabilities(ITransformer chain, int[] rows)
+        => [.. chain.Transform(View(rows)).GetColumn<float>("Probability").Select(p => (double)p)];
+
+    private double[] ProbabilitiesOf(ITransformer chain, float[] features, bool[] labels, int[] rows)
+        => [.. chain.Transform(new MatrixDataView(features, _data.Width, labels, rows)).GetColumn<float>("Probability").Select(p => (double)p)];
+}

@@ -1,0 +1,94 @@
+using CsScoring.Churn.Manifest;
+
+namespace CsScoring.Training.Churn;
+
+/// <summary>Which learner <c>train</c> uses.</summary>
+internal enum TrainerChoice
+{
+    Auto,
+    FastTree,
+    LightGbm,
+    Logistic,
+}
+
+/// <summary>Everything a training run needs besides the data; validated by <see cref="Validate"/>.</summary>
+internal sealed record ChurnTrainingOptions
+{
+    public required ChurnDataOptions Data { get; init; }
+
+    public TrainerChoice Trainer { get; init; } = TrainerChoice.FastTree;
+
+    public int? Trees { get; init; }
+
+    public int? Leaves { get; init; }
+
+    public int? MinLeaf { get; init; }
+
+    public double? LearningRate { get; init; }
+
+    /// <summary>Cross-validation folds (K).</summary>
+    public int Folds { get; init; } = 5;
+
+    /// <summary>Cross-validation repeats (R), each with its own seeded fold assignment.</summary>
+    public int Repeats { get; init; } = 1;
+
+    /// <summary>Share of rows held out for validation (the time window with a time column).</summary>
+    public double ValidationFraction { get; init; } = 0.25;
+
+    /// <summary>With a time and an id column: the share of accounts whose last-window snapshots form validation.</summary>
+    public double ValidationGroupShare { get; init; } = 0.4;
+
+    /// <summary>Days after a snapshot until its label is known; training snapshots must be labelled before the validation window.</summary>
+    public int HorizonDays { get; init; }
+
+    /// <summary>The <c>auto</c> search's time budget.</summary>
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Whether the saved model is retrained on every labelled row once validation is done.</summary>
+    public bool Refit { get; init; } = true;
+
+    public CostModel Cost { get; init; } = new(100, 0.3, 1000);
+
+    /// <summary>A forced calibration method, or <see langword="null"/> to keep the better by out-of-fold Brier score.</summary>
+    public CalibrationMethod? Calibration { get; init; }
+
+    public int Seed => Data.Seed;
+
+    public void Validate()
+    {
+        if (Folds < 2 || Folds > 50)
+        {
+            throw new ArgumentException("--folds must be between 2 and 50");
+        }
+
+        if (Repeats < 1 || Repeats > 20)
+        {
+            throw new ArgumentException("--repeats must be between 1 and 20");
+        }
+
+        if (!(ValidationFraction is > 0.01 and < 0.9))
+        {
+            throw new ArgumentException("--validation-fraction must be in (0.01, 0.9)");
+        }
+
+        if (!(ValidationGroupShare is > 0.01 and < 0.9))
+        {
+            throw new ArgumentException("--validation-accounts must be in (0.01, 0.9)");
+        }
+
+        if (HorizonDays < 0)
+        {
+            throw new ArgumentException("--horizon-days must be >= 0");
+        }
+
+        if (!(Cost.ActionCost >= 0) || !(Cost.SuccessRate is >= 0 and <= 1) || !(Cost.AccountValue > 0))
+        {
+            throw new ArgumentException("--action-cost must be >= 0, --success-rate in [0, 1] and --account-value > 0");
+        }
+
+        if (TimeBudget <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("--time-budget must be > 0 seconds");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using CsScoring.Churn.Manifest;
+using CsScoring.Data;
+using CsScoring.Training.Cli;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CsScoring.Training.Churn;
+
+/// <summary><c>csscoring train</c>: from a churn file to a calibrated, validated model directory.</summary>
+internal sealed class TrainCommand : Command<TrainSettings>
+{
+    public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
+    {
+        var console = new CliConsole(settings);
+        var options = ToOptions(settings);
+        options.Validate();
+
+        // Fail before the long work when the output exists or cannot be written.
+        if (!settings.Force && Directory.Exists(settings.Out) && Directory.EnumerateFileSystemEntries(settings.Out!).Any())
+        {
+            throw new OutputExistsException($"Output directory '{settings.Out}' exists and is not empty; pass --force to replace it.", settings.Out!);
+        }
+
+        AtomicOutput.EnsureWritableParent(Path.Combine(settings.Out!, "x"));
+        var result = console.Step("Training", progress =>
+        {
+            var data = ChurnDataset.Load(options.Data);
+            foreach (var decision in data.Decisions.Where(d => d.Note is not null))
+            {
+                if (decision.Kind is CsScoring.Churn.Features.InferredColumnKind.PersonalData)
+                {
+                    console.Warn($"column '{decision.Name}' {decision.Note}");
+                }
+                else
+                {
+                    console.Note($"column '{decision.Name}': {decision.Note}");
+                }
+            }
+
+            if (data.UnlabelledRows > 0)
+            {
+                console.Note(string.Create(CultureInfo.InvariantCulture, $"{data.UnlabelledRows} rows with a blank label were left out of training"));
+            }
+
+            return new ChurnTrainer(options, console.Note).Train(data, progress);
+        });
+
+        ArtifactSummary artifacts = null!;
+        AtomicOutput.WriteDirectory(settings.Out!, directory =>
+        {
+            artifacts = ChurnArtifacts.WriteInto(result, directory, settings.PseudonymizeIds, console.Warn);
+        }, settings.Force);
+
+        var summary = ChurnArtifacts.JsonSummary(result, artifacts, settings.Out!);
+        console.JsonResult(summary);
+        PrintHuman(console, result, artifacts, settings.Out!);
+        return ExitCodes.Success;
+    }
+
+    internal static ChurnTrainingOptions ToOptions(TrainSettings settings)
+    {
+        var kinds = settings.Schema is null ? new Dictionary<string, CsScoring.Churn.Features.FeatureKind?>() : SchemaFile.Read(settings.Schema);
+        return new ChurnTrainingOptions
+        {
+            Data = new ChurnDataOptions
+            {
+                DataPath = settings.Data!,
+                Label = settings.Label!,
+                Positive = settings.Positive,
+                IdColumn = settings.Id,
+                TimeColumn = settings.Time,
+                Exclude = settings.Exclude,
+                Kinds = kinds,
+                SchemaSource = settings.Schema is null ? null : Path.GetFileName(settings.Schema),
+                Seed = settings.Seed,
+            },
+            Trainer = TrainSettings.ParseTrainer(settings.Trainer)!.Value,
+            Trees = settings.Trees,
+            Leaves = settings.Leaves,
+            MinLeaf = settings.MinLeaf,
+            LearningRate = settings.LearningRate,
+            Folds = settings.Folds,
+            Repeats = settings.Repeats,
+            ValidationFraction = settings.ValidationFraction,
+            ValidationGroupShare = settings.ValidationAccounts,
+            HorizonDays = settings.HorizonDays,
+            TimeBudget = TimeSpan.FromSeconds(settings.TimeBudget),
+            Refit = !settings.NoRefit,
+            Cost = new CostModel(settings.ActionCost, settings.SuccessRate, settings.AccountValue),
+            Calibration = settings.Calibration switch
+            {
+                "platt" => CalibrationMethod.Platt,
+                "isotonic" => CalibrationMethod.Isotonic,
+                _ => null,
+            },
+        };
+    }
+
+    private static void PrintHuman(CliConsole console, ChurnTrainingResult result, ArtifactSummary artifacts, string output)
+    {
+        var v = result.Validation;
+        var table = new Table().AddColumn("metric").AddColumn("validation").AddColumn("cv mean ± sd");
+        foreach (var (name, value) in v.ToDictionary())
+        {
+            var cv = result.Cv.TryGetValue(name, out var s) ? $"{Fmt(s.Mean)} ± {Fmt(s.Sd)}" : string.Empty;
+            table.AddRow(name, Fmt(value), cv);
+        }
+
+        console.ResultLine($"Trainer: {result.FinalModel.Spec.Describe()}, calibration: {result.FinalModel.Calibrator.Method.ToString().ToLowerInvariant()}");
+        console.ResultLine($"Split: {result.SplitDescription}");
+        console.Result(table);
+        console.ResultLine(string.Create(CultureInfo.InvariantCulture, $"Thresholds: F1 {result.Thresholds.F1:0.###}, cost {result.Thresholds.Cost:0.###}"));
+        console.ResultLine(artifacts.OnnxWritten
+            ? string.Create(CultureInfo.InvariantCulture, $"ONNX parity: max |dp| = {artifacts.OnnxMaxDelta:E2}")
+            : $"model.onnx not written: {artifacts.OnnxNote}");
+        console.ResultLine($"Wrote {string.Join(", ", artifacts.Files)} to {output}.");
+    }
+
+    private static string Fmt(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+}

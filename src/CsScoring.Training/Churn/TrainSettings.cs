@@ -1,0 +1,174 @@
+using System.ComponentModel;
+using System.Globalization;
+using CsScoring.Training.Cli;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CsScoring.Training.Churn;
+
+internal sealed class TrainSettings : OutputSettings
+{
+    [CommandOption("--data <FILE>")]
+    [Description("The training data: CSV (delimiter detected) or Parquet, one row per account or per account snapshot.")]
+    public string? Data { get; init; }
+
+    [CommandOption("--label <COLUMN>")]
+    [Description("The churn label column (e.g. 1/0, Yes/No, true/false). Rows whose label is blank are left out and counted.")]
+    public string? Label { get; init; }
+
+    [CommandOption("--positive <VALUE>")]
+    [Description("The label value that means churn (inferred when obvious: 1, yes, true, churned).")]
+    public string? Positive { get; init; }
+
+    [CommandOption("--id <COLUMN>")]
+    [Description("The account identifier: all rows of an account stay on one side of every split.")]
+    public string? Id { get; init; }
+
+    [CommandOption("--time <COLUMN>")]
+    [Description("The snapshot date: validation becomes out-of-time (train on earlier snapshots, validate on the last window).")]
+    public string? Time { get; init; }
+
+    [CommandOption("--exclude <COLUMN>")]
+    [Description("A column never to use as a feature (repeatable).")]
+    public string[] Exclude { get; init; } = [];
+
+    [CommandOption("--schema <FILE>")]
+    [Description("A JSON schema file overriding inference: {\"columns\": {\"plan\": \"categorical\", \"notes\": \"ignore\"}}; kinds numeric, boolean, categorical, date, ignore.")]
+    public string? Schema { get; init; }
+
+    [CommandOption("--trainer <NAME>")]
+    [Description("auto (search by cross-validated log loss within --time-budget), fasttree (default), lightgbm or logistic.")]
+    [DefaultValue("fasttree")]
+    public string Trainer { get; init; } = "fasttree";
+
+    [CommandOption("--trees <N>")]
+    [Description("Trees (boosting rounds) for fasttree/lightgbm; default 200.")]
+    public int? Trees { get; init; }
+
+    [CommandOption("--leaves <N>")]
+    [Description("Leaves per tree; default 16.")]
+    public int? Leaves { get; init; }
+
+    [CommandOption("--min-leaf <N>")]
+    [Description("Minimum rows per leaf; default 20.")]
+    public int? MinLeaf { get; init; }
+
+    [CommandOption("--learning-rate <RATE>")]
+    [Description("Learning rate (shrinkage); default 0.05.")]
+    public double? LearningRate { get; init; }
+
+    [CommandOption("--time-budget <SECONDS>")]
+    [Description("The auto search's time budget in seconds (candidates started after it are skipped).")]
+    [DefaultValue(120)]
+    public int TimeBudget { get; init; } = 120;
+
+    [CommandOption("--folds <K>")]
+    [Description("Cross-validation folds.")]
+    [DefaultValue(5)]
+    public int Folds { get; init; } = 5;
+
+    [CommandOption("--repeats <R>")]
+    [Description("Cross-validation repeats (each with its own seeded folds).")]
+    [DefaultValue(1)]
+    public int Repeats { get; init; } = 1;
+
+    [CommandOption("--validation-fraction <SHARE>")]
+    [Description("Share of rows for validation (with --time: the last window's share).")]
+    [DefaultValue(0.25)]
+    public double ValidationFraction { get; init; } = 0.25;
+
+    [CommandOption("--validation-accounts <SHARE>")]
+    [Description("With --time and --id: the share of accounts whose last-window snapshots are validation.")]
+    [DefaultValue(0.4)]
+    public double ValidationAccounts { get; init; } = 0.4;
+
+    [CommandOption("--horizon-days <DAYS>")]
+    [Description("With --time: days until a snapshot's label is known (e.g. 90 for churn within 90 days); training keeps only snapshots labelled before the validation window.")]
+    [DefaultValue(0)]
+    public int HorizonDays { get; init; }
+
+    [CommandOption("--no-refit")]
+    [Description("Save the model validated on the training split instead of refitting on every labelled row.")]
+    public bool NoRefit { get; init; }
+
+    [CommandOption("--action-cost <AMOUNT>")]
+    [Description("Cost of one retention action, for the cost-based threshold.")]
+    [DefaultValue(100.0)]
+    public double ActionCost { get; init; } = 100;
+
+    [CommandOption("--success-rate <SHARE>")]
+    [Description("Share of would-be churners a retention action saves.")]
+    [DefaultValue(0.3)]
+    public double SuccessRate { get; init; } = 0.3;
+
+    [CommandOption("--account-value <AMOUNT>")]
+    [Description("Value kept when a churn is prevented.")]
+    [DefaultValue(1000.0)]
+    public double AccountValue { get; init; } = 1000;
+
+    [CommandOption("--calibration <METHOD>")]
+    [Description("auto (Platt or isotonic, the better by out-of-fold Brier score), platt or isotonic. ONNX export needs platt.")]
+    [DefaultValue("auto")]
+    public string Calibration { get; init; } = "auto";
+
+    [CommandOption("--pseudonymize-ids <KEY>")]
+    [Description("Replace identifiers in every artifact by an HMAC-SHA-256 keyed with KEY.")]
+    public string? PseudonymizeIds { get; init; }
+
+    [CommandOption("--seed <N>")]
+    [Description("The seed of every random choice; the same data and seed give the same model file.")]
+    [DefaultValue(42)]
+    public int Seed { get; init; } = 42;
+
+    [CommandOption("--out <DIR>")]
+    [Description("The model directory (written atomically; an existing one is replaced only with --force, after success).")]
+    public string? Out { get; init; }
+
+    [CommandOption("--force")]
+    [Description("Replace an existing model directory.")]
+    public bool Force { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Data))
+        {
+            return ValidationResult.Error("--data is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(Label))
+        {
+            return ValidationResult.Error("--label is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(Out))
+        {
+            return ValidationResult.Error("--out is required");
+        }
+
+        if (ParseTrainer(Trainer) is null)
+        {
+            return ValidationResult.Error($"--trainer must be auto, fasttree, lightgbm or logistic, not '{Trainer}'");
+        }
+
+        if (Calibration is not ("auto" or "platt" or "isotonic"))
+        {
+            return ValidationResult.Error($"--calibration must be auto, platt or isotonic, not '{Calibration}'");
+        }
+
+        if (PseudonymizeIds is { Length: < 8 })
+        {
+            return ValidationResult.Error("--pseudonymize-ids needs a key of at least 8 characters");
+        }
+
+        return ValidationResult.Success();
+    }
+
+    public static TrainerChoice? ParseTrainer(string text) => text.Trim().ToLower(CultureInfo.InvariantCulture) switch
+    {
+        "auto" => TrainerChoice.Auto,
+        "fasttree" or "fast_tree" => TrainerChoice.FastTree,
+        "lightgbm" or "light_gbm" => TrainerChoice.LightGbm,
+        "logistic" or "logistic_regression" or "lbfgs" => TrainerChoice.Logistic,
+        _ => null,
+    };
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using CsScoring.Churn;
+using CsScoring.Training.Cli;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CsScoring.Training.Predict;
+
+/// <summary><c>csscoring predict</c>: scores a file with a trained churn model, with reasons per row.</summary>
+internal sealed class PredictCommand : Command<PredictSettings>
+{
+    public override int Execute(CommandContext context, PredictSettings settings, CancellationToken cancellationToken)
+    {
+        var console = new CliConsole(settings);
+        var model = ChurnModel.Load(settings.Model!);
+        if (!File.Exists(settings.Data))
+        {
+            throw new FileNotFoundException($"Data file '{settings.Data}' does not exist.", settings.Data);
+        }
+
+        var summary = console.Step("Scoring", progress => new ChurnScoringJob
+        {
+            Model = model,
+            DataPath = settings.Data!,
+            OutputPath = settings.Out!,
+            Explain = settings.Explain,
+            TopAtRisk = settings.Top,
+            Overwrite = settings.Force,
+            Progress = progress,
+        }.Run());
+
+        if (summary.Background is not null)
+        {
+            console.Note($"Reasons are relative to the mean over {summary.Background} (the model directory has no explanation background).");
+        }
+
+        console.JsonResult(new
+        {
+            Model = new { Directory = settings.Model, Kind = model.Kind, Sha256 = model.ModelSha256, Features = model.FeatureCount },
+            Data = settings.Data,
+            Output = settings.Out,
+            summary.Rows,
+            summary.Bands,
+            MeanProbability = double.IsNaN(summary.MeanProbability) ? (double?)null : Math.Round(summary.MeanProbability, 6),
+            summary.Explain,
+            summary.Background,
+            TopAtRisk = summary.TopAtRisk.Select(a => new { a.Id, a.AsOf, Probability = Math.Round(a.Probability, 6), Band = ChurnScoringJob.BandName(a.Band), a.Reasons }),
+        });
+
+        console.ResultLine(string.Create(CultureInfo.InvariantCulture,
+            $"Scored {summary.Rows} rows into {settings.Out}: {summary.Bands["high"]} high, {summary.Bands["medium"]} medium, {summary.Bands["low"]} low risk."));
+        if (summary.TopAtRisk.Count > 0)
+        {
+            var table = new Table().AddColumns("account", "probability", "band", "top reason");
+            foreach (var account in summary.TopAtRisk)
+            {
+                table.AddRow(Markup.Escape(account.Id ?? "-"), account.Probability.ToString("0.000", CultureInfo.InvariantCulture),
+                    ChurnScoringJob.BandName(account.Band), Markup.Escape(account.Reasons.Count > 0 ? account.Reasons[0] : string.Empty));
+            }
+
+            console.Result(table);
+        }
+
+        return ExitCodes.Success;
+    }
+}

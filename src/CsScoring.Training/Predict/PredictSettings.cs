@@ -1,0 +1,65 @@
+using System.ComponentModel;
+using CsScoring.Training.Cli;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CsScoring.Training.Predict;
+
+internal sealed class PredictSettings : OutputSettings
+{
+    [CommandOption("--model <DIR>")]
+    [Description("The model directory written by 'csscoring train' (manifest.json and model.zip).")]
+    public string? Model { get; init; }
+
+    [CommandOption("--data <FILE>")]
+    [Description("The accounts to score: a CSV with the columns the model was trained on (streamed, so any size works).")]
+    public string? Data { get; init; }
+
+    [CommandOption("--out <FILE>")]
+    [Description("The predictions CSV to write (atomically): id, as-of, churn_probability, risk_band, raw_score and the reasons.")]
+    public string? Out { get; init; }
+
+    [CommandOption("--explain <K>")]
+    [Description("How many reasons (exact TreeSHAP drivers) to give per row; 0 for none.")]
+    [DefaultValue(3)]
+    public int Explain { get; init; } = 3;
+
+    [CommandOption("--top <N>")]
+    [Description("How many of the highest-risk accounts to list in the result.")]
+    [DefaultValue(10)]
+    public int Top { get; init; } = 10;
+
+    [CommandOption("--force")]
+    [Description("Replace an existing output file.")]
+    public bool Force { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Model))
+        {
+            return ValidationResult.Error("--model is required: the model directory to score with.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Data))
+        {
+            return ValidationResult.Error("--data is required: the CSV of accounts to score.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Out))
+        {
+            return ValidationResult.Error("--out is required: the predictions CSV to write.");
+        }
+
+        if (Explain is < 0 or > 100)
+        {
+            return ValidationResult.Error($"--explain must be between 0 and 100 reasons per row, not {Explain}.");
+        }
+
+        if (Top < 0)
+        {
+            return ValidationResult.Error($"--top must be >= 0, not {Top}.");
+        }
+
+        return ValidationResult.Success();
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using CsScoring.Data;
+using CsScoring.Training.Churn;
+
+namespace CsScoring.Training.Run;
+
+internal sealed partial class RunPipeline
+{
+    /// <summary>
+    /// Trains the churn model on accounts.csv (out-of-time validation, whole accounts on one side) into
+    /// <c>model/</c>, and reports its metrics next to the data generator's oracle when <c>truth.csv</c> is present.
+    /// </summary>
+    partial void TrainChurnModel(RunContext context)
+    {
+        var options = new ChurnTrainingOptions
+        {
+            Data = new ChurnDataOptions
+            {
+                DataPath = context.DataFile("accounts.csv"),
+                Label = "churned_within_90d",
+                IdColumn = "account_id",
+                TimeColumn = "as_of",
+                Seed = context.Seed,
+            },
+            Trainer = TrainerChoice.FastTree,
+        };
+        var result = context.Console.Step("Training the churn model", progress => new ChurnTrainer(options, context.Console.Note).Train(progress));
+        var directory = Path.Combine(context.OutputDirectory, "model");
+        Directory.CreateDirectory(directory);
+        var artifacts = ChurnArtifacts.WriteInto(result, directory, pseudonymKey: null, context.Console.Warn);
+        foreach (var file in artifacts.Files)
+        {
+            context.OutputFile(Path.Combine("model", file));
+        }
+
+        var oracle = OracleAuc(context, result);
+        var extra = new List<(string Name, string Value)>();
+        if (oracle is { } o)
+        {
+            extra.Add(("Oracle AUC (validation rows)", string.Create(CultureInfo.InvariantCulture,
+                $"{o.Validation:0.####} (truth.csv); the model's validation AUC {result.Validation.Auc:0.####} is {result.Validation.Auc - o.Validation:+0.####;-0.####} from it")));
+            extra.Add(("Oracle AUC (cross-validation rows)", string.Create(CultureInfo.InvariantCulture,
+                $"{o.Cv:0.####} against a pooled out-of-fold AUC of {o.CvModel:0.####} on all {result.FinalModel.Cv.Rows.Length} labelled rows")));
+        }
+
+        ChurnReport.Append(context.Report, result, artifacts, extra);
+        var v = result.Validation;
+        context.Summary["churn_model"] = new SortedDictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["trainer"] = result.FinalModel.Spec.Name,
+            ["rows"] = result.Data.Rows,
+            ["features"] = result.Data.Width,
+            ["calibration"] = result.FinalModel.Calibrator.Method,
+            ["validation_rows"] = result.ValidationRows.Length,
+            ["validation"] = new SortedDictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["auc"] = v.Auc,
+                ["pr_auc"] = v.PrAuc,
+                ["log_loss"] = v.LogLoss,
+                ["brier"] = v.Brier,
+                ["ece"] = v.Ece,
+                ["lift_at_10"] = v.LiftAt10,
+                ["threshold"] = v.Threshold,
+            },
+            ["cv_auc"] = result.Cv["auc"].Mean,
+            ["oracle_auc"] = oracle?.Validation,
+            ["cv_oracle_auc"] = oracle?.Cv,
+            ["onnx"] = artifacts.OnnxWritten,
+            ["model"] = "model",
+        };
+    }
+
+    /// <summary>The oracle's AUC on the validation rows and on the cross-validated rows, from truth.csv.</summary>
+    private static (double Validation, double Cv, double CvModel)? OracleAuc(RunContext context, ChurnTrainingResult result)
+    {
+        var path = context.DataFile("truth.csv");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var truth = new Dictionary<(string, int), double>();
+        using (var reader = TabularReader.Open(path))
+        {
+            var id = reader.GetOrdinal("account_id");
+            var asOf = reader.GetOrdinal("as_of");
+            var p = reader.GetOrdinal("true_churn_probability_90d");
+            while (reader.Read())
+            {
+                truth[(reader.GetString(id), reader.GetDate(asOf).DayNumber)] = reader.GetDoubleOrNaN(p);
+            }
+        }
+
+        var data = result.Data;
+        double Truth(int row) => truth.TryGetValue((data.GroupKeys[data.Groups[row]], data.Days![row]), out var t) ? t : double.NaN;
+        var validation = result.ValidationRows.Select(Truth).ToArray();
+        var cvRows = result.FinalModel.Cv.Rows;
+        var cv = cvRows.Select(Truth).ToArray();
+        if (validation.Any(double.IsNaN) || cv.Any(double.IsNaN))
+        {
+            context.Console.Warn("truth.csv does not cover every labelled snapshot; the oracle AUC is not reported");
+            return null;
+        }
+
+        var cvLabels = cvRows.Select(r => data.Labels[r]).ToArray();
+        return (BinaryMetrics.Auc(validation, result.ValidationLabels), BinaryMetrics.Auc(cv, cvLabels),
+            BinaryMetrics.Auc(result.FinalModel.Calibrated.Probabilities[0], cvLabels));
+    }
+}

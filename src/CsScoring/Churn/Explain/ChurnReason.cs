@@ -1,0 +1,150 @@
+using System.Globalization;
+
+namespace CsScoring.Churn.Explain;
+
+/// <summary>
+/// One driver of an account's churn score: a feature, its value and its SHAP contribution to the raw (log-odds)
+/// score. Positive contributions raise the churn risk, negative ones lower it.
+/// </summary>
+public readonly struct ChurnReason : IEquatable<ChurnReason>
+{
+    /// <summary>Creates a reason.</summary>
+    /// <param name="featureIndex">The index of the feature in the model's feature vector.</param>
+    /// <param name="feature">The feature's name (as in the manifest's <c>feature_names</c>).</param>
+    /// <param name="value">The feature's value for the account (after imputation and one-hot encoding).</param>
+    /// <param name="contribution">The feature's SHAP contribution to the raw score.</param>
+    public ChurnReason(int featureIndex, string feature, float value, float contribution)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        FeatureIndex = featureIndex;
+        Feature = feature;
+        Value = value;
+        Contribution = contribution;
+    }
+
+    /// <summary>The index of the feature in the model's feature vector.</summary>
+    public int FeatureIndex { get; }
+
+    /// <summary>The feature's name: a column (<c>tickets_90d</c>), a category (<c>plan=basic</c>) or a missing flag (<c>csat_missing</c>).</summary>
+    public string Feature { get; }
+
+    /// <summary>The feature's value for the account.</summary>
+    public float Value { get; }
+
+    /// <summary>The SHAP contribution to the raw log-odds score.</summary>
+    public float Contribution { get; }
+
+    /// <summary>Whether the feature raises the churn risk (a positive contribution).</summary>
+    public bool RaisesRisk => Contribution > 0;
+
+    /// <summary>Whether two reasons are equal in every field.</summary>
+    /// <param name="left">The first reason.</param>
+    /// <param name="right">The second reason.</param>
+    public static bool operator ==(ChurnReason left, ChurnReason right) => left.Equals(right);
+
+    /// <summary>Whether two reasons differ.</summary>
+    /// <param name="left">The first reason.</param>
+    /// <param name="right">The second reason.</param>
+    public static bool operator !=(ChurnReason left, ChurnReason right) => !left.Equals(right);
+
+    /// <summary>
+    /// A sentence a customer-success manager can act on, e.g. <c>"tickets_90d = 7 raises churn risk"</c>,
+    /// <c>"plan is basic lowers churn risk"</c>, <c>"csat is missing raises churn risk"</c>.
+    /// </summary>
+    /// <param name="labels">Readable names for columns (e.g. <c>tickets_90d</c> → "support tickets in 90 days"), or <see langword="null"/>.</param>
+    /// <returns>The sentence.</returns>
+    public string Describe(IReadOnlyDictionary<string, string>? labels = null)
+    {
+        var direction = RaisesRisk ? "raises churn risk" : "lowers churn risk";
+        var feature = Feature ?? string.Empty;
+        var equals = feature.IndexOf('=', StringComparison.Ordinal);
+        if (equals > 0)
+        {
+            var column = Label(feature[..equals], labels);
+            var category = feature[(equals + 1)..];
+            return Value > 0 ? $"{column} is {category} {direction}" : $"{column} is not {category} {direction}";
+        }
+
+        const string MissingSuffix = "_missing";
+        if (feature.EndsWith(MissingSuffix, StringComparison.Ordinal) && feature.Length > MissingSuffix.Length)
+        {
+            var column = Label(feature[..^MissingSuffix.Length], labels);
+            return Value > 0 ? $"{column} is missing {direction}" : $"{column} is present {direction}";
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{Label(feature, labels)} = {Value:0.###} {direction}");
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(ChurnReason other)
+        => FeatureIndex == other.FeatureIndex && string.Equals(Feature, other.Feature, StringComparison.Ordinal)
+           && Value.Equals(other.Value) && Contribution.Equals(other.Contribution);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is ChurnReason other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(FeatureIndex, Value, Contribution);
+
+    /// <inheritdoc/>
+    public override string ToString() => Describe();
+
+    private static string Label(string column, IReadOnlyDictionary<string, string>? labels)
+        => labels is not null && labels.TryGetValue(column, out var label) ? label : column;
+
+    /// <summary>
+    /// Picks the <paramref name="destination"/>.Length features with the largest absolute contributions, largest
+    /// first (ties: lower feature index first); features contributing exactly 0 are never reasons.
+    /// </summary>
+    /// <param name="featureNames">The model's feature names.</param>
+    /// <param name="features">The account's feature vector.</param>
+    /// <param name="contributions">The SHAP contributions of the same features.</param>
+    /// <param name="destination">Receives the reasons; its length is k.</param>
+    /// <returns>How many reasons were written (fewer than k when fewer features contribute).</returns>
+    /// <exception cref="ArgumentException">The spans' lengths differ from the feature names'.</exception>
+    /// <remarks>Allocation-free: O(n·k) selection over the contributions.</remarks>
+    public static int Top(IReadOnlyList<string> featureNames, ReadOnlySpan<float> features, ReadOnlySpan<float> contributions, Span<ChurnReason> destination)
+    {
+        ArgumentNullException.ThrowIfNull(featureNames);
+        if (features.Length != featureNames.Count || contributions.Length != featureNames.Count)
+        {
+            throw new ArgumentException($"Expected {featureNames.Count} features and contributions, got {features.Length} and {contributions.Length}.", nameof(contributions));
+        }
+
+        var written = 0;
+        var previousMagnitude = float.PositiveInfinity;
+        var previousIndex = -1;
+        while (written < destination.Length)
+        {
+            // The next reason: the largest |contribution| strictly after the previous one in (magnitude desc, index asc) order.
+            var best = -1;
+            var bestMagnitude = 0f;
+            for (var i = 0; i < contributions.Length; i++)
+            {
+                var magnitude = Math.Abs(contributions[i]);
+                if (!(magnitude > 0))
+                {
+                    continue;
+                }
+
+                var after = magnitude < previousMagnitude || (magnitude == previousMagnitude && i > previousIndex);
+                if (after && (best < 0 || magnitude > bestMagnitude))
+                {
+                    best = i;
+                    bestMagnitude = magnitude;
+                }
+            }
+
+            if (best < 0)
+            {
+                break;
+            }
+
+            destination[written++] = new ChurnReason(best, featureNames[best], features[best], contributions[best]);
+            previousMagnitude = bestMagnitude;
+            previousIndex = best;
+        }
+
+        return written;
+    }
+}

@@ -1,0 +1,205 @@
+using System.Text.Json;
+using CsScoring.Churn.Manifest;
+using CsScoring.Training.Cli;
+using CsScoring.Training.Tests.Cli;
+
+namespace CsScoring.Training.Tests.Churn;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("csscoring-train-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private (int Code, string Out, string Error) Train(string data, string output, params string[] extra)
+        => CliAppTests.Run([
+            "train", "--data", data, "--label", "Churn", "--out", output, "--trees", "20", "--folds", "3", "--json", .. extra]);
+
+    [Fact]
+    public void Train_TelecomExport_WritesEveryArtifactAndTheJsonContract()
+    {
+        var data = TelecomData.Write(_directory);
+        var output = Path.Combine(_directory, "model");
+
+        var (code, stdout, error) = Train(data, output);
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal("fast_tree", root.GetProperty("trainer").GetString());
+        Assert.Equal(600, root.GetProperty("rows").GetInt32());
+        Assert.True(root.GetProperty("features").GetInt32() > 5);
+        var validation = root.GetProperty("validation");
+        foreach (var key in new[] { "auc", "pr_auc", "log_loss", "brier", "ece", "lift_at_10", "threshold" })
+        {
+            Assert.True(validation.TryGetProperty(key, out _), key);
+        }
+
+        Assert.InRange(validation.GetProperty("auc").GetDouble(), 0.65, 1.0);
+        Assert.True(root.GetProperty("cv").GetProperty("mean").GetProperty("auc").GetDouble() > 0.6);
+        Assert.True(root.GetProperty("cv").GetProperty("sd").TryGetProperty("brier", out _));
+        var artifacts = root.GetProperty("artifacts").EnumerateArray().Select(a => Path.GetFileName(a.GetString()!)).ToList();
+        foreach (var file in new[] { "model.zip", "manifest.json", "metrics.json", "report.html", "validation_predictions.csv" })
+        {
+            Assert.Contains(file, artifacts);
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        }
+
+        var manifest = ModelManifest.ReadFile(Path.Combine(output, "manifest.json"));
+        Assert.Equal("Yes", manifest.Label.Positive);
+        Assert.DoesNotContain(manifest.Features.Columns, c => c.Name is "customerID" or "Email");
+        Assert.Contains(manifest.Features.Columns, c => c.Name == "TotalCharges" && c.MissingIndicator);
+        Assert.Contains("Contract=Month-to-month", manifest.Features.FeatureNames);
+        Assert.Contains("Email", error, StringComparison.Ordinal);
+        var report = File.ReadAllText(Path.Combine(output, "report.html"));
+        Assert.Equal(7, CountOf(report, "data:image/png;base64,"));
+        if (root.GetProperty("onnx").GetProperty("written").GetBoolean())
+        {
+            Assert.True(File.Exists(Path.Combine(output, "model.onnx")));
+            Assert.True(root.GetProperty("onnx").GetProperty("max_abs_delta").GetDouble() <= 1e-5);
+        }
+    }
+
+    [Fact]
+    public void Train_SameDataAndSeed_GivesTheSameModelBytesAndMetrics()
+    {
+        var data = TelecomData.Write(_directory);
+        var first = Train(data, Path.Combine(_directory, "a"));
+        var second = Train(data, Path.Combine(_directory, "b"));
+
+        Assert.Equal(ExitCodes.Success, first.Code);
+        Assert.Equal(ExitCodes.Success, second.Code);
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(_directory, "a", "model.zip")),
+            File.ReadAllBytes(Path.Combine(_directory, "b", "model.zip")));
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(_directory, "a", "metrics.json")),
+            File.ReadAllText(Path.Combine(_directory, "b", "metrics.json")));
+    }
+
+    [Theory]
+    [InlineData("lightgbm", "light_gbm")]
+    [InlineData("logistic", "logistic_regression")]
+    public void Train_OtherTrainers_Work(string trainer, string name)
+    {
+        var data = TelecomData.Write(_directory);
+        var (code, stdout, error) = Train(data, Path.Combine(_directory, trainer), "--trainer", trainer, "--calibration", "platt");
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(name, json.RootElement.GetProperty("trainer").GetString());
+        Assert.True(json.RootElement.GetProperty("validation").GetProperty("auc").GetDouble() > 0.65);
+    }
+
+    [Fact]
+    public void Train_Auto_ReportsEveryCandidateAndPicksTheLowestCvLogLoss()
+    {
+        var data = TelecomData.Write(_directory, rows: 300);
+        var (code, stdout, error) = Train(data, Path.Combine(_directory, "auto"), "--trainer", "auto", "--time-budget", "3");
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        var candidates = json.RootElement.GetProperty("candidates").EnumerateArray().ToList();
+        Assert.True(candidates.Count >= 2);
+        var chosen = candidates.Single(c => c.GetProperty("chosen").GetBoolean());
+        Assert.Equal(candidates.Min(c => c.GetProperty("cv_log_loss").GetDouble()), chosen.GetProperty("cv_log_loss").GetDouble());
+        Assert.Equal(chosen.GetProperty("trainer").GetString(), json.RootElement.GetProperty("trainer").GetString());
+    }
+
+    [Fact]
+    public void Train_RepeatedCv_RunsFoldsTimesRepeats()
+    {
+        var data = TelecomData.Write(_directory, rows: 300);
+        var (code, stdout, error) = Train(data, Path.Combine(_directory, "rep"), "--repeats", "2");
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(2, json.RootElement.GetProperty("cv").GetProperty("repeats").GetInt32());
+        Assert.True(json.RootElement.GetProperty("cv").GetProperty("sd").GetProperty("auc").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Train_PseudonymizeIds_KeepsRawIdentifiersOutOfEveryArtifact()
+    {
+        var data = TelecomData.Write(_directory);
+        var output = Path.Combine(_directory, "private");
+        var (code, _, error) = Train(data, output, "--id", "customerID", "--pseudonymize-ids", "secret-key-123");
+
+        Assert.True(code == ExitCodes.Success, error);
+        foreach (var file in Directory.GetFiles(output).Where(f => !f.EndsWith(".zip", StringComparison.Ordinal) && !f.EndsWith(".onnx", StringComparison.Ordinal)))
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain("-AAXYZ", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("@example.com", text, StringComparison.Ordinal);
+        }
+
+        var predictions = File.ReadAllLines(Path.Combine(output, "validation_predictions.csv"));
+        Assert.StartsWith("p_", predictions[1], StringComparison.Ordinal);
+        Assert.True(ModelManifest.ReadFile(Path.Combine(output, "manifest.json")).PseudonymizedIds);
+    }
+
+    [Fact]
+    public void Train_SchemaFile_OverridesInference()
+    {
+        var data = TelecomData.Write(_directory);
+        var schema = Path.Combine(_directory, "schema.json");
+        File.WriteAllText(schema, """{ "columns": { "SeniorCitizen": "categorical", "gender": "ignore" } }""");
+        var output = Path.Combine(_directory, "schema-model");
+
+        var (code, _, error) = Train(data, output, "--schema", schema);
+
+        Assert.True(code == ExitCodes.Success, error);
+        var manifest = ModelManifest.ReadFile(Path.Combine(output, "manifest.json"));
+        Assert.Contains("SeniorCitizen=0", manifest.Features.FeatureNames);
+        Assert.DoesNotContain(manifest.Features.Columns, c => c.Name == "gender");
+    }
+
+    [Fact]
+    public void Train_ExistingModelWithoutForce_IsRefusedAndKept_AndForceReplacesIt()
+    {
+        var data = TelecomData.Write(_directory);
+        var output = Path.Combine(_directory, "existing");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "model.zip"), "old");
+
+        var (code, _, error) = Train(data, output);
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--force", error, StringComparison.Ordinal);
+        Assert.Equal("old", File.ReadAllText(Path.Combine(output, "model.zip")));
+
+        var failed = CliAppTests.Run("train", "--data", data, "--label", "NoSuchLabel", "--out", output, "--force", "-q");
+        Assert.Equal(ExitCodes.BadInput, failed.ExitCode);
+        Assert.Equal("old", File.ReadAllText(Path.Combine(output, "model.zip")));
+
+        var forced = Train(data, output, "--force");
+        Assert.Equal(ExitCodes.Success, forced.Code);
+        Assert.NotEqual("old", File.ReadAllText(Path.Combine(output, "model.zip")));
+    }
+
+    [Fact]
+    public void Train_WithTimeAndId_ValidatesOutOfTimeWithWholeAccounts()
+    {
+        var data = SnapshotData.Write(_directory);
+        var output = Path.Combine(_directory, "oot");
+        var (code, stdout, error) = CliAppTests.Run("train", "--data", data, "--label", "churned", "--id", "account", "--time", "as_of",
+            "--out", output, "--trees", "20", "--folds", "3", "--json");
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Contains("out-of-time", json.RootElement.GetProperty("split").GetString(), StringComparison.Ordinal);
+        var validationAccounts = File.ReadAllLines(Path.Combine(output, "validation_predictions.csv")).Skip(1).Select(l => l.Split(',')[0]).ToHashSet();
+        Assert.NotEmpty(validationAccounts);
+        Assert.Equal(5, json.RootElement.GetProperty("unlabelled_rows").GetInt32());
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + 1, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+}

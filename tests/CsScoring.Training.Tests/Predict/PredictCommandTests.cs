@@ -1,0 +1,164 @@
+using System.Text.Json;
+using CsScoring.Churn;
+using CsScoring.Data;
+using CsScoring.Training.Cli;
+using CsScoring.Training.Sample;
+using CsScoring.Training.Tests.Cli;
+
+namespace CsScoring.Training.Tests.Predict;
+
+/// <summary>A sample and a model trained on it with <c>csscoring train</c>, shared by the predict tests.</summary>
+public sealed class TrainedSampleFixture : IDisposable
+{
+    public TrainedSampleFixture()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("csscoring-predict-").FullName;
+        var data = Path.Combine(Directory, "data");
+        System.IO.Directory.CreateDirectory(data);
+        SampleGenerator.Generate(new SampleOptions { Accounts = 250, Months = 10 }, data);
+        Accounts = Path.Combine(data, "accounts.csv");
+        Model = Path.Combine(Directory, "model");
+        var (code, _, error) = CliAppTests.Run("train", "--data", Accounts, "--label", "churned_within_90d", "--id", "account_id", "--time", "as_of",
+            "--trainer", "fasttree", "--out", Model, "--quiet");
+        Assert.True(code == ExitCodes.Success, error);
+    }
+
+    public string Directory { get; }
+
+    public string Accounts { get; }
+
+    public string Model { get; }
+
+    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+}
+
+public sealed class PredictCommandTests(TrainedSampleFixture sample) : IClassFixture<TrainedSampleFixture>
+{
+    [Fact]
+    public void Predict_WritesOneRowPerInputRow_WithTheLibrarysProbabilitiesAndReasons()
+    {
+        var output = Path.Combine(sample.Directory, "predictions-" + Guid.NewGuid().ToString("N") + ".csv");
+        var (code, _, error) = CliAppTests.Run("predict", "--model", sample.Model, "--data", sample.Accounts, "--out", output, "--explain", "2", "--quiet");
+        Assert.True(code == ExitCodes.Success, error);
+
+        var model = ChurnModel.Load(sample.Model);
+        using var predictions = TabularReader.Open(output);
+        Assert.Equal(["account_id", "as_of", "churn_probability", "risk_band", "raw_score", "reason_1", "reason_1_contribution", "reason_2", "reason_2_contribution"], predictions.Columns);
+        using var data = TabularReader.Open(sample.Accounts);
+        var features = new float[model.FeatureCount];
+        var rows = 0;
+        while (data.Read())
+        {
+            Assert.True(predictions.Read());
+            rows++;
+            model.Mapper.Map(data, features);
+            var expected = model.Predict(features);
+            Assert.Equal(data.GetString(data.GetOrdinal("account_id")), predictions.GetString(0));
+            Assert.Equal(expected.Probability, predictions.GetDoubleOrNaN(2), 6);
+            Assert.Equal(expected.Band.ToString().ToLowerInvariant(), predictions.GetString(3));
+            Assert.EndsWith("churn risk", predictions.GetString(5), StringComparison.Ordinal);
+        }
+
+        Assert.False(predictions.Read());
+        Assert.True(rows > 100);
+    }
+
+    [Fact]
+    public void Predict_Json_ReportsCountsBandsAndTopAccounts()
+    {
+        var output = Path.Combine(sample.Directory, "predictions-" + Guid.NewGuid().ToString("N") + ".csv");
+        var (code, stdout, error) = CliAppTests.Run("predict", "--model", sample.Model, "--data", sample.Accounts, "--out", output, "--json", "--top", "5");
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        var rows = root.GetProperty("rows").GetInt64();
+        var bands = root.GetProperty("bands");
+        Assert.Equal(rows, bands.GetProperty("high").GetInt64() + bands.GetProperty("medium").GetInt64() + bands.GetProperty("low").GetInt64());
+        var top = root.GetProperty("top_at_risk").EnumerateArray().Select(a => a.GetProperty("probability").GetDouble()).ToList();
+        Assert.Equal(5, top.Count);
+        Assert.Equal(top.OrderByDescending(p => p), top);
+        Assert.Equal(3, root.GetProperty("explain").GetInt32());
+    }
+
+    [Fact]
+    public void Predict_ExplainZero_WritesNoReasonColumns()
+    {
+        var output = Path.Combine(sample.Directory, "predictions-" + Guid.NewGuid().ToString("N") + ".csv");
+        var (code, _, error) = CliAppTests.Run("predict", "--model", sample.Model, "--data", sample.Accounts, "--out", output, "--explain", "0", "-q");
+        Assert.True(code == ExitCodes.Success, error);
+        using var predictions = TabularReader.Open(output);
+        Assert.DoesNotContain(predictions.Columns, c => c.StartsWith("reason", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Predict_DataLackingModelColumns_IsBadInputNamingThem()
+    {
+        var data = Path.Combine(sample.Directory, "narrow-" + Guid.NewGuid().ToString("N") + ".csv");
+        File.WriteAllLines(data, ["account_id,as_of,seats", "A1,2025-01-31,4"]);
+        var (code, _, error) = CliAppTests.Run("predict", "--model", sample.Model, "--data", data, "--out", Path.Combine(sample.Directory, "never.csv"), "-q");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("lacks", error, StringComparison.Ordinal);
+        Assert.Contains("tenure_months", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(sample.Directory, "never.csv")));
+    }
+
+    [Fact]
+    public void Predict_MissingModelDirectory_IsBadInput()
+    {
+        var (code, _, error) = CliAppTests.Run("predict", "--model", Path.Combine(sample.Directory, "no-model"), "--data", sample.Accounts, "--out", Path.Combine(sample.Directory, "x.csv"), "-q");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("manifest.json", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Predict_ExistingOutputWithoutForce_IsBadInputAndKeepsIt()
+    {
+        var output = Path.Combine(sample.Directory, "existing-" + Guid.NewGuid().ToString("N") + ".csv");
+        File.WriteAllText(output, "old");
+        var (code, _, _) = CliAppTests.Run("predict", "--model", sample.Model, "--data", sample.Accounts, "--out", output, "-q");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal("old", File.ReadAllText(output));
+        Assert.Equal(ExitCodes.Success, CliAppTests.Run("predict", "--model", sample.Model, "--data", sample.Accounts, "--out", output, "--force", "-q").ExitCode);
+    }
+
+    [Theory]
+    [InlineData("--explain", "-1")]
+    [InlineData("--top", "-2")]
+    public void Predict_BadOption_IsBadInput(string option, string value)
+    {
+        var (code, _, error) = CliAppTests.Run("predict", "--model", sample.Model, "--data", sample.Accounts, "--out", "x.csv", option, value);
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains(option, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Run_ScoresTheLatestSnapshotOfEveryAccount()
+    {
+        var output = Path.Combine(sample.Directory, "run-" + Guid.NewGuid().ToString("N"));
+        var (code, stdout, error) = CliAppTests.Run("run", "--data", Path.GetDirectoryName(sample.Accounts)!, "--out", output, "--json", "--quiet");
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        var step = json.RootElement.GetProperty("churn_predictions");
+        var accounts = new HashSet<string>(StringComparer.Ordinal);
+        using (var data = TabularReader.Open(sample.Accounts))
+        {
+            while (data.Read())
+            {
+                accounts.Add(data.GetString(data.GetOrdinal("account_id")));
+            }
+        }
+
+        Assert.Equal(accounts.Count, step.GetProperty("accounts").GetInt32());
+        using var predictions = TabularReader.Open(Path.Combine(output, "churn_predictions.csv"));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (predictions.Read())
+        {
+            Assert.True(seen.Add(predictions.GetString(0)), "an account was scored twice");
+            Assert.InRange(predictions.GetDoubleOrNaN(2), 0, 1);
+        }
+
+        Assert.Equal(accounts.Count, seen.Count);
+        Assert.Contains("Churn risk now", File.ReadAllText(Path.Combine(output, "report.html")), StringComparison.Ordinal);
+    }
+}
