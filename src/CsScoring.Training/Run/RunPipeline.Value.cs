@@ -79,32 +79,6 @@ internal sealed partial class RunPipeline
         var arpa = paying > 0 ? Math.Round(ledger.TotalMrr(ledger.LastMonth) / paying, 2) : 0m;
         var monthlyChurn = atStart > 0 ? (double)churned / atStart : 0;
         var segment = LtvCalculator.Compute(new LtvInputs(arpa, monthlyChurn, grossMargin: 1, discountRate: monthlyDiscount));
-        context.Summary["value"] = new
-        {
-            model = "sbg",
-            period = "month",
-            alpha = model.Alpha,
-            beta = model.Beta,
-            alpha_standard_error = fit.StandardErrors[0],
-            beta_standard_error = fit.StandardErrors[1],
-            log_likelihood = fit.LogLikelihood,
-            cohorts = cohorts.Cohorts.Count,
-            accounts,
-            oldest_cohort_months = maxAge,
-            month = at12,
-            observed_survival = observed[at12],
-            projected_survival = projected[at12],
-            max_abs_survival_gap = observed.Zip(projected, (o, p) => Math.Abs(o - p)).Max(),
-            discount_rate_monthly = monthlyDiscount,
-            discounted_expected_lifetime_months = del,
-            mean_starting_mrr = startingMrr,
-            new_customer_ltv = Math.Round(startingMrr * (decimal)del, 2),
-            arpa,
-            monthly_logo_churn = monthlyChurn,
-            simple_ltv = segment.Simple.TryGetValue(out var simple) ? Math.Round(simple, 2) : (decimal?)null,
-            discounted_ltv = segment.Discounted.TryGetValue(out var discounted) ? Math.Round(discounted, 2) : (decimal?)null,
-            ltv_status = segment.Simple.Status,
-        };
 
         report.Paragraph(string.Create(c, $"A shifted-beta-geometric (sBG) model of monthly renewals, fitted by maximum likelihood to {cohorts.Cohorts.Count} monthly acquisition cohorts ({accounts} accounts; {cohorts.LeftTruncatedAccounts} accounts already paying in the ledger's first month are left out, their start being unknown). An account survives a month while it keeps paying; its first unpaid month ends its lifetime."))
             .Facts(
@@ -137,6 +111,35 @@ internal sealed partial class RunPipeline
             ]);
         report.Svg(chart, "Share of accounts still paying by months since their first payment: observed across the cohorts still in view at each age, and the sBG model's projection.");
 
+        var accountValue = ValueAccountsAtRisk(context, ledger, monthlyDiscount);
+        context.Summary["value"] = new
+        {
+            model = "sbg",
+            period = "month",
+            alpha = model.Alpha,
+            beta = model.Beta,
+            alpha_standard_error = fit.StandardErrors[0],
+            beta_standard_error = fit.StandardErrors[1],
+            log_likelihood = fit.LogLikelihood,
+            cohorts = cohorts.Cohorts.Count,
+            accounts,
+            oldest_cohort_months = maxAge,
+            month = at12,
+            observed_survival = observed[at12],
+            projected_survival = projected[at12],
+            max_abs_survival_gap = observed.Zip(projected, (o, p) => Math.Abs(o - p)).Max(),
+            discount_rate_monthly = monthlyDiscount,
+            discounted_expected_lifetime_months = del,
+            mean_starting_mrr = startingMrr,
+            new_customer_ltv = Math.Round(startingMrr * (decimal)del, 2),
+            arpa,
+            monthly_logo_churn = monthlyChurn,
+            simple_ltv = segment.Simple.TryGetValue(out var simple) ? Math.Round(simple, 2) : (decimal?)null,
+            discounted_ltv = segment.Discounted.TryGetValue(out var discounted) ? Math.Round(discounted, 2) : (decimal?)null,
+            ltv_status = segment.Simple.Status,
+            account_value = accountValue,
+        };
+
         report.SubSection("Survival by age (all cohorts)")
             .Table(
                 ["months", "accounts at risk", "observed survival", "projected survival"],
@@ -161,6 +164,82 @@ internal sealed partial class RunPipeline
                         (s[0] * model.Survival(age)).ToString("F1", c),
                     ];
                 }));
+    }
+
+    /// <summary>
+    /// Per-account expected LTV and 90-day value at risk from the churn step's predictions and each paying account's
+    /// current MRR (revenue LTV: the sample has no margins), into account_value.csv and the report.
+    /// </summary>
+    private static AccountValueFigures? ValueAccountsAtRisk(RunContext context, MrrLedger ledger, double monthlyDiscount)
+    {
+        var predictions = Path.Combine(context.OutputDirectory, "churn_predictions.csv");
+        if (!File.Exists(predictions))
+        {
+            context.Report.Paragraph("No churn predictions in this run: per-account value at risk is not computed.");
+            return null;
+        }
+
+        var ids = new List<string>();
+        var inputs = new List<AccountValueInputs>();
+        using (var reader = TabularReader.Open(predictions))
+        {
+            var id = reader.GetOrdinal("account_id");
+            var probability = reader.GetOrdinal("churn_probability");
+            while (reader.Read())
+            {
+                var account = reader.GetString(id);
+                var mrr = ledger.MrrOf(account, ledger.LastMonth);
+                var p = reader.GetDoubleOrNaN(probability);
+                if (mrr <= 0 || !(p >= 0 && p <= 1))
+                {
+                    continue; // not paying any more, or no probability
+                }
+
+                ids.Add(account);
+                inputs.Add(new AccountValueInputs(mrr, grossMargin: 1, monthlyDiscount, p, horizonMonths: 3));
+            }
+        }
+
+        var values = new AccountValue[inputs.Count];
+        AccountValuation.Evaluate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(inputs), values);
+        AtomicOutput.WriteText(context.OutputFile("account_value.csv"), writer =>
+        {
+            using var csv = new CsvWriter(writer);
+            csv.WriteRow(["account_id", "mrr", "churn_probability_90d", "monthly_hazard", "expected_ltv", "ltv_status", "value_at_risk_90d"]);
+            for (var i = 0; i < values.Length; i++)
+            {
+                csv.WriteField(ids[i]);
+                csv.WriteField(inputs[i].Mrr);
+                csv.WriteField(inputs[i].ChurnProbability);
+                csv.WriteField(values[i].MonthlyHazard);
+                csv.WriteField(values[i].ExpectedLtv.TryGetValue(out var ltv) ? Math.Round(ltv, 2).ToString(CultureInfo.InvariantCulture) : string.Empty);
+                csv.WriteField(values[i].ExpectedLtv.Status == LtvStatus.Unbounded ? "unbounded" : "bounded");
+                csv.WriteField(Math.Round(values[i].ValueAtRisk, 2));
+                csv.EndRow();
+            }
+        });
+
+        var c = CultureInfo.InvariantCulture;
+        var totalRisk = values.Sum(v => v.ValueAtRisk);
+        var totalLtv = values.Where(v => !v.ExpectedLtv.IsUnbounded).Sum(v => v.ExpectedLtv.Value);
+        var top = Enumerable.Range(0, values.Length).OrderByDescending(i => values[i].ValueAtRisk).ThenBy(i => ids[i], StringComparer.Ordinal).Take(10).ToList();
+        var figures = new AccountValueFigures(values.Length, 3, monthlyDiscount, Math.Round(totalLtv, 2), Math.Round(totalRisk, 2), [.. top.Select(i => ids[i])], "account_value.csv");
+
+        context.Report.SubSection("Value at risk in the next 90 days")
+            .Paragraph(string.Create(c, $"Each paying account's expected revenue LTV (its MRR, the monthly churn hazard implied by its 90-day churn probability, 1 % a month discounting) and the value lost if it churns within the 90 days, weighted by that probability. {values.Length} accounts; all figures in account_value.csv."))
+            .Facts(
+            [
+                ("total expected LTV", totalLtv.ToString("N0", c)),
+                ("total value at risk (90 days)", totalRisk.ToString("N0", c)),
+            ])
+            .Table(
+                ["account", "MRR", "churn probability (90 days)", "expected LTV", "value at risk"],
+                top.Select(i => (IReadOnlyList<string>)
+                [
+                    ids[i], inputs[i].Mrr.ToString("N0", c), inputs[i].ChurnProbability.ToString("P1", c),
+                    Format(values[i].ExpectedLtv), values[i].ValueAtRisk.ToString("N0", c),
+                ]));
+        return figures;
     }
 
     private static string Format(LtvResult result)
@@ -194,4 +273,7 @@ internal sealed partial class RunPipeline
         var values = first.Values.Where(v => starts.Contains(v.Month)).Select(v => v.Mrr).ToList();
         return values.Count == 0 ? 0 : Math.Round(values.Average(), 2);
     }
+
+    /// <summary>The per-account value figures in summary.json (snake_case names).</summary>
+    private sealed record AccountValueFigures(int Accounts, int HorizonMonths, double DiscountRateMonthly, decimal TotalExpectedLtv, decimal TotalValueAtRisk, IReadOnlyList<string> TopValueAtRisk, string File);
 }

@@ -217,6 +217,16 @@ public sealed class ValueCommandsTests : IDisposable
         Assert.True(value.GetProperty("alpha").GetDouble() > 0);
         Assert.True(value.GetProperty("cohorts").GetInt32() > 1);
         Assert.InRange(value.GetProperty("max_abs_survival_gap").GetDouble(), 0, 0.25);
+        if (File.Exists(Path.Combine(output, "churn_predictions.csv")))
+        {
+            // With churn predictions, every paying account gets an expected LTV and a 90-day value at risk.
+            var accounts = value.GetProperty("account_value");
+            Assert.True(accounts.GetProperty("accounts").GetInt32() > 0);
+            Assert.True(accounts.GetProperty("total_value_at_risk").GetDecimal() > 0);
+            var rows = File.ReadAllLines(Path.Combine(output, "account_value.csv"));
+            Assert.Equal(accounts.GetProperty("accounts").GetInt32() + 1, rows.Length);
+        }
+
         var html = File.ReadAllText(Path.Combine(output, "report.html"));
         Assert.Contains("Observed vs sBG-projected survival", html, StringComparison.Ordinal);
         Assert.Contains("<svg", html, StringComparison.Ordinal);
