@@ -6,6 +6,12 @@ namespace CsScoring.Training.Cli;
 /// <summary>Builds the command tree and turns every failure into an exit code and a one-line message.</summary>
 internal static class CliApp
 {
+    // Spellings users' scripts rely on that the parser cannot declare: it refuses one-letter long options.
+    private static readonly Dictionary<string, string> OptionAliases = new(StringComparer.Ordinal)
+    {
+        ["--T"] = "-T",
+    };
+
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var app = new CommandApp();
@@ -34,7 +40,7 @@ internal static class CliApp
                 Console.SetError(stderr);
             }
 
-            return app.Run(args);
+            return app.Run(args.Select(a => OptionAliases.GetValueOrDefault(a, a)));
         }
         catch (Exception ex)
         {

@@ -161,7 +161,7 @@ internal sealed class ClvPredictSettings : OutputSettings
     public double? Recency { get; init; }
 
     [CommandOption("-T|--age <T>")]
-    [Description("One customer: age T, time from the first transaction to the end of calibration (BG/BB: opportunities n). Spelled -T (a long option needs two letters).")]
+    [Description("One customer: age T, time from the first transaction to the end of calibration (BG/BB: opportunities n). Also spelled --T.")]
     public double? Age { get; init; }
 
     [CommandOption("--monetary <VALUE>")]

@@ -36,3 +36,17 @@ public sealed class CliAppTests
         Assert.Contains("does-not-exist-folder", error, StringComparison.Ordinal);
     }
 }
+
+public sealed class CliOptionAliasTests
+{
+    [Fact]
+    public void ClvPredict_AcceptsTheDocumentedDoubleDashT()
+    {
+        var (code, output, error) = CliAppTests.Run(
+            "clv", "predict", "--model", "bgnbd", "--params", "r=0.2426,alpha=4.4136,a=0.7929,b=2.4259",
+            "--frequency", "2", "--recency", "30.43", "--T", "38.86", "--horizon", "39", "--json");
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Contains("p_alive", output, StringComparison.Ordinal);
+    }
+}
