@@ -14,6 +14,7 @@ internal sealed partial class RunPipeline
         PredictChurn(context);
         ScoreHealth(context);
         ProjectValue(context);
+        PlanCoverage(context);
     }
 
     partial void SummarizeData(RunContext context);
@@ -27,4 +28,6 @@ internal sealed partial class RunPipeline
     partial void ScoreHealth(RunContext context);
 
     partial void ProjectValue(RunContext context);
+
+    partial void PlanCoverage(RunContext context);
 }

@@ -48,6 +48,8 @@ public sealed class Playbook
             [new("late_invoices_90d", ComparisonOperator.GreaterOrEqual, 1), new("churn_probability", ComparisonOperator.GreaterOrEqual, 0.15)]),
         new PlaybookRule("re-engagement", "Re-engagement: enrol the users in the adoption campaign and offer a training session.", 60,
             [new("churn_probability", ComparisonOperator.GreaterOrEqual, 0.2)]),
+        new PlaybookRule("health-review", "Health review: the CSM walks through the red health drivers with the customer and agrees next steps.", 50,
+            [new("health_band", ComparisonOperator.Equal, "red")]),
         new PlaybookRule("expansion", "Expansion: the account is healthy and near its seat limit; propose more seats.", 10,
             [new("churn_probability", ComparisonOperator.LessThan, 0.05), new("seat_utilization", ComparisonOperator.GreaterOrEqual, 0.9)]),
     ]);

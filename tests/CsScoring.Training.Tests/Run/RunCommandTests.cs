@@ -26,6 +26,14 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(json.RootElement.GetProperty("data").GetProperty("accounts").GetInt32() > 0);
         Assert.True(File.Exists(Path.Combine(output, "report.html")));
         Assert.True(File.Exists(Path.Combine(output, "summary.json")));
+        var coverage = json.RootElement.GetProperty("coverage");
+        Assert.True(coverage.GetProperty("accounts").GetInt32() > 0);
+        Assert.True(coverage.GetProperty("csms_needed").GetDouble() > 0);
+        var portfolio = File.ReadAllLines(Path.Combine(output, "portfolio.csv"));
+        Assert.StartsWith("account_id,as_of,arr,expected_ltv,value_at_risk_90d,churn_probability", portfolio[0], StringComparison.Ordinal);
+        Assert.Equal(coverage.GetProperty("accounts").GetInt32(), portfolio.Length - 1);
+        Assert.Contains(portfolio, line => line.Contains(",high_touch,", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(output, "plan.json")));
         foreach (var artifact in json.RootElement.GetProperty("artifacts").EnumerateArray())
         {
             Assert.True(File.Exists(Path.Combine(output, artifact.GetString()!)) || Directory.Exists(Path.Combine(output, artifact.GetString()!)));
