@@ -58,4 +58,19 @@ public sealed class SplitsTests
         Assert.NotNull(split.Weights);
         Assert.All(split.Train, i => Assert.True(split.Weights![i] >= 1));
     }
+
+    [Fact]
+    public void OutOfTime_WithoutGroups_ValidatesOnEveryRowOfTheLastWindow()
+    {
+        int[] days = [.. Enumerable.Range(0, 100).Select(i => 20000 + (i % 10 * 30))];
+        bool[] labels = [.. Enumerable.Range(0, 100).Select(i => i % 4 == 0)];
+        int[] groups = [.. Enumerable.Range(0, 100)];
+
+        var split = Splits.OutOfTime(days, labels, groups, grouped: false, window: 0.2, groupShare: 0.4, horizonDays: 0, seed: 1, "test");
+
+        Assert.Equal(20000 + (8 * 30), split.Cutoff.DayNumber);
+        Assert.Equal(20, split.Validation.Length);
+        Assert.Equal(80, split.Train.Length);
+        Assert.Null(split.Weights);
+    }
 }
