@@ -1,0 +1,474 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace CsScoring.Health;
+
+public sealed partial class CompiledScorecard
+{
+    // Scratch per block: points per metric, active weight and K per group, coverage and score rows.
+    private const int ScratchBudgetDoubles = 4096; // 32 KB: a block's scratch stays in the L1 data cache.
+    private const int StackScratchLimit = 8192;
+
+    /// <summary>
+    /// Scores many accounts, vectorised and without allocating (after the first call on a thread), in cache-sized
+    /// blocks on the calling thread. Results are bit-identical to <see cref="Score(ReadOnlySpan{double}, Span{double})"/>.
+    /// </summary>
+    /// <param name="columns">
+    /// Column-major values: metric <c>m</c> of account <c>i</c> at <c>columns[m * results.Length + i]</c>, metrics in
+    /// <see cref="Metrics"/> order; NaN or infinite = missing.
+    /// </param>
+    /// <param name="results">Receives one result per account; its length is the number of accounts.</param>
+    /// <param name="contributions">
+    /// Empty to skip contributions, or a column-major destination like <paramref name="columns"/> (length >=
+    /// <c>MetricCount * results.Length</c>) that receives each metric's contribution (zeros for unscored accounts).
+    /// </param>
+    /// <param name="options">Block size; <see langword="null"/> for the defaults (parallelism is ignored here).</param>
+    /// <exception cref="ArgumentException"><paramref name="columns"/> has the wrong length or <paramref name="contributions"/> is too short.</exception>
+    public void ScoreBatch(ReadOnlySpan<double> columns, Span<HealthScore> results, Span<double> contributions = default, HealthBatchOptions? options = null)
+    {
+        var n = results.Length;
+        CheckBatch(columns.Length, n, contributions.Length);
+        ScoreRange(columns, n, 0, n, results, contributions, BlockFor(options));
+    }
+
+    /// <summary>
+    /// Scores many accounts like <see cref="ScoreBatch(ReadOnlySpan{double}, Span{HealthScore}, Span{double}, HealthBatchOptions?)"/>,
+    /// split across threads. The results do not depend on the number of threads.
+    /// </summary>
+    /// <param name="columns">Column-major values (see the span overload).</param>
+    /// <param name="results">Receives one result per account.</param>
+    /// <param name="contributions">Empty, or a column-major destination for the contributions.</param>
+    /// <param name="options">Degree of parallelism and block size; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException"><paramref name="columns"/> has the wrong length or <paramref name="contributions"/> is too short.</exception>
+    /// <remarks>Allocates a little per call for the parallel loop; use the span overload where every byte counts.</remarks>
+    public void ScoreBatchParallel(ReadOnlyMemory<double> columns, Memory<HealthScore> results, Memory<double> contributions = default, HealthBatchOptions? options = null)
+    {
+        options ??= HealthBatchOptions.Default;
+        var n = results.Length;
+        CheckBatch(columns.Length, n, contributions.Length);
+        var block = BlockFor(options);
+        var threads = options.MaxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
+        var blocks = (n + block - 1) / block;
+        var perChunk = Math.Max(1, (blocks + (threads * 4) - 1) / (threads * 4)) * block;
+        var chunks = (n + perChunk - 1) / perChunk;
+        if (threads == 1 || chunks <= 1)
+        {
+            ScoreRange(columns.Span, n, 0, n, results.Span, contributions.Span, block);
+            return;
+        }
+
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, chunk =>
+        {
+            var from = chunk * perChunk;
+            var to = Math.Min(n, from + perChunk);
+            ScoreRange(columns.Span, n, from, to, results.Span, contributions.Span, block);
+        });
+    }
+
+    private void CheckBatch(int columns, int accounts, int contributions)
+    {
+        if ((long)columns != (long)_metricCount * accounts)
+        {
+            HealthThrow.BatchLength(columns, _metricCount, accounts, nameof(columns));
+        }
+
+        if (contributions != 0 && (long)contributions < (long)_metricCount * accounts)
+        {
+            HealthThrow.DestinationTooShort(contributions, _metricCount * accounts, nameof(contributions));
+        }
+    }
+
+    // The widest vectors the processor runs natively; results do not depend on the width.
+    private static int Lanes => Vector512.IsHardwareAccelerated ? Vector512<double>.Count
+        : Vector256.IsHardwareAccelerated ? Vector256<double>.Count
+        : Vector128<double>.Count;
+
+    private int BlockFor(HealthBatchOptions? options)
+    {
+        var lanes = Lanes;
+        var rows = _metricCount + (2 * _groupCount) + 3;
+        var block = options is { BlockSize: > 0 } ? options.BlockSize : ScratchBudgetDoubles / rows;
+        return Math.Max(lanes, block / lanes * lanes);
+    }
+
+    private void ScoreRange(ReadOnlySpan<double> columns, int n, int from, int to, Span<HealthScore> results, Span<double> contributions, int block)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            ScoreRange<Vector512<double>, Simd512>(columns, n, from, to, results, contributions, block);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            ScoreRange<Vector256<double>, Simd256>(columns, n, from, to, results, contributions, block);
+        }
+        else
+        {
+            ScoreRange<Vector128<double>, Simd128>(columns, n, from, to, results, contributions, block);
+        }
+    }
+
+    private void ScoreRange<TV, TOps>(ReadOnlySpan<double> columns, int n, int from, int to, Span<HealthScore> results, Span<double> contributions, int block)
+        where TV : struct
+        where TOps : struct, ISimdOps<TV>
+    {
+        var rows = _metricCount + (2 * _groupCount) + 3;
+        var count = to - from;
+        if (count <= 0)
+        {
+            return;
+        }
+
+        var lanes = TOps.Count;
+        block = Math.Min(block, (count + lanes - 1) / lanes * lanes);
+        var length = rows * block;
+        double[]? rented = null;
+        var scratch = length <= StackScratchLimit ? stackalloc double[length] : (rented = ArrayPool<double>.Shared.Rent(length)).AsSpan(0, length);
+        Span<double> one = stackalloc double[Math.Min(_metricCount, 256)];
+        Span<double> oneContributions = stackalloc double[Math.Min(_metricCount, 256)];
+        Span<double> oneGroups = stackalloc double[Math.Min(2 * _groupCount, 256)];
+        if (_metricCount > 256 || 2 * _groupCount > 256)
+        {
+            one = new double[_metricCount];
+            oneContributions = new double[_metricCount];
+            oneGroups = new double[2 * _groupCount];
+        }
+
+        try
+        {
+            for (var start = from; start < to; start += block)
+            {
+                var length1 = Math.Min(block, to - start);
+                var vectorised = length1 / lanes * lanes;
+                if (vectorised > 0)
+                {
+                    ScoreBlock<TV, TOps>(columns, n, start, vectorised, block, scratch, results, contributions);
+                }
+
+                // The ragged end of the range goes through the scalar routine, which computes exactly the same numbers.
+                for (var i = start + vectorised; i < start + length1; i++)
+                {
+                    for (var m = 0; m < _metricCount; m++)
+                    {
+                        one[m] = columns[(m * n) + i];
+                    }
+
+                    results[i] = ScoreCore(one, oneContributions, oneGroups);
+                    if (!contributions.IsEmpty)
+                    {
+                        for (var m = 0; m < _metricCount; m++)
+                        {
+                            contributions[(m * n) + i] = oneContributions[m];
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<double>.Shared.Return(rented);
+            }
+        }
+    }
+
+    // One block of `count` accounts (a multiple of the vector width) starting at `start`; the scratch rows have
+    // stride `stride`. Every lane performs the floating-point operations of ScoreCore in the same order.
+    private void ScoreBlock<TV, TOps>(ReadOnlySpan<double> columns, int n, int start, int count, int stride, Span<double> scratch, Span<HealthScore> results, Span<double> contributions)
+        where TV : struct
+        where TOps : struct, ISimdOps<TV>
+    {
+        var lanes = TOps.Count;
+        var metricCount = _metricCount;
+        var groupCount = _groupCount;
+        ref var s0 = ref MemoryMarshal.GetReference(scratch);
+        ref var a0 = ref Unsafe.Add(ref s0, metricCount * stride);
+        ref var k0 = ref Unsafe.Add(ref a0, groupCount * stride);
+        ref var cov = ref Unsafe.Add(ref k0, groupCount * stride);
+        ref var score = ref Unsafe.Add(ref cov, stride);
+        ref var bands = ref Unsafe.Add(ref score, stride);
+        ref readonly var input = ref MemoryMarshal.GetReference(columns);
+        var zero = TOps.Zero;
+        var one = TOps.One;
+
+        scratch.Slice(metricCount * stride, groupCount * stride).Clear();
+        scratch.Slice((metricCount + (2 * groupCount)) * stride, stride).Clear();
+
+        // Pass 1: points, coverage and each group's active weight from its own metrics, one kernel per scaling kind.
+        for (var m = 0; m < metricCount; m++)
+        {
+            ref var x = ref Unsafe.Add(ref Unsafe.AsRef(in input), ((nint)m * n) + start);
+            ref var points = ref Unsafe.Add(ref s0, m * stride);
+            ref var groupActive = ref Unsafe.Add(ref a0, _metricGroup[m] * stride);
+            var p = _paramStart[m];
+            var pc = _paramCount[m];
+            switch (_kind[m])
+            {
+                case KindStep:
+                    MetricPass<TV, TOps, StepScaling>(new StepScaling(_params, p, pc), m, ref x, ref points, ref cov, ref groupActive, count);
+                    break;
+                case KindPiecewise:
+                    MetricPass<TV, TOps, PiecewiseScaling>(new PiecewiseScaling(_params, p, pc), m, ref x, ref points, ref cov, ref groupActive, count);
+                    break;
+                case KindLog:
+                    MetricPass<TV, TOps, LogScaling>(new LogScaling(_params, p, pc, _logMin[m], _logMax[m], _logOffset[m]), m, ref x, ref points, ref cov, ref groupActive, count);
+                    break;
+                default:
+                    {
+                        // Rank look-ups are scalar in both paths; the kernel then only applies the missing-data rules.
+                        var sorted = new ReadOnlySpan<double>(_params, p, pc);
+                        for (var j = 0; j < count; j++)
+                        {
+                            var v = Unsafe.Add(ref x, j);
+                            Unsafe.Add(ref points, j) = double.IsFinite(v) ? Percentile(sorted, v, _invert[m]) : 0.0;
+                        }
+
+                        MetricPass<TV, TOps, PrecomputedScaling>(default, m, ref x, ref points, ref cov, ref groupActive, count);
+                        break;
+                    }
+            }
+        }
+
+        // Pass 2 (children first): nested groups add their weight where they have any active weight.
+        for (var g = groupCount - 1; g >= 0; g--)
+        {
+            if (_subgroupStart[g] == _subgroupEnd[g])
+            {
+                continue;
+            }
+
+            ref var sum = ref Unsafe.Add(ref a0, g * stride);
+            for (var j = 0; j < count; j += lanes)
+            {
+                var total = TOps.Load(ref sum, (nuint)j);
+                for (var s = _subgroupStart[g]; s < _subgroupEnd[g]; s++)
+                {
+                    var child = _subgroups[s];
+                    var childA = TOps.Load(ref Unsafe.Add(ref a0, child * stride), (nuint)j);
+                    var active = TOps.Select(TOps.GreaterThan(childA, zero), one, zero);
+                    total = TOps.Add(total, TOps.Multiply(TOps.Create(_groupWeight[child]), active));
+                }
+
+                TOps.Store(total, ref sum, (nuint)j);
+            }
+        }
+
+        // Pass 3 (parents first): K = K(parent) * weight * (1 / A), as in the scalar path. Dividing every lane costs
+        // less than a branch on whether all lanes could take the precomputed inverse (it mispredicts with sparse gaps).
+        for (var g = 0; g < groupCount; g++)
+        {
+            ref var groupA = ref Unsafe.Add(ref a0, g * stride);
+            ref var groupK = ref Unsafe.Add(ref k0, g * stride);
+            ref var parentK = ref Unsafe.Add(ref k0, (g == 0 ? 0 : _groupParent[g]) * stride);
+            var weight = TOps.Create(_groupWeight[g]);
+            for (var j = 0; j < count; j += lanes)
+            {
+                var a = TOps.Load(ref groupA, (nuint)j);
+                var inverse = TOps.Select(TOps.GreaterThan(a, zero), TOps.Divide(one, a), zero);
+                var k = g == 0 ? inverse : TOps.Multiply(TOps.Multiply(TOps.Load(ref parentK, (nuint)j), weight), inverse);
+                TOps.Store(k, ref groupK, (nuint)j);
+            }
+        }
+
+        // Pass 4: contributions and their sum in metric order, then the clamps, coverage and band of each lane.
+        var withContributions = !contributions.IsEmpty;
+        ref var metricGroup = ref MemoryMarshal.GetArrayDataReference(_metricGroup);
+        ref var metricWeight = ref MemoryMarshal.GetArrayDataReference(_metricWeight);
+        ref var bandCuts = ref MemoryMarshal.GetArrayDataReference(_bandCuts);
+        var hundred = TOps.Create(100.0);
+        for (var j = 0; j < count; j += lanes)
+        {
+            var offset = (nuint)j;
+            var sum = zero;
+            for (var m = 0; m < metricCount; m++)
+            {
+                var k = TOps.Load(ref Unsafe.Add(ref k0, Unsafe.Add(ref metricGroup, m) * stride), offset);
+                var c = TOps.Multiply(TOps.Multiply(k, TOps.Create(Unsafe.Add(ref metricWeight, m))), TOps.Load(ref Unsafe.Add(ref s0, m * stride), offset));
+                sum = TOps.Add(sum, c);
+                if (withContributions)
+                {
+                    TOps.Store(c, ref MemoryMarshal.GetReference(contributions), (nuint)(((long)m * n) + start + j));
+                }
+            }
+
+            sum = TOps.Select(TOps.GreaterThan(sum, hundred), hundred, sum);
+            var band = zero;
+            for (var i = 0; i < _bandCuts.Length; i++)
+            {
+                band = TOps.Add(band, TOps.Select(TOps.GreaterOrEqual(sum, TOps.Create(Unsafe.Add(ref bandCuts, i))), one, zero));
+            }
+
+            var coverage = TOps.Load(ref cov, offset);
+            TOps.Store(TOps.Select(TOps.GreaterThan(coverage, one), one, coverage), ref cov, offset);
+            TOps.Store(sum, ref score, offset);
+            TOps.Store(band, ref bands, offset);
+        }
+
+        // Pass 5: status and the result structs.
+        ref var result = ref Unsafe.Add(ref MemoryMarshal.GetReference(results), start);
+        var version = Version;
+        for (var j = 0; j < count; j++)
+        {
+            var coverage = Unsafe.Add(ref cov, j);
+            if (Unsafe.Add(ref a0, j) > 0.0 && coverage + CoverageSlack >= _minimumCoverage)
+            {
+                Unsafe.Add(ref result, j) = new HealthScore(Unsafe.Add(ref score, j), (int)Unsafe.Add(ref bands, j), coverage, HealthStatus.Scored, version);
+            }
+            else
+            {
+                Unsafe.Add(ref result, j) = new HealthScore(double.NaN, -1, coverage, HealthStatus.InsufficientData, version);
+                if (withContributions)
+                {
+                    for (var m = 0; m < metricCount; m++)
+                    {
+                        contributions[(m * n) + start + j] = 0.0;
+                    }
+                }
+            }
+        }
+    }
+
+    // Applies one metric's scaling and missing-data rules to a block: points into the scratch row, the metric's
+    // nominal weight into coverage where it has data, and its weight into its group's active weight where it counts.
+    // Multiplying by a 0/1 flag and selecting the weight or zero give the same bits, as in the scalar path.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void MetricPass<TV, TOps, TScaling>(TScaling scaling, int m, ref double x, ref double points, ref double coverage, ref double groupActive, int count)
+        where TV : struct
+        where TOps : struct, ISimdOps<TV>
+        where TScaling : struct, IScaling
+    {
+        var lanes = TOps.Count;
+        var zero = TOps.Zero;
+        var weight = TOps.Create(_metricWeight[m]);
+        var missingWeight = _missingPolicy[m] == (byte)MissingDataPolicy.Redistribute ? zero : weight;
+        var nominal = TOps.Create(_metricNominal[m]);
+        var missingPoints = TOps.Create(_missingPoints[m]);
+        for (var j = 0; j < count; j += lanes)
+        {
+            var offset = (nuint)j;
+            var value = TOps.Load(ref x, offset);
+            var finite = TOps.Equal(TOps.Subtract(value, value), zero);
+            var pts = scaling.Apply<TV, TOps>(value, ref points, offset);
+            TOps.Store(TOps.Select(finite, pts, missingPoints), ref points, offset);
+            TOps.Store(TOps.Add(TOps.Load(ref coverage, offset), TOps.Select(finite, nominal, zero)), ref coverage, offset);
+            TOps.Store(TOps.Add(TOps.Load(ref groupActive, offset), TOps.Select(finite, weight, missingWeight)), ref groupActive, offset);
+        }
+    }
+
+    private interface IScaling
+    {
+        TV Apply<TV, TOps>(TV x, ref double points, nuint offset)
+            where TV : struct
+            where TOps : struct, ISimdOps<TV>;
+    }
+
+    private readonly struct StepScaling(double[] parameters, int start, int cuts) : IScaling
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV, TOps>(TV x, ref double points, nuint offset)
+            where TV : struct
+            where TOps : struct, ISimdOps<TV>
+        {
+            ref var p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), start);
+            var r = TOps.Create(Unsafe.Add(ref p, cuts));
+            for (var i = 0; i < cuts; i++)
+            {
+                r = TOps.Select(TOps.GreaterOrEqual(x, TOps.Create(Unsafe.Add(ref p, i))), TOps.Create(Unsafe.Add(ref p, cuts + 1 + i)), r);
+            }
+
+            return r;
+        }
+    }
+
+    private readonly struct PiecewiseScaling(double[] parameters, int start, int count) : IScaling
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV, TOps>(TV x, ref double points, nuint offset)
+            where TV : struct
+            where TOps : struct, ISimdOps<TV>
+            => Piecewise<TV, TOps>(parameters, start, count, x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static TV Piecewise<TV, TOps>(double[] parameters, int start, int count, TV x)
+            where TV : struct
+            where TOps : struct, ISimdOps<TV>
+        {
+            ref var p = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(parameters), start);
+            var r = TOps.Create(Unsafe.Add(ref p, count));
+            var last = count - 1;
+            for (var i = 0; i < last; i++)
+            {
+                var xi = TOps.Create(Unsafe.Add(ref p, i));
+                var y = TOps.Add(TOps.Create(Unsafe.Add(ref p, count + i)), TOps.Multiply(TOps.Subtract(x, xi), TOps.Create(Unsafe.Add(ref p, (2 * count) + i))));
+                r = TOps.Select(TOps.GreaterOrEqual(x, xi), y, r);
+            }
+
+            return TOps.Select(TOps.GreaterOrEqual(x, TOps.Create(Unsafe.Add(ref p, last))), TOps.Create(Unsafe.Add(ref p, count + last)), r);
+        }
+    }
+
+    private readonly struct LogScaling(double[] parameters, int start, int count, double min, double max, double offset) : IScaling
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV, TOps>(TV x, ref double points, nuint offset1)
+            where TV : struct
+            where TOps : struct, ISimdOps<TV>
+        {
+            var low = TOps.Create(min);
+            var high = TOps.Create(max);
+            var clamped = TOps.Select(TOps.LessThan(x, low), low, x);
+            clamped = TOps.Select(TOps.GreaterThan(clamped, high), high, clamped);
+            return PiecewiseScaling.Piecewise<TV, TOps>(parameters, start, count, HealthMath.Log<TV, TOps>(TOps.Add(clamped, TOps.Create(offset))));
+        }
+    }
+
+    private readonly struct PrecomputedScaling : IScaling
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Apply<TV, TOps>(TV x, ref double points, nuint offset)
+            where TV : struct
+            where TOps : struct, ISimdOps<TV>
+            => TOps.Load(ref points, offset);
+    }
+}
+
+/// <summary>How batch scoring splits its work. Immutable; validated on construction of each property.</summary>
+public sealed class HealthBatchOptions
+{
+    /// <summary>The defaults: one thread, automatic block size.</summary>
+    public static HealthBatchOptions Default { get; } = new();
+
+    /// <summary>
+    /// Threads used by <see cref="CompiledScorecard.ScoreBatchParallel"/>: 1 for the calling thread only, 0 or -1 for
+    /// one per processor.
+    /// </summary>
+    /// <value>The default is 1.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below -1.</exception>
+    public int MaxDegreeOfParallelism
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, -1);
+            field = value;
+        }
+    } = 1;
+
+    /// <summary>
+    /// Accounts per block (rounded down to a multiple of the vector width); 0 picks a block whose scratch fits in
+    /// about 32 KB, the size of a typical L1 data cache. The results do not depend on it.
+    /// </summary>
+    /// <value>The default is 0 (automatic).</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int BlockSize
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    }
+}
