@@ -1,5 +1,6 @@
 using CsScoring.Churn;
 using CsScoring.Churn.Manifest;
+using Microsoft.ML;
 
 namespace CsScoring.Tests.Churn;
 
@@ -108,5 +109,36 @@ public sealed class ChurnScorerTests
         var row = new float[TrainedModels.FeatureCount];
         Array.Fill(row, float.NaN);
         Assert.Equal(TrainedModels.LightGbm.Reference(row).Score, scorer.RawScore(row));
+    }
+}
+
+public sealed class WideTreeScorerTests
+{
+    // Trees with more than 32 leaves leave the QuickScorer batch path for the walking ones (plain for FastTree,
+    // with missing-value defaults for LightGBM); those must be exact too.
+    [Theory]
+    [InlineData("fast_tree")]
+    [InlineData("light_gbm")]
+    public void WideTrees_BatchAndSingle_MatchPredictionEngine(string trainer)
+    {
+        var context = new Microsoft.ML.MLContext(seed: 2);
+        var data = context.Data.LoadFromEnumerable(TrainedModels.GenerateRows(4000, 19, missingRate: 0.1));
+        Microsoft.ML.IEstimator<Microsoft.ML.ITransformer> estimator = trainer == "fast_tree"
+            ? context.BinaryClassification.Trainers.FastTree(new Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer.Options { NumberOfTrees = 12, NumberOfLeaves = 48, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 1 })
+            : context.BinaryClassification.Trainers.LightGbm(new Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer.Options { NumberOfIterations = 12, NumberOfLeaves = 48, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 1, Seed = 1 });
+        var model = estimator.Fit(data);
+        var trained = new TrainedModel(trainer + "_wide", context, model, data.Schema, []);
+        var scorer = trained.Compile();
+        Assert.True(scorer.Trees!.LeafCount > 12 * 32);
+        var rows = TrainedModels.EdgeRows(700, 23);
+        var flat = rows.SelectMany(r => r).ToArray();
+        var batch = new float[rows.Count];
+        scorer.RawScores(flat, rows.Count, batch);
+        var references = trained.References(rows);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(references[i].Score, scorer.RawScore(rows[i]));
+            Assert.Equal(references[i].Score, batch[i]);
+        }
     }
 }

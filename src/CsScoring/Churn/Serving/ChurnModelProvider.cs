@@ -140,12 +140,7 @@ public sealed partial class ChurnModelProvider : IChurnModelProvider, IDisposabl
     {
         try
         {
-            if (Volatile.Read(ref _disposed) != 0)
-            {
-                return;
-            }
-
-            if (Stamp() != _seen)
+            if (Volatile.Read(ref _disposed) == 0 && Stamp() != _seen)
             {
                 await ReloadAsync().ConfigureAwait(false);
             }
@@ -154,8 +149,11 @@ public sealed partial class ChurnModelProvider : IChurnModelProvider, IDisposabl
         {
             return;
         }
-
-        SchedulePoll();
+        finally
+        {
+            // Polling continues whatever happened to this attempt (a failing ModelChanged handler included).
+            SchedulePoll();
+        }
     }
 
     private void SchedulePoll()

@@ -41,6 +41,9 @@ public sealed partial class TreeEnsemble
     private ref byte OffsetBase(TreeNode[] nodes)
         => ref Unsafe.As<TreeNode, byte>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(nodes), LeafValues.Length));
 
+    // Sixteen, then eight, trees walk side by side for the row: more independent chains hide more load latency,
+    // while the lock-step waste (about two steps per useful one) grows only slowly with the lane count. Leaves are
+    // added in tree order, so the sum is bit-identical to ML.NET's.
     private double SumPlain(ReadOnlySpan<float> features)
     {
         Span<float> row = stackalloc float[features.Length];
@@ -57,6 +60,51 @@ public sealed partial class TreeEnsemble
         var trees = _rootOffsets!.Length;
         var sum = 0.0;
         var t = 0;
+        for (; t + 16 <= trees; t += 16)
+        {
+            ref var r = ref Unsafe.Add(ref roots, t);
+            int o0 = r, o1 = Unsafe.Add(ref r, 1), o2 = Unsafe.Add(ref r, 2), o3 = Unsafe.Add(ref r, 3);
+            int o4 = Unsafe.Add(ref r, 4), o5 = Unsafe.Add(ref r, 5), o6 = Unsafe.Add(ref r, 6), o7 = Unsafe.Add(ref r, 7);
+            int o8 = Unsafe.Add(ref r, 8), o9 = Unsafe.Add(ref r, 9), o10 = Unsafe.Add(ref r, 10), o11 = Unsafe.Add(ref r, 11);
+            int o12 = Unsafe.Add(ref r, 12), o13 = Unsafe.Add(ref r, 13), o14 = Unsafe.Add(ref r, 14), o15 = Unsafe.Add(ref r, 15);
+            while ((o0 & o1 & o2 & o3 & o4 & o5 & o6 & o7 & o8 & o9 & o10 & o11 & o12 & o13 & o14 & o15) >= 0)
+            {
+                o0 = OffsetStep(ref nodes, o0, ref x);
+                o1 = OffsetStep(ref nodes, o1, ref x);
+                o2 = OffsetStep(ref nodes, o2, ref x);
+                o3 = OffsetStep(ref nodes, o3, ref x);
+                o4 = OffsetStep(ref nodes, o4, ref x);
+                o5 = OffsetStep(ref nodes, o5, ref x);
+                o6 = OffsetStep(ref nodes, o6, ref x);
+                o7 = OffsetStep(ref nodes, o7, ref x);
+                o8 = OffsetStep(ref nodes, o8, ref x);
+                o9 = OffsetStep(ref nodes, o9, ref x);
+                o10 = OffsetStep(ref nodes, o10, ref x);
+                o11 = OffsetStep(ref nodes, o11, ref x);
+                o12 = OffsetStep(ref nodes, o12, ref x);
+                o13 = OffsetStep(ref nodes, o13, ref x);
+                o14 = OffsetStep(ref nodes, o14, ref x);
+                o15 = OffsetStep(ref nodes, o15, ref x);
+            }
+
+            sum += Unsafe.Add(ref leaves, ~(o0 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o1 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o2 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o3 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o4 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o5 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o6 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o7 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o8 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o9 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o10 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o11 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o12 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o13 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o14 >> 4));
+            sum += Unsafe.Add(ref leaves, ~(o15 >> 4));
+        }
+
         for (; t + 8 <= trees; t += 8)
         {
             ref var r = ref Unsafe.Add(ref roots, t);

@@ -250,17 +250,6 @@ public sealed partial class TreeEnsemble
         }
     }
 
-    /// <summary>Which leaf of a tree a row reaches (the index into <see cref="LeafValues"/>).</summary>
-    internal int LeafOf(int tree, ReadOnlySpan<float> features)
-    {
-        if (HasCategoricalSplits)
-        {
-            return HasMissingDefaults ? Leaf<Full>(Roots[tree], ref MemoryMarshal.GetReference(features)) : Leaf<CategoricalOnly>(Roots[tree], ref MemoryMarshal.GetReference(features));
-        }
-
-        return HasMissingDefaults ? Leaf<MissingOnly>(Roots[tree], ref MemoryMarshal.GetReference(features)) : Leaf<Plain>(Roots[tree], ref MemoryMarshal.GetReference(features));
-    }
-
     /// <summary>Whether a row goes to the left child of a node (the one rule used by scoring and by TreeSHAP).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool GoesLeft(int node, ReadOnlySpan<float> features)
@@ -450,20 +439,6 @@ public sealed partial class TreeEnsemble
                 ArrayPool<float>.Shared.Return(rented);
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Leaf<TMode>(int root, ref float x)
-        where TMode : struct, IEvaluationMode
-    {
-        ref var flat = ref FlatBase;
-        var node = root;
-        while (node >= 0)
-        {
-            node = Step<TMode>(ref flat, node, ref x);
-        }
-
-        return ~node;
     }
 
     // A step for a row stored feature-major: feature f of the row is at x[f * stride].

@@ -1,0 +1,54 @@
+using CsScoring.Churn;
+
+namespace CsScoring.Tests.Churn;
+
+public sealed class ChurnBackgroundTests
+{
+    [Theory]
+    [InlineData("fast_tree")]
+    [InlineData("logistic")]
+    public void Streaming_EqualsWithBackground(string name)
+    {
+        var model = ChurnModel.Load(ModelDirectories.Get(name));
+        var rows = ModelDirectories.Rows(300, 12).Select(ModelDirectories.Features).ToList();
+        var builder = model.CreateBackground();
+        Assert.Throws<InvalidOperationException>(builder.Build);
+        rows.ForEach(r => builder.Add(r));
+        Assert.Equal(rows.Count, builder.Rows);
+        var streamed = builder.Build();
+        var direct = model.WithBackground(rows.SelectMany(r => r).ToArray(), rows.Count);
+        var a = new float[model.FeatureCount];
+        var b = new float[model.FeatureCount];
+        foreach (var row in rows.Take(50))
+        {
+            Assert.Equal(direct.Explain(row, a), streamed.Explain(row, b));
+            Assert.Equal(a, b);
+        }
+    }
+
+    [Fact]
+    public void Load_FromStreams_EqualsLoadFromDirectory()
+    {
+        var directory = ModelDirectories.Get("light_gbm");
+        using var manifest = File.OpenRead(Path.Combine(directory, "manifest.json"));
+        using var zip = File.OpenRead(Path.Combine(directory, "model.zip"));
+        var fromStreams = ChurnModel.Load(manifest, zip);
+        var fromDirectory = ChurnModel.Load(directory);
+        foreach (var row in ModelDirectories.Rows(100, 2).Select(ModelDirectories.Features))
+        {
+            Assert.Equal(fromDirectory.Predict(row), fromStreams.Predict(row));
+        }
+    }
+
+    [Fact]
+    public void CheckColumns_ListsEveryMissingColumn()
+    {
+        var model = ChurnModel.Load(ModelDirectories.Get("fast_tree"));
+        var error = Assert.Throws<ChurnModelException>(() => model.CheckColumns(["account_id", "plan"], "accounts.csv"));
+        Assert.Equal(ChurnModelError.SchemaMismatch, error.Error);
+        Assert.Contains("tickets_90d", error.Message, StringComparison.Ordinal);
+        Assert.Contains("usage_trend", error.Message, StringComparison.Ordinal);
+        Assert.Contains("accounts.csv", error.Message, StringComparison.Ordinal);
+        model.CheckColumns([.. ModelDirectories.Schema.Columns.Select(c => c.Name)]);
+    }
+}
