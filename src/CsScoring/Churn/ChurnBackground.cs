@@ -80,7 +80,7 @@ public sealed class ChurnBackground
 
         if (_model.Trees is { } trees)
         {
-            return _model.WithTrees(trees.WithCovers((double[])_nodes.Clone(), (double[])_leaves.Clone()));
+            return _model.WithTrees(trees.WithCovers((double[])_nodes.Clone(), (double[])_leaves.Clone()), Rows);
         }
 
         var means = new double[_sums.Length];
@@ -89,6 +89,6 @@ public sealed class ChurnBackground
             means[f] = _counts[f] == 0 ? 0 : _sums[f] / _counts[f];
         }
 
-        return _model.WithMeans(means);
+        return _model.WithMeans(means, Rows);
     }
 }

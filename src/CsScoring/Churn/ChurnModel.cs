@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CsScoring.Churn.Explain;
@@ -45,13 +46,17 @@ public sealed class ChurnModel
     private readonly TreeShap? _shap;
     private readonly double[]? _means;
     private readonly double _linearExpected;
+    private readonly long _backgroundRows;
+    private readonly string? _population;
     private readonly float _high;
     private readonly float _medium;
     private readonly ConcurrentDictionary<Type, object> _recordMappers = new();
 
-    private ChurnModel(ModelManifest manifest, ChurnScorer scorer, string? source, double[]? means)
+    private ChurnModel(ModelManifest manifest, ChurnScorer scorer, string? source, double[]? means, long backgroundRows = 0, string? population = null)
     {
         Manifest = manifest;
+        _backgroundRows = backgroundRows;
+        _population = population;
         _scorer = scorer;
         Source = source;
         Mapper = new FeatureMapper(manifest.Features);
@@ -102,17 +107,65 @@ public sealed class ChurnModel
 
     /// <summary>
     /// Whether <see cref="Explain(ReadOnlySpan{float}, Span{float})"/> is available: it needs the background
-    /// distribution of the features (node covers for trees, feature means for a linear model), given by
-    /// <see cref="WithBackground(ReadOnlySpan{float}, int)"/>.
+    /// distribution of the features (node covers for trees, feature means for a linear model). A model directory
+    /// written by <c>csscoring train</c> carries the one of its training rows (<c>background.json</c>), so a loaded
+    /// model can explain at once; an older directory without it needs
+    /// <see cref="WithBackground(ReadOnlySpan{float}, int)"/> first.
     /// </summary>
     public bool CanExplain => _shap is not null || _means is not null;
 
+    /// <summary>
+    /// The background the explanations are relative to, in its saveable form, or <see langword="null"/> when the
+    /// model cannot explain (<see cref="CanExplain"/> is false).
+    /// </summary>
+    /// <remarks>Builds a new object (copies of the covers or means) on every call.</remarks>
+    public ExplanationBackground? Background
+    {
+        get
+        {
+            if (_shap is not null)
+            {
+                var trees = _shap.Ensemble;
+                return new ExplanationBackground
+                {
+                    FormatVersion = ExplanationBackground.CurrentFormatVersion,
+                    ModelSha256 = ModelSha256,
+                    Rows = _backgroundRows,
+                    Population = _population,
+                    ExpectedValue = _shap.ExpectedValue,
+                    NodeCovers = [.. trees.NodeCovers!],
+                    LeafCovers = [.. trees.LeafCovers!],
+                };
+            }
+
+            if (_means is not null)
+            {
+                return new ExplanationBackground
+                {
+                    FormatVersion = ExplanationBackground.CurrentFormatVersion,
+                    ModelSha256 = ModelSha256,
+                    Rows = _backgroundRows,
+                    Population = _population,
+                    ExpectedValue = _linearExpected,
+                    FeatureMeans = [.. _means],
+                };
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>Loads, verifies and compiles the model in a directory written by <c>csscoring train</c>.</summary>
     /// <param name="directory">The directory holding <c>manifest.json</c> and the model file it names.</param>
-    /// <returns>The model, ready to serve.</returns>
+    /// <returns>
+    /// The model, ready to serve; when the manifest names an explanation background (<c>background.json</c>, learnt
+    /// from the training rows), it is verified (SHA-256, model hash, consistency with the trees) and applied, so the
+    /// model can explain at once.
+    /// </returns>
     /// <exception cref="ChurnModelException">
     /// The manifest is missing or invalid, the model file is missing, damaged (hash mismatch) or unreadable, the model
-    /// is of an unsupported kind, its trees fail validation, or it disagrees with the manifest.
+    /// is of an unsupported kind, its trees fail validation, or it disagrees with the manifest; or the background file
+    /// the manifest names is missing, damaged or does not fit the model.
     /// </exception>
     public static ChurnModel Load(string directory) => Load(directory, ChurnModelLoadOptions.Default);
 
@@ -139,7 +192,19 @@ public sealed class ChurnModel
             throw new ChurnModelException(ChurnModelError.MissingModel, $"The model file '{manifest.ModelFile}' named by the manifest does not exist.", directory);
         }
 
-        return Create(manifest, ReadBytes(modelPath, ChurnModelError.UnreadableModel), modelPath, options ?? ChurnModelLoadOptions.Default, directory);
+        var model = Create(manifest, ReadBytes(modelPath, ChurnModelError.UnreadableModel), modelPath, options ?? ChurnModelLoadOptions.Default, directory);
+        if (manifest.BackgroundFile is not { } backgroundFile)
+        {
+            return model;
+        }
+
+        var backgroundPath = Path.Combine(directory, backgroundFile);
+        if (!File.Exists(backgroundPath))
+        {
+            throw new ChurnModelException(ChurnModelError.InvalidBackground, $"The explanation background '{backgroundFile}' named by the manifest does not exist.", directory);
+        }
+
+        return model.ApplyStoredBackground(ReadBytes(backgroundPath, ChurnModelError.InvalidBackground), backgroundPath);
     }
 
     /// <summary>Loads, verifies and compiles a model from its manifest and model streams (for example from blob storage).</summary>
@@ -157,6 +222,21 @@ public sealed class ChurnModel
     /// <returns>The model, ready to serve.</returns>
     /// <exception cref="ChurnModelException">As for <see cref="Load(string)"/>.</exception>
     public static ChurnModel Load(Stream manifest, Stream model, string? source, ChurnModelLoadOptions? options)
+        => Load(manifest, model, null, source, options);
+
+    /// <summary>Loads a model from streams together with its explanation background (<c>background.json</c>).</summary>
+    /// <param name="manifest">The <c>manifest.json</c> content.</param>
+    /// <param name="model">The model file's content (read to its end).</param>
+    /// <param name="background">
+    /// The background file's content, or <see langword="null"/> to load without it (the model then explains only
+    /// after <see cref="WithBackground(ReadOnlySpan{float}, int)"/>). When the manifest records
+    /// <c>background_sha256</c> the content must match it.
+    /// </param>
+    /// <param name="source">A name for messages (e.g. the storage URI), or <see langword="null"/>.</param>
+    /// <param name="options">Load options, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The model, ready to serve (and to explain when a background was given).</returns>
+    /// <exception cref="ChurnModelException">As for <see cref="Load(string)"/>.</exception>
+    public static ChurnModel Load(Stream manifest, Stream model, Stream? background, string? source, ChurnModelLoadOptions? options)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(model);
@@ -165,7 +245,15 @@ public sealed class ChurnModel
         var parsed = ReadManifest(manifestCopy.ToArray(), source);
         using var modelCopy = new MemoryStream();
         model.CopyTo(modelCopy);
-        return Create(parsed, modelCopy.ToArray(), source, options ?? ChurnModelLoadOptions.Default, source);
+        var loaded = Create(parsed, modelCopy.ToArray(), source, options ?? ChurnModelLoadOptions.Default, source);
+        if (background is null)
+        {
+            return loaded;
+        }
+
+        using var backgroundCopy = new MemoryStream();
+        background.CopyTo(backgroundCopy);
+        return loaded.ApplyStoredBackground(backgroundCopy.ToArray(), source);
     }
 
     /// <summary>
@@ -194,6 +282,26 @@ public sealed class ChurnModel
         return background.Build();
     }
 
+    /// <summary>
+    /// A copy of this model that explains relative to a saved background (for example another model directory's
+    /// <c>background.json</c> read with <see cref="ExplanationBackground.Read(Stream)"/>, or
+    /// <see cref="Background"/> of a model built with <see cref="WithBackground(ReadOnlySpan{float}, int)"/>). The
+    /// explanations equal those of the model the background was taken from.
+    /// </summary>
+    /// <param name="background">The background; it must belong to this model.</param>
+    /// <returns>The same model with explanations enabled.</returns>
+    /// <exception cref="ChurnModelException">
+    /// The background is of another model (its <c>model_sha256</c> differs), has the wrong shape for this model
+    /// (covers for a linear model, means for trees, wrong counts), its covers are inconsistent with the trees (a
+    /// root's cover differs from the rows, a node's from the sum of its children's), or its expected value is not the
+    /// one its covers give (<see cref="ChurnModelError.InvalidBackground"/>).
+    /// </exception>
+    public ChurnModel WithBackground(ExplanationBackground background)
+    {
+        ArgumentNullException.ThrowIfNull(background);
+        return ApplyBackground(background, Source);
+    }
+
     /// <summary>Starts accumulating a background one row at a time (for data streamed from a file).</summary>
     /// <returns>A builder whose <see cref="ChurnBackground.Build"/> gives this model with explanations enabled.</returns>
     public ChurnBackground CreateBackground() => new(this);
@@ -220,9 +328,105 @@ public sealed class ChurnModel
         }
     }
 
-    internal ChurnModel WithTrees(TreeEnsemble trees) => new(Manifest, _scorer.WithTrees(trees), Source, null);
+    internal ChurnModel WithTrees(TreeEnsemble trees, long rows, string? population = null)
+        => new(Manifest, _scorer.WithTrees(trees), Source, null, rows, population);
 
-    internal ChurnModel WithMeans(double[] means) => new(Manifest, _scorer, Source, means);
+    internal ChurnModel WithMeans(double[] means, long rows, string? population = null)
+        => new(Manifest, _scorer, Source, means, rows, population);
+
+    private ChurnModel ApplyStoredBackground(byte[] bytes, string? path)
+    {
+        if (Manifest.BackgroundSha256 is { } expected)
+        {
+            var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ChurnModelException(ChurnModelError.IntegrityCheckFailed,
+                    $"SHA-256 of the explanation background is {actual} but the manifest expects {expected}: the file is damaged or was replaced.", path);
+            }
+        }
+
+        using var stream = new MemoryStream(bytes, writable: false);
+        return ApplyBackground(ExplanationBackground.Read(stream, path), path);
+    }
+
+    private ChurnModel ApplyBackground(ExplanationBackground background, string? path)
+    {
+        background.Validate(path);
+        if (!string.Equals(background.ModelSha256, ModelSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            ExplanationBackground.Fail($"it belongs to the model with SHA-256 {background.ModelSha256}, not to this one ({ModelSha256})", path);
+        }
+
+        ChurnModel explained;
+        if (Trees is { } trees)
+        {
+            var nodeList = background.NodeCovers;
+            var leafList = background.LeafCovers;
+            if (nodeList is null || leafList is null)
+            {
+                ExplanationBackground.Fail("it holds feature means but the model is a tree ensemble", path);
+            }
+
+            if (nodeList.Count != trees.NodeCount || leafList.Count != trees.LeafCount)
+            {
+                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"it has {nodeList.Count} node and {leafList.Count} leaf covers but the trees have {trees.NodeCount} nodes and {trees.LeafCount} leaves"), path);
+            }
+
+            double[] nodes = [.. nodeList];
+            double[] leaves = [.. leafList];
+            CheckCovers(trees, nodes, leaves, background.Rows, path);
+            explained = WithTrees(trees.WithCovers(nodes, leaves), background.Rows, background.Population);
+        }
+        else
+        {
+            var means = background.FeatureMeans;
+            if (means is null)
+            {
+                ExplanationBackground.Fail("it holds tree covers but the model is linear", path);
+            }
+
+            if (means.Count != FeatureCount)
+            {
+                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture, $"it has {means.Count} feature means but the model has {FeatureCount} features"), path);
+            }
+
+            explained = WithMeans([.. means], background.Rows, background.Population);
+        }
+
+        var expectedValue = explained._shap?.ExpectedValue ?? explained._linearExpected;
+        if (!(Math.Abs(expectedValue - background.ExpectedValue) <= 1e-9 * Math.Max(1, Math.Abs(expectedValue))))
+        {
+            ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
+                $"its expected_value {background.ExpectedValue:R} is not the {expectedValue:R} its covers or means give"), path);
+        }
+
+        return explained;
+    }
+
+    // Covers of rows through trees: every root is reached by every row, and each node's rows go to exactly one child.
+    private static void CheckCovers(TreeEnsemble trees, double[] nodes, double[] leaves, long rows, string? path)
+    {
+        double Cover(int child) => child >= 0 ? nodes[child] : leaves[~child];
+        for (var t = 0; t < trees.TreeCount; t++)
+        {
+            if (Cover(trees.Roots[t]) != rows)
+            {
+                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture, $"tree {t}'s root has cover {Cover(trees.Roots[t])}, not the {rows} rows"), path);
+            }
+        }
+
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var node = trees.Nodes[i];
+            if (Cover(node.Left) + Cover(node.Right) != nodes[i])
+            {
+                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"node {i} has cover {nodes[i]} but its children {Cover(node.Left) + Cover(node.Right)}"), path);
+            }
+        }
+    }
 
     /// <summary>Predicts one account from its feature vector.</summary>
     /// <param name="features">The feature vector (<see cref="FeatureCount"/> values, as <see cref="MapFeatures(IReadOnlyDictionary{string, string?}, Span{float})"/> makes them).</param>
@@ -430,6 +634,17 @@ public sealed class ChurnModel
     /// <returns>How many reasons were written.</returns>
     public int TopReasons(ReadOnlySpan<float> features, ReadOnlySpan<float> contributions, Span<ChurnReason> destination)
         => ChurnReason.Top(FeatureNames, features, contributions, destination);
+
+    /// <summary>
+    /// A reason as a sentence, worded by its column's kind in the model's feature schema (see
+    /// <see cref="ChurnReason.Describe(FeatureSchema, IReadOnlyDictionary{string, string}?)"/>): dates as "in 152
+    /// days" or "30 days ago", booleans as yes/no, missing flags as "is missing".
+    /// </summary>
+    /// <param name="reason">A reason of this model (from <see cref="TopReasons"/>).</param>
+    /// <param name="labels">Readable names for columns, or <see langword="null"/>.</param>
+    /// <returns>The sentence.</returns>
+    public string DescribeReason(ChurnReason reason, IReadOnlyDictionary<string, string>? labels = null)
+        => reason.Describe(Manifest.Features, labels);
 
     private static ChurnModel Create(ModelManifest manifest, byte[] modelBytes, string? modelPath, ChurnModelLoadOptions options, string? source)
     {

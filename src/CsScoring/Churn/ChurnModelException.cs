@@ -29,6 +29,12 @@ public enum ChurnModelError
 
     /// <summary>The manifest's features disagree with the model or with the data.</summary>
     SchemaMismatch,
+
+    /// <summary>
+    /// The explanation background (<c>background.json</c>) is missing, malformed, or does not fit the model (another
+    /// model's hash, covers inconsistent with the trees, a different expected value).
+    /// </summary>
+    InvalidBackground,
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CsScoring.Churn.Features;
 
 namespace CsScoring.Churn.Explain;
 
@@ -47,13 +48,17 @@ public readonly struct ChurnReason : IEquatable<ChurnReason>
     /// <param name="right">The second reason.</param>
     public static bool operator !=(ChurnReason left, ChurnReason right) => !left.Equals(right);
 
+    /// <summary>A sentence from the feature's name alone (see <see cref="Describe(IReadOnlyDictionary{string, string}?)"/>).</summary>
+    /// <returns>The sentence.</returns>
+    public string Describe() => Describe((IReadOnlyDictionary<string, string>?)null);
+
     /// <summary>
-    /// A sentence a customer-success manager can act on, e.g. <c>"tickets_90d = 7 raises churn risk"</c>,
+    /// A sentence a customer-success manager can act on, from the feature's name alone, e.g. <c>"tickets_90d = 7 raises churn risk"</c>,
     /// <c>"plan is basic lowers churn risk"</c>, <c>"csat is missing raises churn risk"</c>.
     /// </summary>
     /// <param name="labels">Readable names for columns (e.g. <c>tickets_90d</c> → "support tickets in 90 days"), or <see langword="null"/>.</param>
     /// <returns>The sentence.</returns>
-    public string Describe(IReadOnlyDictionary<string, string>? labels = null)
+    public string Describe(IReadOnlyDictionary<string, string>? labels)
     {
         var direction = RaisesRisk ? "raises churn risk" : "lowers churn risk";
         var feature = Feature ?? string.Empty;
@@ -74,6 +79,81 @@ public readonly struct ChurnReason : IEquatable<ChurnReason>
 
         return string.Create(CultureInfo.InvariantCulture, $"{Label(feature, labels)} = {Value:0.###} {direction}");
     }
+
+    /// <summary>A sentence worded by the kind of the feature's column in the model's schema (see <see cref="Describe(FeatureSchema, IReadOnlyDictionary{string, string}?)"/>).</summary>
+    /// <param name="schema">The feature schema of the model the reason comes from.</param>
+    /// <returns>The sentence.</returns>
+    public string Describe(FeatureSchema schema) => Describe(schema, null);
+
+    /// <summary>
+    /// A sentence worded by the kind of the feature's column in the model's schema:
+    /// <list type="bullet">
+    /// <item>a date measured from the row's time column: <c>"renewal_date in 152 days lowers churn risk"</c>,
+    /// <c>"last_login 30 days ago raises churn risk"</c>, <c>"renewal_date on the as-of date ..."</c>; a date without a
+    /// time column (days since 1970-01-01) as the date, <c>"renewal_date = 2025-06-01 ..."</c>;</item>
+    /// <item>a boolean: <c>"executive_sponsor = yes ..."</c> or <c>"= no"</c> (a value between, only produced by
+    /// imputing a missing cell, reads "is missing");</item>
+    /// <item>a missing indicator: <c>"csat is missing ..."</c> or <c>"csat is present ..."</c>;</item>
+    /// <item>a category: <c>"plan is basic ..."</c> or <c>"plan is not basic ..."</c>;</item>
+    /// <item>a number: <c>"tickets_90d = 7 ..."</c>.</item>
+    /// </list>
+    /// </summary>
+    /// <param name="schema">The feature schema of the model the reason comes from.</param>
+    /// <param name="labels">Readable names for columns (e.g. <c>tickets_90d</c> → "support tickets in 90 days"), or <see langword="null"/>.</param>
+    /// <returns>The sentence; when the reason's feature is not the schema's feature at <see cref="FeatureIndex"/>,
+    /// the schema-free wording of <see cref="Describe(IReadOnlyDictionary{string, string}?)"/>.</returns>
+    public string Describe(FeatureSchema schema, IReadOnlyDictionary<string, string>? labels)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        if (FeatureIndex < 0 || FeatureIndex >= schema.FeatureCount || !string.Equals(schema.FeatureNames[FeatureIndex], Feature, StringComparison.Ordinal))
+        {
+            return Describe(labels);
+        }
+
+        var columnIndex = schema.ColumnOfFeature(FeatureIndex);
+        var column = schema.Columns[columnIndex];
+        if (column.Kind == FeatureKind.Categorical)
+        {
+            return Describe(labels);
+        }
+
+        var direction = RaisesRisk ? "raises churn risk" : "lowers churn risk";
+        var name = Label(column.Name, labels);
+        if (column.MissingIndicator && FeatureIndex == schema.FeatureOffset(columnIndex) + 1)
+        {
+            return Value > 0 ? $"{name} is missing {direction}" : $"{name} is present {direction}";
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        switch (column.Kind)
+        {
+            case FeatureKind.Boolean:
+                return Value switch
+                {
+                    1f => $"{name} = yes {direction}",
+                    0f => $"{name} = no {direction}",
+                    _ => $"{name} is missing {direction}",
+                };
+            case FeatureKind.Date when !float.IsFinite(Value):
+                break;
+            case FeatureKind.Date when schema.TimeColumn is not null:
+                var days = (long)Math.Round(Value, MidpointRounding.AwayFromZero);
+                return days switch
+                {
+                    0 => $"{name} on the as-of date {direction}",
+                    1 => $"{name} in 1 day {direction}",
+                    -1 => $"{name} 1 day ago {direction}",
+                    > 0 => string.Create(c, $"{name} in {days} days {direction}"),
+                    _ => string.Create(c, $"{name} {-days} days ago {direction}"),
+                };
+            case FeatureKind.Date when s_epoch + Math.Round((double)Value) >= 0 && s_epoch + Math.Round((double)Value) <= DateOnly.MaxValue.DayNumber:
+                return string.Create(c, $"{name} = {DateOnly.FromDayNumber(s_epoch + (int)Math.Round(Value, MidpointRounding.AwayFromZero)):yyyy-MM-dd} {direction}");
+        }
+
+        return string.Create(c, $"{name} = {Value:0.###} {direction}");
+    }
+
+    private static readonly int s_epoch = new DateOnly(1970, 1, 1).DayNumber;
 
     /// <inheritdoc/>
     public bool Equals(ChurnReason other)

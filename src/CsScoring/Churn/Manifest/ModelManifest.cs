@@ -78,6 +78,16 @@ public sealed record ModelManifest
     /// <summary>Whether identifiers in the artifacts are keyed pseudonyms (HMAC-SHA-256) rather than the raw values.</summary>
     public bool PseudonymizedIds { get; init; }
 
+    /// <summary>
+    /// The file holding the explanation background learnt from the training rows (normally <c>background.json</c>),
+    /// relative to the manifest, or <see langword="null"/> when the model directory has none (models trained before
+    /// it existed): such a model explains only after <c>ChurnModel.WithBackground</c>.
+    /// </summary>
+    public string? BackgroundFile { get; init; }
+
+    /// <summary>The SHA-256 of <see cref="BackgroundFile"/>, lower-case hex; present exactly when the file is named.</summary>
+    public string? BackgroundSha256 { get; init; }
+
     /// <summary>Per-feature distribution of the training data (decile bins), the reference for drift (PSI) checks.</summary>
     public IReadOnlyDictionary<string, FeatureDistribution>? DriftReference { get; init; }
 
@@ -150,7 +160,7 @@ public sealed record ModelManifest
 
     /// <summary>Checks the fields that the JSON shape alone cannot.</summary>
     /// <exception cref="ModelManifestException">The format version is not supported, a hash is not 64 hex digits,
-    /// the model file is not a plain file name, the calibration lacks its parameters, or thresholds are out of [0, 1].</exception>
+    /// the model or background file is not a plain file name, the background file lacks its hash, the calibration lacks its parameters, or thresholds are out of [0, 1].</exception>
     public void Validate()
     {
         if (FormatVersion != CurrentFormatVersion)
@@ -164,6 +174,21 @@ public sealed record ModelManifest
         }
 
         CheckHash(ModelSha256, "model_sha256");
+        if ((BackgroundFile is null) != (BackgroundSha256 is null))
+        {
+            Fail("background_file and background_sha256 go together");
+        }
+
+        if (BackgroundFile is not null)
+        {
+            if (string.IsNullOrWhiteSpace(BackgroundFile) || BackgroundFile != Path.GetFileName(BackgroundFile) || BackgroundFile is "." or ".." || BackgroundFile == ModelFile)
+            {
+                Fail($"background_file '{BackgroundFile}' must be a file name in the model directory, other than the model file");
+            }
+
+            CheckHash(BackgroundSha256, "background_sha256");
+        }
+
         CheckHash(DataSha256, "data_sha256");
         if (Label is null || string.IsNullOrWhiteSpace(Label.Column) || Label.Positive is null)
         {
