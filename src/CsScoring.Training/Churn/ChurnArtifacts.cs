@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CsScoring.Churn;
+using CsScoring.Churn.Explain;
 using CsScoring.Churn.Manifest;
 using CsScoring.Data;
 using CsScoring.Training.Reporting;
@@ -50,10 +51,25 @@ internal static class ChurnArtifacts
         }
 
         var manifest = BuildManifest(result, modelSha, pseudonymKey is not null);
+
+        // The explanation background from the training rows, so the saved model explains as soon as it is loaded.
+        var explained = ExplainedModel(result, manifest, model, warn);
+        if (explained?.Background is { } background)
+        {
+            var bytes = (background with { Population = TrainingPopulation }).ToUtf8Bytes();
+            AtomicOutput.WriteFile(Path.Combine(directory, ExplanationBackground.FileName), s => s.Write(bytes));
+            files.Add(ExplanationBackground.FileName);
+            manifest = manifest with { BackgroundFile = ExplanationBackground.FileName, BackgroundSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) };
+        }
+
         AtomicOutput.WriteFile(Path.Combine(directory, ModelManifest.FileName), manifest.Write);
         files.Add(ModelManifest.FileName);
 
-        GlobalShap(result, directory, warn);
+        if (explained is not null)
+        {
+            GlobalShap(result, explained);
+        }
+
         var summary = new ArtifactSummary(files, modelSha, onnx is not null, maxDelta, onnxNote, manifest);
         AtomicOutput.WriteText(Path.Combine(directory, "metrics.json"), w => w.Write(JsonSerializer.Serialize(MetricsDocument(result, summary), CsScoringJson.Options)));
         files.Add("metrics.json");
@@ -68,35 +84,65 @@ internal static class ChurnArtifacts
         return summary with { Files = files };
     }
 
+    /// <summary>What the stored explanation background's rows are, as messages name them.</summary>
+    public const string TrainingPopulation = "training rows";
+
     /// <summary>
-    /// Global drivers from the saved model as the library loads it: mean |SHAP| (exact TreeSHAP for trees, w·(x − mean)
-    /// for logistic regression) over a sample of up to 2,000 training rows, per feature and per input column (a
-    /// column's contributions summed over its features before taking |·|, so one-hot groups count once).
+    /// The saved model as the library loads it, with the explanation background learnt (through the library's
+    /// <see cref="ChurnModel.CreateBackground"/>) from exactly the rows it was trained on: every labelled row when
+    /// refitted, else the training split. Null, with a warning, when the saved model does not load.
     /// </summary>
-    public static void GlobalShap(ChurnTrainingResult result, string directory, Action<string>? warn)
+    public static ChurnModel? ExplainedModel(ChurnTrainingResult result, ModelManifest manifest, byte[] model, Action<string>? warn)
     {
-        var data = result.Data;
-        ChurnModel model;
+        ChurnModel loaded;
         try
         {
-            model = ChurnModel.Load(directory);
+            using var manifestStream = new MemoryStream();
+            manifest.Write(manifestStream);
+            manifestStream.Position = 0;
+            using var modelStream = new MemoryStream(model, writable: false);
+            loaded = ChurnModel.Load(manifestStream, modelStream);
         }
         catch (CsScoringException ex)
         {
-            warn?.Invoke($"mean |SHAP| not computed: the saved model does not load for explanation ({ex.Message})");
-            return;
+            warn?.Invoke($"no explanation background and no mean |SHAP|: the saved model does not load in the library ({ex.Message})");
+            return null;
         }
 
+        var data = result.Data;
         var width = data.Width;
-        var stride = Math.Max(1, data.Rows / 2000);
-        var rows = Enumerable.Range(0, data.Rows).Where(r => r % stride == 0).Take(2000).ToArray();
+        var builder = loaded.CreateBackground();
+        foreach (var row in TrainingRows(result))
+        {
+            builder.Add(data.Features.AsSpan(row * width, width));
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>The rows the saved model was trained on, in row order.</summary>
+    public static IEnumerable<int> TrainingRows(ChurnTrainingResult result)
+        => result.Options.Refit ? Enumerable.Range(0, result.Data.Rows) : result.TrainRows.Order();
+
+    /// <summary>
+    /// Global drivers from the saved model as the library loads it, explained relative to its training rows: mean
+    /// |SHAP| (exact TreeSHAP for trees, w·(x − mean) for logistic regression) over a sample of up to 2,000 training
+    /// rows, per feature and per input column (a column's contributions summed over its features before taking |·|,
+    /// so one-hot groups count once).
+    /// </summary>
+    public static void GlobalShap(ChurnTrainingResult result, ChurnModel explained)
+    {
+        var data = result.Data;
+        var width = data.Width;
+        var training = TrainingRows(result).ToArray();
+        var stride = Math.Max(1, training.Length / 2000);
+        var rows = training.Where((_, i) => i % stride == 0).Take(2000).ToArray();
         var sample = new float[rows.Length * width];
         for (var i = 0; i < rows.Length; i++)
         {
             data.Features.AsSpan(rows[i] * width, width).CopyTo(sample.AsSpan(i * width, width));
         }
 
-        var explained = model.WithBackground(sample, rows.Length);
         var contributions = new float[width];
         var perFeature = new double[width];
         var schema = data.Schema;

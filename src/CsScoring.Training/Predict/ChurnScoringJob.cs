@@ -16,6 +16,7 @@ internal sealed record ChurnScoringSummary(
     double MeanProbability,
     int Explain,
     string? Background,
+    bool BackgroundFromModel,
     IReadOnlyList<AtRiskAccount> TopAtRisk);
 
 /// <summary>
@@ -50,7 +51,13 @@ internal sealed class ChurnScoringJob
     {
         var model = Model;
         string? background = null;
-        if (Explain > 0 && !model.CanExplain)
+        var learnt = false;
+        if (Explain > 0 && model.Background is { } stored)
+        {
+            // The model directory carries its explanation background (written by training from its training rows).
+            background = string.Create(CultureInfo.InvariantCulture, $"the {stored.Rows} {stored.Population ?? "background rows"} stored with the model");
+        }
+        else if (Explain > 0)
         {
             // Explanations need the features' background distribution; learn it from the rows being scored, in a
             // first streaming pass (counts per tree node only, so memory does not grow with the file).
@@ -60,6 +67,7 @@ internal sealed class ChurnScoringJob
             {
                 model = builder.Build();
                 background = string.Create(CultureInfo.InvariantCulture, $"the {builder.Rows} scored rows");
+                learnt = true;
             }
         }
 
@@ -111,7 +119,7 @@ internal sealed class ChurnScoringJob
                 {
                     if (k < count)
                     {
-                        csv.WriteField(reasons[k].Describe());
+                        csv.WriteField(model.DescribeReason(reasons[k]));
                         csv.WriteField(reasons[k].Contribution, "0.######");
                     }
                     else
@@ -126,8 +134,8 @@ internal sealed class ChurnScoringJob
                 sum += float.IsNaN(prediction.Probability) ? 0 : prediction.Probability;
                 bands[BandName(prediction.Band)]++;
                 Keep(top, new AtRiskAccount(id, asOf, prediction.Probability, prediction.Band,
-                    [.. reasons.Take(count).Select(r => r.Describe())]));
-            }, background is null ? 0 : FirstPassShare, 1);
+                    [.. reasons.Take(count).Select(r => model.DescribeReason(r))]));
+            }, learnt ? FirstPassShare : 0, 1);
             if (!headerWritten)
             {
                 WriteHeader(csv, model.Manifest.IdColumn, null);
@@ -141,7 +149,7 @@ internal sealed class ChurnScoringJob
         }
 
         topList.Reverse();
-        return new ChurnScoringSummary(rows, 0, bands, rows == 0 ? double.NaN : sum / rows, Explain, background, topList);
+        return new ChurnScoringSummary(rows, 0, bands, rows == 0 ? double.NaN : sum / rows, Explain, background, !learnt && background is not null, topList);
     }
 
     private void Keep(PriorityQueue<AtRiskAccount, double> top, AtRiskAccount account)

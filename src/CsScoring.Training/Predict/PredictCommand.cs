@@ -29,7 +29,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
             Progress = progress,
         }.Run());
 
-        if (summary.Background is not null)
+        if (summary.Background is not null && !summary.BackgroundFromModel)
         {
             console.Note($"Reasons are relative to the mean over {summary.Background} (the model directory has no explanation background).");
         }
@@ -44,6 +44,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
             MeanProbability = double.IsNaN(summary.MeanProbability) ? (double?)null : Math.Round(summary.MeanProbability, 6),
             summary.Explain,
             summary.Background,
+            summary.BackgroundFromModel,
             TopAtRisk = summary.TopAtRisk.Select(a => new { a.Id, a.AsOf, Probability = Math.Round(a.Probability, 6), Band = ChurnScoringJob.BandName(a.Band), a.Reasons }),
         });
 
