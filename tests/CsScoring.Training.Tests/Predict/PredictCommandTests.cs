@@ -81,6 +81,72 @@ public sealed class PredictCommandTests(TrainedSampleFixture sample) : IClassFix
     }
 
     [Fact]
+    public void Predict_ModelWithTrainingBackground_ExplainsRelativeToTheTrainingRows()
+    {
+        var output = Path.Combine(sample.Directory, "predictions-" + Guid.NewGuid().ToString("N") + ".csv");
+        var (code, stdout, error) = CliAppTests.Run("predict", "--model", sample.Model, "--data", sample.Accounts, "--out", output, "--json", "--explain", "3");
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.DoesNotContain("no explanation background", error, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(stdout);
+        var model = ChurnModel.Load(sample.Model);
+        Assert.True(json.RootElement.GetProperty("background_from_model").GetBoolean());
+        Assert.Equal($"the {model.Background!.Rows} training rows stored with the model", json.RootElement.GetProperty("background").GetString());
+
+        // Every reason is the loaded model's own explanation, worded by column kind.
+        using var data = TabularReader.Open(sample.Accounts);
+        using var predictions = TabularReader.Open(output);
+        var features = new float[model.FeatureCount];
+        var contributions = new float[model.FeatureCount];
+        var reasons = new CsScoring.Churn.Explain.ChurnReason[3];
+        var reasonTexts = new List<string>();
+        while (data.Read() && predictions.Read())
+        {
+            model.Mapper.Map(data, features);
+            model.Explain(features, contributions);
+            var count = model.TopReasons(features, contributions, reasons);
+            for (var k = 0; k < count; k++)
+            {
+                Assert.Equal(model.DescribeReason(reasons[k]), predictions.GetString(5 + (2 * k)));
+                Assert.Equal(reasons[k].Contribution, predictions.GetDoubleOrNaN(6 + (2 * k)), 5e-6);
+                reasonTexts.Add(predictions.GetString(5 + (2 * k)));
+            }
+        }
+
+        Assert.Contains(reasonTexts, r => System.Text.RegularExpressions.Regex.IsMatch(r, @"^renewal_date (in \d+ days?|\d+ days? ago|on the as-of date) (raises|lowers) churn risk$"));
+        Assert.DoesNotContain(reasonTexts, r => r.StartsWith("renewal_date = ", StringComparison.Ordinal));
+        Assert.DoesNotContain(reasonTexts, r => r.StartsWith("executive_sponsor = 1", StringComparison.Ordinal) || r.StartsWith("executive_sponsor = 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Predict_ModelDirectoryWithoutBackground_LearnsItFromTheScoredRows()
+    {
+        // A model directory as written before training stored the background.
+        var old = Path.Combine(sample.Directory, "old-model-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(old);
+        foreach (var file in System.IO.Directory.GetFiles(sample.Model).Where(f => Path.GetFileName(f) != CsScoring.Churn.Explain.ExplanationBackground.FileName))
+        {
+            File.Copy(file, Path.Combine(old, Path.GetFileName(file)));
+        }
+
+        var manifestPath = Path.Combine(old, CsScoring.Churn.Manifest.ModelManifest.FileName);
+        var manifest = CsScoring.Churn.Manifest.ModelManifest.ReadFile(manifestPath) with { BackgroundFile = null, BackgroundSha256 = null };
+        File.WriteAllText(manifestPath, manifest.ToJson());
+        Assert.False(ChurnModel.Load(old).CanExplain);
+
+        var output = Path.Combine(sample.Directory, "predictions-" + Guid.NewGuid().ToString("N") + ".csv");
+        var (code, stdout, error) = CliAppTests.Run("predict", "--model", old, "--data", sample.Accounts, "--out", output, "--json", "--explain", "2");
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Contains("no explanation background", error, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(stdout);
+        var rows = json.RootElement.GetProperty("rows").GetInt64();
+        Assert.False(json.RootElement.GetProperty("background_from_model").GetBoolean());
+        Assert.Equal($"the {rows} scored rows", json.RootElement.GetProperty("background").GetString());
+        using var predictions = TabularReader.Open(output);
+        Assert.True(predictions.Read());
+        Assert.EndsWith("churn risk", predictions.GetString(5), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Predict_ExplainZero_WritesNoReasonColumns()
     {
         var output = Path.Combine(sample.Directory, "predictions-" + Guid.NewGuid().ToString("N") + ".csv");
@@ -133,32 +199,48 @@ public sealed class PredictCommandTests(TrainedSampleFixture sample) : IClassFix
 
     [Fact]
     [Trait("Category", "Slow")]
-    public void Run_ScoresTheLatestSnapshotOfEveryAccount()
+    public void Run_ScoresCurrentCustomersOnly_AndCountsTheFormerOnes()
     {
         var output = Path.Combine(sample.Directory, "run-" + Guid.NewGuid().ToString("N"));
         var (code, stdout, error) = CliAppTests.Run("run", "--data", Path.GetDirectoryName(sample.Accounts)!, "--out", output, "--json", "--quiet");
         Assert.True(code == ExitCodes.Success, error);
         using var json = JsonDocument.Parse(stdout);
         var step = json.RootElement.GetProperty("churn_predictions");
-        var accounts = new HashSet<string>(StringComparer.Ordinal);
+
+        // Current customers: accounts whose latest snapshot is on the data's last as-of date.
+        var latest = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
         using (var data = TabularReader.Open(sample.Accounts))
         {
             while (data.Read())
             {
-                accounts.Add(data.GetString(data.GetOrdinal("account_id")));
+                var id = data.GetString(data.GetOrdinal("account_id"));
+                var date = data.GetDate(data.GetOrdinal("as_of"));
+                latest[id] = latest.TryGetValue(id, out var before) && before > date ? before : date;
             }
         }
 
-        Assert.Equal(accounts.Count, step.GetProperty("accounts").GetInt32());
+        var last = latest.Values.Max();
+        var current = latest.Where(p => p.Value == last).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        Assert.True(current.Count < latest.Count, "the sample should have accounts that left");
+        Assert.Equal(current.Count, step.GetProperty("accounts").GetInt32());
+        Assert.Equal(latest.Count - current.Count, step.GetProperty("former_accounts_left_out").GetInt32());
+        Assert.Equal(last.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), step.GetProperty("as_of").GetString());
+        Assert.Equal("training", step.GetProperty("explanation_background").GetString());
+        Assert.All(step.GetProperty("top_at_risk").EnumerateArray(), a => Assert.Contains(a.GetString()!, current));
+
         using var predictions = TabularReader.Open(Path.Combine(output, "churn_predictions.csv"));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (predictions.Read())
         {
             Assert.True(seen.Add(predictions.GetString(0)), "an account was scored twice");
+            Assert.Equal(last, predictions.GetDate(1));
             Assert.InRange(predictions.GetDoubleOrNaN(2), 0, 1);
         }
 
-        Assert.Equal(accounts.Count, seen.Count);
-        Assert.Contains("Churn risk now", File.ReadAllText(Path.Combine(output, "report.html")), StringComparison.Ordinal);
+        Assert.Equal(current, seen);
+        var report = File.ReadAllText(Path.Combine(output, "report.html"));
+        Assert.Contains("Churn risk now", report, StringComparison.Ordinal);
+        Assert.Contains("Former accounts left out", report, StringComparison.Ordinal);
+        Assert.Contains("training rows stored with the model", report, StringComparison.Ordinal);
     }
 }
