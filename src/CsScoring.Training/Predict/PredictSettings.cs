@@ -20,7 +20,7 @@ internal sealed class PredictSettings : OutputSettings
     public string? Out { get; init; }
 
     [CommandOption("--explain <K>")]
-    [Description("How many reasons (exact TreeSHAP drivers) to give per row; 0 for none.")]
+    [Description("How many reasons (exact TreeSHAP drivers) to give per row; 0 for none. They are relative to the training rows stored with the model (background.json), or to the scored rows for a model directory without one.")]
     [DefaultValue(3)]
     public int Explain { get; init; } = 3;
 

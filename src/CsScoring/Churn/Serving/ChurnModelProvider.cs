@@ -97,7 +97,9 @@ public sealed partial class ChurnModelProvider : IChurnModelProvider, IDisposabl
             }
 
             LastError = null;
-            if (string.Equals(model.ModelSha256, Current.ModelSha256, StringComparison.OrdinalIgnoreCase))
+            // Unchanged: the same model file and the same explanation background.
+            if (string.Equals(model.ModelSha256, Current.ModelSha256, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(model.Manifest.BackgroundSha256, Current.Manifest.BackgroundSha256, StringComparison.OrdinalIgnoreCase))
             {
                 return false;
             }

@@ -22,6 +22,19 @@ public sealed class ChurnModelProviderTests
     }
 
     [Fact]
+    public async Task Reload_NewBackgroundForTheSameModel_IsSwappedIn()
+    {
+        var directory = ModelDirectories.Copy("fast_tree");
+        using var provider = new ChurnModelProvider(new CsScoringOptions { ModelDirectory = directory, WatchForChanges = false });
+        Assert.False(provider.Current.CanExplain);
+        var rows = ModelDirectories.Rows(100, 4).SelectMany(ModelDirectories.Features).ToArray();
+        Explain.ExplanationBackgroundTests.Store(directory, provider.Current.WithBackground(rows, 100).Background!);
+        Assert.True(await provider.ReloadAsync());
+        Assert.True(provider.Current.CanExplain);
+        Assert.False(await provider.ReloadAsync());
+    }
+
+    [Fact]
     public async Task Reload_DamagedModel_IsRejectedAndLogged_OldModelKeepsServing()
     {
         var directory = ModelDirectories.Copy("fast_tree");
