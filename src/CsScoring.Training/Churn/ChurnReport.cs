@@ -70,6 +70,12 @@ internal static class ChurnReport
 
         report.SubSection("Drivers");
         var hasShap = result.Drivers.Any(d => d.MeanAbsShap is not null);
+        if (hasShap && artifacts?.Manifest.BackgroundFile is { } backgroundFile)
+        {
+            report.Paragraph(string.Create(CultureInfo.InvariantCulture,
+                $"Mean |SHAP| is over up to 2,000 training rows, each explained relative to all {artifacts.Manifest.TrainingRows} training rows: the explanation background saved as {backgroundFile}, which a loaded model (and so every prediction's reasons) uses too."));
+        }
+
         report.Table(hasShap ? ["column", "permutation: log-loss increase", "permutation: AUC drop", "mean |SHAP| (raw score)"] : ["column", "permutation: log-loss increase", "permutation: AUC drop"],
             result.Drivers.Select(d => (IReadOnlyList<string>)(hasShap
                 ? [d.Column, F(d.PermutationLogLoss, "0.00000"), F(d.PermutationAuc, "0.0000"), F(d.MeanAbsShap ?? double.NaN, "0.0000")]
