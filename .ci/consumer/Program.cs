@@ -1,26 +1,86 @@
+using System.Globalization;
+using CsScoring.Churn;
 using CsScoring.Data;
+using CsScoring.Health;
+using CsScoring.Metrics;
+using CsScoring.Value;
 
-// Round-trips a small table through the package's writer and reader: proves the package restores, loads and runs.
-var path = Path.Combine(Path.GetTempPath(), $"csscoring-consumer-{Environment.ProcessId}.csv");
-AtomicOutput.WriteText(path, text =>
+// A user's program against the packed CsScoring package: every part of the library, as the README shows it.
+// Arguments: the sample data folder and a model directory written by `csscoring train`.
+if (args.Length != 2)
 {
-    using var csv = new CsvWriter(text);
-    csv.WriteRow("account_id", "mrr");
-    csv.WriteField("A-1");
-    csv.WriteField(1250.5);
-    csv.EndRow();
-});
-using (var reader = TabularReader.Open(path))
+    Console.Error.WriteLine("usage: consumer DATA_DIR MODEL_DIR");
+    return 2;
+}
+
+var (data, modelDirectory) = (args[0], args[1]);
+var failures = new List<string>();
+void Check(bool condition, string what)
 {
-    reader.Read();
-    var mrr = reader.GetDoubleOrNaN(reader.GetOrdinal("mrr"));
-    if (mrr != 1250.5)
+    Console.WriteLine($"consumer: {(condition ? "ok  " : "FAIL")} {what}");
+    if (!condition)
     {
-        Console.Error.WriteLine($"consumer: expected 1250.5, read {mrr}");
-        return 1;
+        failures.Add(what);
     }
 }
 
-File.Delete(path);
+// Data + Metrics: read the accounts, ROC-AUC of a naive score.
+var scores = new List<double>();
+var labels = new List<bool>();
+using (var reader = TabularReader.Open(Path.Combine(data, "accounts.csv")))
+{
+    int dauMau = reader.GetOrdinal("dau_mau"), churned = reader.GetOrdinal("churned_within_90d");
+    while (reader.Read())
+    {
+        if (reader.IsBlank(churned) || reader.IsBlank(dauMau))
+        {
+            continue;
+        }
+
+        scores.Add(-reader.GetDoubleOrNaN(dauMau));
+        labels.Add(reader.GetDoubleOrNaN(churned) == 1);
+    }
+}
+
+var auc = RocAuc.Compute(scores.ToArray(), labels.ToArray());
+Check(auc is > 0.5 and < 1, $"low stickiness predicts churn: ROC-AUC {auc:F3}");
+
+// Health: compile the sample scorecard and score one account.
+var scorecard = ScorecardJson.Load(Path.Combine(data, "scorecard.json")).Compile();
+var values = new double[scorecard.Metrics.Count];
+Array.Fill(values, double.NaN);
+var contributions = new double[scorecard.Metrics.Count];
+var health = scorecard.Score(values, contributions);
+Check(health.Status == HealthStatus.InsufficientData, "an account with no data is 'insufficient data', not a number");
+for (var i = 0; i < values.Length; i++)
+{
+    values[i] = scorecard.Metrics[i].Direction == MetricDirection.HigherIsBetter ? 1e6 : 0;
+}
+
+health = scorecard.Score(values, contributions);
+Check(health.Score is > 90 and <= 100 && Math.Abs(contributions.Sum() - health.Score) < 1e-9, $"a perfect account scores {health.Score:F1} ({scorecard.BandName(health.Band)}) and its contributions add up");
+
+// Value: LTV and the sBG reference fit of Fader & Hardie (2007).
+var ltv = LtvCalculator.Simple(500m, 0.02);
+Check(ltv.Status == LtvStatus.Bounded && ltv.Value == 25_000m, $"LTV = ARPA / churn = {ltv.Value}");
+var sbg = SbgModel.Fit([1000, 631, 468, 382, 326, 289, 262, 241]);
+Check(Math.Abs(sbg.Parameters.Alpha - 0.704) < 0.001 && Math.Abs(sbg.Parameters.Beta - 1.182) < 0.001,
+    string.Create(CultureInfo.InvariantCulture, $"sBG fit alpha {sbg.Parameters.Alpha:F3}, beta {sbg.Parameters.Beta:F3}"));
+
+// Churn: load the trained model (hash-verified) and score a row given as column values.
+var model = ChurnModel.Load(modelDirectory);
+var row = new Dictionary<string, string?>(StringComparer.Ordinal)
+{
+    ["plan"] = "starter", ["seats"] = "4", ["dau_mau"] = "0.05", ["contract_type"] = "monthly", ["tickets_90d"] = "6",
+};
+var prediction = model.Predict(row);
+Check(prediction.Probability is > 0 and < 1, $"churn probability {prediction.Probability:F3} ({prediction.Band})");
+
+if (failures.Count > 0)
+{
+    Console.Error.WriteLine($"consumer: {failures.Count} check(s) failed");
+    return 1;
+}
+
 Console.WriteLine("consumer: CsScoring package works");
 return 0;

@@ -141,57 +141,8 @@ internal static class BinaryMetrics
         return order;
     }
 
-    /// <summary>ROC-AUC by the rank-sum formula with average ranks for ties; NaN with one class.</summary>
-    public static double Auc(ReadOnlySpan<double> p, ReadOnlySpan<bool> y)
-    {
-        var order = OrderDescending(p);
-        long positives = 0, negatives = 0;
-        foreach (var label in y)
-        {
-            if (label)
-            {
-                positives++;
-            }
-            else
-            {
-                negatives++;
-            }
-        }
-
-        if (positives == 0 || negatives == 0)
-        {
-            return double.NaN;
-        }
-
-        // Walk tie groups from the top: each positive beats the negatives below it and half-beats tied ones.
-        double wins = 0;
-        long negativesAbove = 0;
-        var i = 0;
-        while (i < order.Length)
-        {
-            var j = i;
-            long groupPositives = 0, groupNegatives = 0;
-            while (j < order.Length && p[order[j]] == p[order[i]])
-            {
-                if (y[order[j]])
-                {
-                    groupPositives++;
-                }
-                else
-                {
-                    groupNegatives++;
-                }
-
-                j++;
-            }
-
-            wins += groupPositives * (negatives - negativesAbove - groupNegatives + 0.5 * groupNegatives);
-            negativesAbove += groupNegatives;
-            i = j;
-        }
-
-        return wins / ((double)positives * negatives);
-    }
+    /// <summary>ROC-AUC (ties count half); NaN with one class. The library's one implementation.</summary>
+    public static double Auc(ReadOnlySpan<double> p, ReadOnlySpan<bool> y) => CsScoring.Metrics.RocAuc.Compute(p, y);
 
     /// <summary>Average precision: Σ (Rₙ − Rₙ₋₁) Pₙ over distinct thresholds (scikit-learn's definition).</summary>
     public static double AveragePrecision(ReadOnlySpan<double> p, ReadOnlySpan<bool> y)

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using CsScoring.Metrics;
+
 namespace CsScoring.Health;
 
 /// <summary>
@@ -56,7 +59,7 @@ public static class HealthBacktest
         var worst = Array.Find(bands, b => b.Accounts > 0);
         var lift = worst is not null && overall > 0 ? worst.ChurnRate / overall : double.NaN;
         return new BacktestReport(
-            Auc(scored),
+            Auc(scored.Select(x => x.Score).ToArray(), scored.Select(x => x.Churned).ToArray()),
             scores.Length,
             scored.Count,
             unscored,
@@ -82,56 +85,19 @@ public static class HealthBacktest
             throw new ArgumentException($"Expected one churn outcome per score ({scores.Length}), got {churned.Length}.", nameof(churned));
         }
 
-        var pairs = new List<(double, bool)>(scores.Length);
+        // A lower score means more risk: negate so that the shared ROC-AUC ranks churned accounts first.
+        var risk = new List<double>(scores.Length);
+        var outcomes = new List<bool>(scores.Length);
         for (var i = 0; i < scores.Length; i++)
         {
             if (!double.IsNaN(scores[i]))
             {
-                pairs.Add((scores[i], churned[i]));
+                risk.Add(-scores[i]);
+                outcomes.Add(churned[i]);
             }
         }
 
-        return Auc(pairs);
-    }
-
-    private static double Auc(List<(double Score, bool Churned)> pairs)
-    {
-        // Mann-Whitney with mid-ranks: rank sum of retained accounts among ascending scores.
-        pairs.Sort((a, b) => a.Score.CompareTo(b.Score));
-        long positives = 0, negatives = 0;
-        var retainedRankSum = 0.0;
-        var i = 0;
-        while (i < pairs.Count)
-        {
-            var j = i;
-            while (j < pairs.Count && pairs[j].Score == pairs[i].Score)
-            {
-                j++;
-            }
-
-            var midRank = (i + 1 + j) / 2.0;
-            for (var k = i; k < j; k++)
-            {
-                if (pairs[k].Churned)
-                {
-                    positives++;
-                }
-                else
-                {
-                    negatives++;
-                    retainedRankSum += midRank;
-                }
-            }
-
-            i = j;
-        }
-
-        if (positives == 0 || negatives == 0)
-        {
-            return double.NaN;
-        }
-
-        return (retainedRankSum - (negatives * (negatives + 1) / 2.0)) / ((double)positives * negatives);
+        return RocAuc.Compute(CollectionsMarshal.AsSpan(risk), CollectionsMarshal.AsSpan(outcomes));
     }
 }
 

@@ -166,37 +166,14 @@ public sealed class CohortSurvival
     /// <summary>Reads the cohorts from a ledger table with the columns <c>account_id</c>, <c>month</c> and <c>mrr</c>.</summary>
     /// <param name="reader">A reader positioned before the first row.</param>
     /// <exception cref="DataFormatException">A column is absent, a month is not a date, or an MRR is blank, negative or not a number (row and column named).</exception>
-    public static CohortSurvival Read(TabularReader reader)
+    public static CohortSurvival Read(TabularReader reader) => Create(MrrLedger.Read(reader));
+
+    /// <summary>Cohorts of an MRR ledger.</summary>
+    /// <param name="ledger">The ledger.</param>
+    public static CohortSurvival Create(MrrLedger ledger)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        var id = reader.GetOrdinal("account_id");
-        var month = reader.GetOrdinal("month");
-        var mrr = reader.GetOrdinal("mrr");
-        var entries = new List<MrrEntry>();
-        while (reader.Read())
-        {
-            var account = reader.GetString(id);
-            if (string.IsNullOrWhiteSpace(account))
-            {
-                throw reader.Error(id, "the account id is blank");
-            }
-
-            var date = reader.GetDate(month);
-            var value = reader.GetDoubleOrNaN(mrr);
-            if (double.IsNaN(value) || value < 0 || double.IsInfinity(value))
-            {
-                throw reader.Error(mrr, $"MRR must be a number >= 0, not '{reader.GetString(mrr)}'");
-            }
-
-            entries.Add(new MrrEntry(account, date, (decimal)value));
-        }
-
-        if (entries.Count == 0)
-        {
-            throw new DataFormatException("the ledger has a header but no rows", reader.SourceName, null, null);
-        }
-
-        return Create(entries);
+        ArgumentNullException.ThrowIfNull(ledger);
+        return Create(ledger.Entries);
     }
 
     private static int MonthIndex(DateOnly date) => (date.Year * 12) + date.Month - 1;

@@ -27,6 +27,11 @@ public sealed class MrrLedger
     /// <summary>The number of accounts with at least one entry.</summary>
     public int AccountCount => _accounts.Count;
 
+    /// <summary>Every entry, by account (ordinal order) and then month.</summary>
+    public IEnumerable<MrrEntry> Entries
+        => _accounts.OrderBy(a => a.Key, StringComparer.Ordinal)
+            .SelectMany(a => a.Value.Select(m => new MrrEntry(a.Key, m.Key, m.Value)));
+
     /// <summary>Builds a ledger from entries; dates are normalised to the first day of their month.</summary>
     /// <param name="entries">Account, month and MRR; an account may appear once per month.</param>
     /// <exception cref="ArgumentException">An MRR is negative, an account id is blank, an account-month repeats, or there are no entries.</exception>
