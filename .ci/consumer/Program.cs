@@ -76,6 +76,16 @@ var row = new Dictionary<string, string?>(StringComparer.Ordinal)
 var prediction = model.Predict(row);
 Check(prediction.Probability is > 0 and < 1, $"churn probability {prediction.Probability:F3} ({prediction.Band})");
 
+// Churn reasons right after load, relative to the training rows the model directory carries (background.json).
+var features = new float[model.FeatureCount];
+model.MapFeatures(row, features);
+var shap = new float[model.FeatureCount];
+var expectedValue = model.Explain(features, shap);
+var reasons = new CsScoring.Churn.Explain.ChurnReason[3];
+var reasonCount = model.TopReasons(features, shap, reasons);
+Check(model.CanExplain && reasonCount > 0 && Math.Abs(expectedValue + shap.Sum() - prediction.RawScore) < 1e-3,
+    $"explained at load relative to the {model.Background?.Rows} training rows: {(reasonCount > 0 ? model.DescribeReason(reasons[0]) : "no reason")}");
+
 if (failures.Count > 0)
 {
     Console.Error.WriteLine($"consumer: {failures.Count} check(s) failed");
