@@ -92,6 +92,7 @@ public sealed partial class TreeEnsemble
         }
 
         _quickScorer = CreateQuickScorer();
+        _rowScorer = CreateRowQuickScorer();
         if (!HasMissingDefaults && !HasCategoricalSplits)
         {
             _rowNodes = OffsetNodes(sizeof(float));
@@ -219,6 +220,11 @@ public sealed partial class TreeEnsemble
 
     internal double Sum(ReadOnlySpan<float> features)
     {
+        if (_rowScorer is not null)
+        {
+            return SumRowQuickScorer(features);
+        }
+
         if (HasCategoricalSplits)
         {
             return HasMissingDefaults ? SumCore<Full>(features) : SumCore<CategoricalOnly>(features);

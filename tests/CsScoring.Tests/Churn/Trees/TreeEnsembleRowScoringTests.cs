@@ -1,0 +1,140 @@
+using System.Runtime.Intrinsics.X86;
+using CsScoring.Churn.Trees;
+
+namespace CsScoring.Tests.Churn.Trees;
+
+/// <summary>
+/// Single-row scores of random ensembles against a plain walk of the ML.NET rules (x &lt;= threshold goes left, NaN
+/// goes right, leaf values summed in tree order in double): every layout must agree bit for bit.
+/// </summary>
+public sealed class TreeEnsembleRowScoringTests
+{
+    [Theory]
+    [InlineData(20, 100, 20, 1)]      // the benchmark's shape: 7 lane groups, the last one partly filled
+    [InlineData(5, 16, 32, 2)]        // one full group of 32-leaf trees
+    [InlineData(32, 17, 31, 3)]       // the widest row held in registers as is
+    [InlineData(40, 37, 12, 4)]       // wider rows whose trees read at most 32 features: packed
+    [InlineData(100, 30, 20, 5)]      // trees reading more than 32 features: the walk
+    [InlineData(3, 9, 1, 6)]          // single-leaf trees only
+    [InlineData(20, 25, 64, 7)]       // trees with more than 32 leaves: the walk
+    public void Score_RandomEnsembles_EqualsReferenceWalk(int features, int treeCount, int maxLeaves, int seed)
+    {
+        var random = new Random(seed);
+        var readable = features == 40 ? 30 : features;
+        var (trees, thresholds) = RandomEnsemble(random, features, readable, treeCount, maxLeaves);
+        if (Avx512F.IsSupported && Avx512CD.IsSupported)
+        {
+            Assert.Equal(maxLeaves <= 32 && readable <= 32 && features != 100, trees.HasRowQuickScorer);
+        }
+
+        var row = new float[features];
+        for (var r = 0; r < 2_000; r++)
+        {
+            for (var f = 0; f < features; f++)
+            {
+                row[f] = random.Next(10) switch
+                {
+                    0 => float.NaN,
+                    1 => float.PositiveInfinity,
+                    2 => float.NegativeInfinity,
+                    3 or 4 => thresholds[random.Next(thresholds.Count)],               // exactly on a threshold: left
+                    5 => MathF.BitIncrement(thresholds[random.Next(thresholds.Count)]), // just above: right
+                    _ => (float)((random.NextDouble() * 4) - 2),
+                };
+            }
+
+            Assert.Equal(ReferenceScore(trees, row), trees.Score(row));
+        }
+    }
+
+    private static float ReferenceScore(TreeEnsemble trees, float[] row)
+    {
+        var sum = 0.0;
+        foreach (var root in trees.Roots)
+        {
+            var node = root;
+            while (node >= 0)
+            {
+                var split = trees.Nodes[node];
+                node = row[split.Feature] <= split.Threshold ? split.Left : split.Right;
+            }
+
+            sum += trees.LeafValues[~node];
+        }
+
+        return (float)sum;
+    }
+
+    private static (TreeEnsemble Trees, List<float> Thresholds) RandomEnsemble(Random random, int features, int readable, int treeCount, int maxLeaves)
+    {
+        var nodes = new List<TreeNode>();
+        var leaves = new List<double>();
+        var roots = new int[treeCount];
+        var thresholds = new List<float>();
+        for (var t = 0; t < treeCount; t++)
+        {
+            // Grow by splitting a random leaf until the tree has its leaf count (unbalanced shapes, like boosting's).
+            var leafCount = maxLeaves == 1 ? 1 : random.Next(Math.Max(2, maxLeaves - 3), maxLeaves + 1);
+            var first = nodes.Count;
+            var firstLeaf = leaves.Count;
+            roots[t] = ~leaves.Count;
+            leaves.Add(random.NextDouble() - 0.5);
+            var open = new List<(int Parent, bool Left)> { (-1, false) };
+            for (var l = 1; l < leafCount; l++)
+            {
+                var pick = random.Next(open.Count);
+                var (parent, isLeft) = open[pick];
+                open.RemoveAt(pick);
+                var leafOfSlot = parent < 0 ? ~roots[t] : ~(isLeft ? nodes[parent].Left : nodes[parent].Right);
+                var threshold = (float)((random.NextDouble() * 3) - 1.5);
+                thresholds.Add(threshold);
+                var index = nodes.Count;
+                nodes.Add(new TreeNode { Feature = random.Next(readable), Threshold = threshold, Left = ~leafOfSlot, Right = ~leaves.Count });
+                leaves.Add(random.NextDouble() - 0.5);
+                if (parent < 0)
+                {
+                    roots[t] = index;
+                }
+                else
+                {
+                    var p = nodes[parent];
+                    if (isLeft)
+                    {
+                        p.Left = index;
+                    }
+                    else
+                    {
+                        p.Right = index;
+                    }
+
+                    nodes[parent] = p;
+                }
+
+                open.Add((index, true));
+                open.Add((index, false));
+            }
+
+            Assert.Equal(leafCount, leaves.Count - firstLeaf);
+            Assert.Equal(leafCount - 1, nodes.Count - first);
+        }
+
+        // A model wider than 32 features whose trees read more than 32 of them.
+        if (features == 100)
+        {
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                var n = nodes[i];
+                n.Feature = i % 100;
+                nodes[i] = n;
+            }
+        }
+
+        if (thresholds.Count == 0)
+        {
+            thresholds.Add(0.5f);
+        }
+
+        var missing = Enumerable.Repeat(float.NaN, nodes.Count).ToArray();
+        return (new TreeEnsemble(features, [.. nodes], missing, [.. leaves], roots, [0], [], null, null), thresholds);
+    }
+}
