@@ -149,10 +149,10 @@ public sealed partial class TreeEnsemble
             {
                 var values = Avx512F.PermuteVar16x32x2(lower, Vector512.LoadUnsafe(ref feature, cell), upper);
 
-                // Left where x <= threshold, so NaN goes right as in ML.NET; a right-going node rules out the
-                // leaves of its left subtree (the zeros of its mask), a left-going one rules out nothing.
-                var left = Avx512F.CompareLessThanOrEqual(values, Vector512.LoadUnsafe(ref threshold, cell)).AsUInt32();
-                allowed &= Vector512.LoadUnsafe(ref mask, cell) | left;
+                // Right where !(x <= threshold), so NaN goes right as in ML.NET; a right-going node rules out the
+                // leaves of its left subtree (the zeros of its mask): a masked AND, only in the right-going lanes.
+                var right = Avx512F.CompareNotLessThanOrEqual(values, Vector512.LoadUnsafe(ref threshold, cell)).AsUInt32();
+                allowed = Vector512.ConditionalSelect(right, allowed & Vector512.LoadUnsafe(ref mask, cell), allowed);
             }
 
             // Lowest allowed leaf: isolate the lowest set bit and count the zeros above it.
@@ -160,8 +160,14 @@ public sealed partial class TreeEnsemble
             var leaf = Vector512.LoadUnsafe(ref leafBase, (nuint)g * RowLanes) - Avx512CD.LeadingZeroCount(lowest).AsInt32();
             leaf.StoreUnsafe(ref index);
 
-            // Tree order, as ML.NET adds them.
-            var count = Math.Min(RowLanes, trees - (g * RowLanes));
+            // Tree order, as ML.NET adds them; a full group without loop overhead.
+            var count = trees - (g * RowLanes);
+            if (count >= RowLanes)
+            {
+                sum = AddLeaves16(sum, ref leaves, ref index);
+                continue;
+            }
+
             for (var lane = 0; lane < count; lane++)
             {
                 sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, lane));
@@ -169,6 +175,27 @@ public sealed partial class TreeEnsemble
         }
 
         return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double AddLeaves16(double sum, ref double leaves, ref int index)
+    {
+        sum += Unsafe.Add(ref leaves, index);
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 1));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 2));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 3));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 4));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 5));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 6));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 7));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 8));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 9));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 10));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 11));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 12));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 13));
+        sum += Unsafe.Add(ref leaves, Unsafe.Add(ref index, 14));
+        return sum + Unsafe.Add(ref leaves, Unsafe.Add(ref index, 15));
     }
 
     private sealed class RowQuickScorerLayout(int groups, int trees, int[] slotStart, int cells, int[]? used, double[] leafValues)
