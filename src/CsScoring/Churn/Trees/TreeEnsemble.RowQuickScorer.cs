@@ -17,8 +17,8 @@ public sealed partial class TreeEnsemble
     // out. A tree's leaf is then its lowest allowed leaf. No load waits on the result of another and nothing
     // branches on the data, whereas a walk waits on one load per level and lock-step walks waste steps on
     // unbalanced trees. Leaf values are still added one tree after another in double precision, so scores stay
-    // bit-identical to ML.NET's. Used for ensembles without categorical splits or missing-value defaults whose
-    // trees have at most 32 leaves and read at most 32 distinct features, on processors with AVX-512.
+    // bit-identical to ML.NET's. Used for ensembles without categorical splits whose trees have at most 32 leaves
+    // and read at most 32 distinct features, on processors with AVX-512.
     private readonly RowQuickScorerLayout? _rowScorer;
 
     /// <summary>Whether single rows are scored by the AVX-512 QuickScorer rather than by walking the trees.</summary>
@@ -27,7 +27,7 @@ public sealed partial class TreeEnsemble
     private RowQuickScorerLayout? CreateRowQuickScorer()
     {
         var quick = _quickScorer;
-        if (quick is null || HasMissingDefaults || HasCategoricalSplits || !Avx512F.IsSupported || !Avx512CD.IsSupported)
+        if (quick is null || HasCategoricalSplits || !Avx512F.IsSupported || !Avx512CD.IsSupported)
         {
             return null;
         }
@@ -77,7 +77,7 @@ public sealed partial class TreeEnsemble
         }
 
         var cells = slotStart[groups] * RowLanes;
-        var layout = new RowQuickScorerLayout(groups, trees, slotStart, cells, used, quick.LeafValues);
+        var layout = new RowQuickScorerLayout(groups, trees, slotStart, cells, used, quick.LeafValues, HasMissingDefaults);
 
         // Padding (slots past a tree's last node, lanes past the last tree) reads feature 0 and clears no leaf.
         layout.Mask.AsSpan().Fill(uint.MaxValue);
@@ -92,6 +92,10 @@ public sealed partial class TreeEnsemble
                 layout.Feature[cell] = position[quick.Feature[k] / BatchBlock];
                 layout.Threshold[cell] = quick.Threshold[k];
                 layout.Mask[cell] = ~quick.LeftMask[k];
+                if (layout.NanLeft is not null)
+                {
+                    layout.NanLeft[cell] = quick.NanLeft[k] ? uint.MaxValue : 0u;
+                }
             }
 
             // The leaf index is LeafBase - lzcnt(lowest allowed bit) = LeafStart + rank.
@@ -144,15 +148,33 @@ public sealed partial class TreeEnsemble
         for (var g = 0; g < layout.Groups; g++)
         {
             var allowed = Vector512<uint>.AllBitsSet;
+            var cell = (nuint)Unsafe.Add(ref slotStart, g) * RowLanes;
             var end = (nuint)Unsafe.Add(ref slotStart, g + 1) * RowLanes;
-            for (var cell = (nuint)Unsafe.Add(ref slotStart, g) * RowLanes; cell < end; cell += RowLanes)
+            if (layout.NanLeft is null)
             {
-                var values = Avx512F.PermuteVar16x32x2(lower, Vector512.LoadUnsafe(ref feature, cell), upper);
+                for (; cell < end; cell += RowLanes)
+                {
+                    var values = Avx512F.PermuteVar16x32x2(lower, Vector512.LoadUnsafe(ref feature, cell), upper);
 
-                // Right where !(x <= threshold), so NaN goes right as in ML.NET; a right-going node rules out the
-                // leaves of its left subtree (the zeros of its mask): a masked AND, only in the right-going lanes.
-                var right = Avx512F.CompareNotLessThanOrEqual(values, Vector512.LoadUnsafe(ref threshold, cell)).AsUInt32();
-                allowed = Vector512.ConditionalSelect(right, allowed & Vector512.LoadUnsafe(ref mask, cell), allowed);
+                    // Right where !(x <= threshold), so NaN goes right as in ML.NET; a right-going node rules out
+                    // the leaves of its left subtree (the zeros of its mask): a masked AND in the right-going lanes.
+                    var right = Avx512F.CompareNotLessThanOrEqual(values, Vector512.LoadUnsafe(ref threshold, cell)).AsUInt32();
+                    allowed = Vector512.ConditionalSelect(right, allowed & Vector512.LoadUnsafe(ref mask, cell), allowed);
+                }
+            }
+            else
+            {
+                ref var nanLeft = ref MemoryMarshal.GetArrayDataReference(layout.NanLeft);
+                for (; cell < end; cell += RowLanes)
+                {
+                    var values = Avx512F.PermuteVar16x32x2(lower, Vector512.LoadUnsafe(ref feature, cell), upper);
+
+                    // As above, except that NaN goes left where the node's missing-value default does.
+                    var right = Avx512F.CompareNotLessThanOrEqual(values, Vector512.LoadUnsafe(ref threshold, cell)).AsUInt32();
+                    var nan = Avx512F.CompareUnordered(values, values).AsUInt32();
+                    right = Vector512.AndNot(right, nan & Vector512.LoadUnsafe(ref nanLeft, cell));
+                    allowed = Vector512.ConditionalSelect(right, allowed & Vector512.LoadUnsafe(ref mask, cell), allowed);
+                }
             }
 
             // Lowest allowed leaf: isolate the lowest set bit and count the zeros above it.
@@ -198,7 +220,7 @@ public sealed partial class TreeEnsemble
         return sum + Unsafe.Add(ref leaves, Unsafe.Add(ref index, 15));
     }
 
-    private sealed class RowQuickScorerLayout(int groups, int trees, int[] slotStart, int cells, int[]? used, double[] leafValues)
+    private sealed class RowQuickScorerLayout(int groups, int trees, int[] slotStart, int cells, int[]? used, double[] leafValues, bool missingDefaults)
     {
         public int Groups { get; } = groups;
 
@@ -214,6 +236,9 @@ public sealed partial class TreeEnsemble
 
         /// <summary>Per cell: every leaf (by left-to-right rank) except those of the node's left subtree.</summary>
         public uint[] Mask { get; } = new uint[cells];
+
+        /// <summary>Per cell: all ones where the node's missing-value default sends NaN left; null without defaults.</summary>
+        public uint[]? NanLeft { get; } = missingDefaults ? new uint[cells] : null;
 
         /// <summary>Per tree (lane): its first leaf in <see cref="LeafValues"/> plus 31.</summary>
         public int[] LeafBase { get; } = new int[groups * RowLanes];

@@ -17,11 +17,14 @@ public sealed class TreeEnsembleRowScoringTests
     [InlineData(100, 30, 20, 5)]      // trees reading more than 32 features: the walk
     [InlineData(3, 9, 1, 6)]          // single-leaf trees only
     [InlineData(20, 25, 64, 7)]       // trees with more than 32 leaves: the walk
-    public void Score_RandomEnsembles_EqualsReferenceWalk(int features, int treeCount, int maxLeaves, int seed)
+    [InlineData(20, 40, 20, 8, true)] // LightGBM-style missing-value defaults on some nodes
+    [InlineData(40, 33, 31, 9, true)]
+    public void Score_RandomEnsembles_EqualsReferenceWalk(int features, int treeCount, int maxLeaves, int seed, bool missingDefaults = false)
     {
         var random = new Random(seed);
         var readable = features == 40 ? 30 : features;
-        var (trees, thresholds) = RandomEnsemble(random, features, readable, treeCount, maxLeaves);
+        var (trees, thresholds) = RandomEnsemble(random, features, readable, treeCount, maxLeaves, missingDefaults);
+        Assert.Equal(missingDefaults, trees.HasMissingDefaults);
         if (Avx512F.IsSupported && Avx512CD.IsSupported)
         {
             Assert.Equal(maxLeaves <= 32 && readable <= 32 && features != 100, trees.HasRowQuickScorer);
@@ -56,7 +59,13 @@ public sealed class TreeEnsembleRowScoringTests
             while (node >= 0)
             {
                 var split = trees.Nodes[node];
-                node = row[split.Feature] <= split.Threshold ? split.Left : split.Right;
+                var value = row[split.Feature];
+                if (float.IsNaN(value))
+                {
+                    value = trees.MissingValues[node];
+                }
+
+                node = value <= split.Threshold ? split.Left : split.Right;
             }
 
             sum += trees.LeafValues[~node];
@@ -65,7 +74,7 @@ public sealed class TreeEnsembleRowScoringTests
         return (float)sum;
     }
 
-    private static (TreeEnsemble Trees, List<float> Thresholds) RandomEnsemble(Random random, int features, int readable, int treeCount, int maxLeaves)
+    private static (TreeEnsemble Trees, List<float> Thresholds) RandomEnsemble(Random random, int features, int readable, int treeCount, int maxLeaves, bool missingDefaults)
     {
         var nodes = new List<TreeNode>();
         var leaves = new List<double>();
@@ -134,7 +143,8 @@ public sealed class TreeEnsembleRowScoringTests
             thresholds.Add(0.5f);
         }
 
-        var missing = Enumerable.Repeat(float.NaN, nodes.Count).ToArray();
+        // Defaults on about a third of the nodes, half of them sending NaN left (at or below the threshold).
+        var missing = nodes.Select(n => !missingDefaults || random.Next(3) != 0 ? float.NaN : random.Next(2) == 0 ? n.Threshold : n.Threshold + 1f).ToArray();
         return (new TreeEnsemble(features, [.. nodes], missing, [.. leaves], roots, [0], [], null, null), thresholds);
     }
 }
