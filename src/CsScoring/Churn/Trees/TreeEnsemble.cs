@@ -235,6 +235,12 @@ public sealed partial class TreeEnsemble
 
     internal void ScoreBatchCore(ReadOnlySpan<float> rowMajor, int rows, Span<float> scores)
     {
+        if (_rowScorer is { NanLeft: null })
+        {
+            ScoreRowsQuickScorer(rowMajor, rows, scores);
+            return;
+        }
+
         if (HasCategoricalSplits)
         {
             if (HasMissingDefaults)

@@ -30,27 +30,34 @@ public sealed class TreeEnsembleRowScoringTests
             Assert.Equal(maxLeaves <= 32 && readable <= 32 && features != 100, trees.HasRowQuickScorer);
         }
 
-        var row = new float[features];
-        for (var r = 0; r < 2_000; r++)
+        // An odd number of rows, so batches also score one row alone after the pairs.
+        const int Rows = 2_001;
+        var flat = new float[Rows * features];
+        for (var i = 0; i < flat.Length; i++)
         {
-            for (var f = 0; f < features; f++)
+            flat[i] = random.Next(10) switch
             {
-                row[f] = random.Next(10) switch
-                {
-                    0 => float.NaN,
-                    1 => float.PositiveInfinity,
-                    2 => float.NegativeInfinity,
-                    3 or 4 => thresholds[random.Next(thresholds.Count)],               // exactly on a threshold: left
-                    5 => MathF.BitIncrement(thresholds[random.Next(thresholds.Count)]), // just above: right
-                    _ => (float)((random.NextDouble() * 4) - 2),
-                };
-            }
+                0 => float.NaN,
+                1 => float.PositiveInfinity,
+                2 => float.NegativeInfinity,
+                3 or 4 => thresholds[random.Next(thresholds.Count)],               // exactly on a threshold: left
+                5 => MathF.BitIncrement(thresholds[random.Next(thresholds.Count)]), // just above: right
+                _ => (float)((random.NextDouble() * 4) - 2),
+            };
+        }
 
-            Assert.Equal(ReferenceScore(trees, row), trees.Score(row));
+        var batch = new float[Rows];
+        trees.ScoreBatch(flat, Rows, batch);
+        for (var r = 0; r < Rows; r++)
+        {
+            var row = flat.AsSpan(r * features, features);
+            var expected = ReferenceScore(trees, row);
+            Assert.Equal(expected, trees.Score(row));
+            Assert.Equal(expected, batch[r]);
         }
     }
 
-    private static float ReferenceScore(TreeEnsemble trees, float[] row)
+    private static float ReferenceScore(TreeEnsemble trees, ReadOnlySpan<float> row)
     {
         var sum = 0.0;
         foreach (var root in trees.Roots)
