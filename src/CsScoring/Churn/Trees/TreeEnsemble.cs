@@ -166,7 +166,10 @@ public sealed partial class TreeEnsemble
         return (float)Sum(features);
     }
 
-    /// <summary>The raw scores of many rows, evaluated tree by tree over blocks of rows.</summary>
+    /// <summary>
+    /// The raw scores of many rows: with AVX-512, two rows at a time against sixteen trees per register; otherwise
+    /// tree by tree over blocks of rows.
+    /// </summary>
     /// <param name="rowMajor">The rows one after another, <see cref="FeatureCount"/> values each.</param>
     /// <param name="rows">The number of rows.</param>
     /// <param name="scores">Receives one score per row.</param>
