@@ -13,7 +13,7 @@ public sealed partial class TreeEnsemble
     // Single-row evaluation without walking (QuickScorer turned sideways): sixteen trees are the sixteen lanes of an
     // AVX-512 register. Slot k of a lane group holds the k-th split node of each of its trees; one two-register
     // permute fetches the sixteen nodes' feature values from the row (at most 32 features, held in two registers),
-    // one compare tests them, and one or-and clears, per tree, the leaves that each right-going node rules
+    // one compare tests them, and one masked AND clears, per tree, the leaves that each right-going node rules
     // out. A tree's leaf is then its lowest allowed leaf. No load waits on the result of another and nothing
     // branches on the data, whereas a walk waits on one load per level and lock-step walks waste steps on
     // unbalanced trees. Leaf values are still added one tree after another in double precision, so scores stay
