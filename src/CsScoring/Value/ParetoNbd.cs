@@ -140,17 +140,7 @@ public readonly struct ParetoNbdParameters : IEquatable<ParetoNbdParameters>, IR
     /// <param name="destination">Receives one probability per customer.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
     public void ProbabilityAlive(ReadOnlySpan<CustomerSummary> customers, Span<double> destination)
-    {
-        if (destination.Length < customers.Length)
-        {
-            ValueThrow.DestinationTooShort(nameof(destination), customers.Length, destination.Length);
-        }
-
-        for (var i = 0; i < customers.Length; i++)
-        {
-            destination[i] = ProbabilityAlive(customers[i]);
-        }
-    }
+        => RepeatTransactionBatch.ProbabilityAlive(this, customers, destination);
 
     /// <summary>Expected transactions in (T, T + t] for many customers, without allocating.</summary>
     /// <param name="customers">The customers.</param>
@@ -158,17 +148,7 @@ public readonly struct ParetoNbdParameters : IEquatable<ParetoNbdParameters>, IR
     /// <param name="destination">Receives one value per customer.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
     public void ExpectedTransactions(ReadOnlySpan<CustomerSummary> customers, double t, Span<double> destination)
-    {
-        if (destination.Length < customers.Length)
-        {
-            ValueThrow.DestinationTooShort(nameof(destination), customers.Length, destination.Length);
-        }
-
-        for (var i = 0; i < customers.Length; i++)
-        {
-            destination[i] = ExpectedTransactions(customers[i], t);
-        }
-    }
+        => RepeatTransactionBatch.ExpectedTransactions(this, customers, t, destination);
 
     /// <inheritdoc />
     public bool Equals(ParetoNbdParameters other) => R.Equals(other.R) && Alpha.Equals(other.Alpha) && S.Equals(other.S) && Beta.Equals(other.Beta);
