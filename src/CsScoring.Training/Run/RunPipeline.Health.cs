@@ -23,7 +23,7 @@ internal sealed partial class RunPipeline
         var scorecard = ScorecardSource.Load(fromFolder ? scorecardPath : null).Compile();
         var data = HealthSnapshots.Load(context.DataFile("accounts.csv"), scorecard, horizonDays);
         var asOf = data.LastDate;
-        var accounts = HealthWorkflow.ScoreLatest(data, scorecard, asOf, maxAgeDays: 31, drivers: 3);
+        var accounts = HealthWorkflow.ScoreLatest(data, scorecard, asOf, maxAgeDays: 0, drivers: 3); // current customers only, as in the churn and coverage steps
         HealthWorkflow.WriteScores(context.OutputFile("health_scores.csv"), accounts, overwrite: false);
         var summary = HealthScoreSummary.Of(accounts, [scorecard]);
         var labelled = HealthWorkflow.Labelled(data, null).Count;
