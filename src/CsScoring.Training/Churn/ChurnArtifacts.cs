@@ -13,6 +13,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using CsScoring.Training.Churn.MlNet;
 
 namespace CsScoring.Training.Churn;
 
@@ -29,14 +30,27 @@ internal static class ChurnArtifacts
     /// <summary>Writes every artifact into <paramref name="directory"/> (a temporary folder the caller moves into place).</summary>
     public static ArtifactSummary WriteInto(ChurnTrainingResult result, string directory, string? pseudonymKey, Action<string>? warn = null)
     {
-        var files = new List<string>();
         var ml = result.Context;
         var data = result.Data;
-        var model = SaveModel(ml, result.FinalModel.Chain, data.Width);
-        var modelPath = Path.Combine(directory, "model.zip");
-        AtomicOutput.WriteFile(modelPath, s => s.Write(model));
-        files.Add("model.zip");
-        var modelSha = Convert.ToHexStringLower(SHA256.HashData(model));
+        var modelZip = SaveModel(ml, result.FinalModel.Chain, data.Width);
+
+        // The portable scorer the library loads, proved against ML.NET on the training rows and edge rows first.
+        var export = PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymKey is not null),
+            data.Features, data.Width, [.. TrainingRows(result)]);
+        var scorer = export.Scorer;
+        var manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(scorer), pseudonymKey is not null) with { Parity = export.Parity };
+
+        // The explanation background from the training rows, so the saved model explains as soon as it is loaded.
+        var explained = ExplainedModel(result, ChurnModel.Create(manifest, scorer));
+        var background = explained.Background is { } learnt ? learnt with { Population = TrainingPopulation } : null;
+        manifest = ChurnModelDirectory.Write(directory, manifest, scorer, background, modelZip);
+        var files = new List<string> { ChurnModelDirectory.ScorerFileName, ChurnModelDirectory.MlNetModelFileName };
+        if (background is not null)
+        {
+            files.Add(ChurnModelDirectory.BackgroundFileName);
+        }
+
+        files.Add(ChurnModelDirectory.ManifestFileName);
 
         // ONNX, only when it reproduces ML.NET's probabilities on the validation rows.
         var (onnx, maxDelta, onnxNote) = ExportOnnx(result);
@@ -50,27 +64,9 @@ internal static class ChurnArtifacts
             warn?.Invoke($"model.onnx not written: {onnxNote}");
         }
 
-        var manifest = BuildManifest(result, modelSha, pseudonymKey is not null);
+        GlobalShap(result, explained);
 
-        // The explanation background from the training rows, so the saved model explains as soon as it is loaded.
-        var explained = ExplainedModel(result, manifest, model, warn);
-        if (explained?.Background is { } background)
-        {
-            var bytes = (background with { Population = TrainingPopulation }).ToUtf8Bytes();
-            AtomicOutput.WriteFile(Path.Combine(directory, ExplanationBackground.FileName), s => s.Write(bytes));
-            files.Add(ExplanationBackground.FileName);
-            manifest = manifest with { BackgroundFile = ExplanationBackground.FileName, BackgroundSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) };
-        }
-
-        AtomicOutput.WriteFile(Path.Combine(directory, ModelManifest.FileName), manifest.Write);
-        files.Add(ModelManifest.FileName);
-
-        if (explained is not null)
-        {
-            GlobalShap(result, explained);
-        }
-
-        var summary = new ArtifactSummary(files, modelSha, onnx is not null, maxDelta, onnxNote, manifest);
+        var summary = new ArtifactSummary(files, manifest.ScorerSha256, onnx is not null, maxDelta, onnxNote, manifest);
         AtomicOutput.WriteText(Path.Combine(directory, "metrics.json"), w => w.Write(JsonSerializer.Serialize(MetricsDocument(result, summary), CsScoringJson.Options)));
         files.Add("metrics.json");
 
@@ -88,27 +84,12 @@ internal static class ChurnArtifacts
     public const string TrainingPopulation = "training rows";
 
     /// <summary>
-    /// The saved model as the library loads it, with the explanation background learnt (through the library's
+    /// The model as the library loads it, with the explanation background learnt (through the library's
     /// <see cref="ChurnModel.CreateBackground"/>) from exactly the rows it was trained on: every labelled row when
-    /// refitted, else the training split. Null, with a warning, when the saved model does not load.
+    /// refitted, else the training split.
     /// </summary>
-    public static ChurnModel? ExplainedModel(ChurnTrainingResult result, ModelManifest manifest, byte[] model, Action<string>? warn)
+    public static ChurnModel ExplainedModel(ChurnTrainingResult result, ChurnModel loaded)
     {
-        ChurnModel loaded;
-        try
-        {
-            using var manifestStream = new MemoryStream();
-            manifest.Write(manifestStream);
-            manifestStream.Position = 0;
-            using var modelStream = new MemoryStream(model, writable: false);
-            loaded = ChurnModel.Load(manifestStream, modelStream);
-        }
-        catch (CsScoringException ex)
-        {
-            warn?.Invoke($"no explanation background and no mean |SHAP|: the saved model does not load in the library ({ex.Message})");
-            return null;
-        }
-
         var data = result.Data;
         var width = data.Width;
         var builder = loaded.CreateBackground();
@@ -280,7 +261,7 @@ internal static class ChurnArtifacts
         return [.. results[0].AsEnumerable<float>()];
     }
 
-    public static ModelManifest BuildManifest(ChurnTrainingResult result, string modelSha, bool pseudonymized)
+    public static ModelManifest BuildManifest(ChurnTrainingResult result, string scorerSha, bool pseudonymized)
     {
         var data = result.Data;
         var final = result.FinalModel;
@@ -291,8 +272,8 @@ internal static class ChurnArtifacts
             FormatVersion = ModelManifest.CurrentFormatVersion,
             LibraryVersion = LibraryVersion(),
             ModelKind = final.Spec.Kind,
-            ModelFile = "model.zip",
-            ModelSha256 = modelSha,
+            ScorerFile = ChurnModelDirectory.ScorerFileName,
+            ScorerSha256 = scorerSha,
             DataSha256 = data.DataSha256,
             Label = new ManifestLabel(result.Options.Data.Label, data.Positive),
             IdColumn = result.Options.Data.IdColumn,
@@ -378,6 +359,7 @@ internal static class ChurnArtifacts
                 ["note"] = artifacts.OnnxNote,
             },
             ["model_sha256"] = artifacts.ModelSha256,
+            ["parity"] = artifacts.Manifest.Parity,
             ["artifacts"] = artifacts.Files.Select(f => Path.Combine(output, f)).ToList(),
         };
     }

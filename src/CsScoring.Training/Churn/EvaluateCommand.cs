@@ -1,12 +1,10 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Security.Cryptography;
+using CsScoring.Churn;
 using CsScoring.Churn.Features;
 using CsScoring.Churn.Manifest;
 using CsScoring.Data;
 using CsScoring.Training.Cli;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -15,7 +13,7 @@ namespace CsScoring.Training.Churn;
 internal sealed class EvaluateSettings : OutputSettings
 {
     [CommandOption("--model <DIR>")]
-    [Description("The model directory written by train (manifest.json + model.zip).")]
+    [Description("The model directory written by train (manifest.json + scorer.json).")]
     public string? Model { get; init; }
 
     [CommandOption("--data <FILE>")]
@@ -78,20 +76,8 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
             throw new DirectoryNotFoundException($"Model directory '{modelDirectory}' does not exist.");
         }
 
-        var manifest = ModelManifest.ReadFile(Path.Combine(modelDirectory, ModelManifest.FileName));
-        var modelPath = Path.Combine(modelDirectory, manifest.ModelFile);
-        if (!File.Exists(modelPath))
-        {
-            throw new FileNotFoundException($"Model file '{modelPath}' does not exist.", modelPath);
-        }
-
-        var bytes = File.ReadAllBytes(modelPath);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (sha != manifest.ModelSha256)
-        {
-            throw new ModelManifestException($"{modelPath}: SHA-256 {sha} differs from the manifest's {manifest.ModelSha256}; the model file was changed or damaged");
-        }
-
+        var loaded = ChurnModel.Load(modelDirectory);
+        var manifest = loaded.Manifest;
         var schema = manifest.Features;
         var mapper = new FeatureMapper(schema);
         var width = schema.FeatureCount;
@@ -135,17 +121,11 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
             throw new DataFormatException($"no row has a label in '{manifest.Label.Column}'", Path.GetFileName(dataPath), null, manifest.Label.Column);
         }
 
-        var ml = new MLContext(seed: manifest.Seed);
-        ITransformer model;
-        using (var stream = new MemoryStream(bytes))
-        {
-            model = ml.Model.Load(stream, out _);
-        }
-
         var matrix = features.ToArray();
         var labelArray = labels.ToArray();
-        var view = new MatrixDataView(matrix, width, labelArray, [.. Enumerable.Range(0, labelArray.Length)]);
-        var probabilities = model.Transform(view).GetColumn<float>("Probability").Select(p => (double)p).ToArray();
+        var scored = new float[labelArray.Length];
+        loaded.PredictBatch(matrix, labelArray.Length, scored);
+        var probabilities = Array.ConvertAll(scored, p => (double)p);
         var metrics = BinaryMetrics.Compute(probabilities, labelArray, manifest.Thresholds.F1).ToDictionary();
 
         var driftList = new List<FeatureDrift>();

@@ -1,3 +1,5 @@
+using CsScoring.Training.Data;
+using CsScoring.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -14,6 +16,8 @@ internal static class CliApp
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
+        // The library reads CSV; the console adds Parquet wherever a table is read.
+        TabularReader.RegisterFormat(ParquetFormat.Instance);
         var app = new CommandApp();
         var helpConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout ?? Console.Out) });
         app.Configure(config =>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -7,9 +8,6 @@ using CsScoring.Churn.Explain;
 using CsScoring.Churn.Features;
 using CsScoring.Churn.Manifest;
 using CsScoring.Churn.Trees;
-using Microsoft.ML;
-using Microsoft.ML.Trainers.FastTree;
-using Microsoft.ML.Trainers.LightGbm;
 
 namespace CsScoring.Churn;
 
@@ -39,7 +37,7 @@ namespace CsScoring.Churn;
 /// ChurnPrediction prediction = model.Predict(features);
 /// </code>
 /// </example>
-public sealed class ChurnModel
+public sealed partial class ChurnModel
 {
     private const int StackRows = 256;
     private readonly ChurnScorer _scorer;
@@ -102,8 +100,8 @@ public sealed class ChurnModel
     /// <summary>The compiled trees, or <see langword="null"/> for a logistic-regression model.</summary>
     public TreeEnsemble? Trees => _scorer.Trees;
 
-    /// <summary>The SHA-256 (lower-case hex) of the model file, as verified at load.</summary>
-    public string ModelSha256 => Manifest.ModelSha256;
+    /// <summary>The model's identity: the SHA-256 (lower-case hex) of its portable scorer (<c>scorer.json</c>), as verified at load.</summary>
+    public string ModelSha256 => Manifest.ScorerSha256;
 
     /// <summary>
     /// Whether <see cref="Explain(ReadOnlySpan{float}, Span{float})"/> is available: it needs the background
@@ -113,198 +111,6 @@ public sealed class ChurnModel
     /// <see cref="WithBackground(ReadOnlySpan{float}, int)"/> first.
     /// </summary>
     public bool CanExplain => _shap is not null || _means is not null;
-
-    /// <summary>
-    /// The background the explanations are relative to, in its saveable form, or <see langword="null"/> when the
-    /// model cannot explain (<see cref="CanExplain"/> is false).
-    /// </summary>
-    /// <remarks>Builds a new object (copies of the covers or means) on every call.</remarks>
-    public ExplanationBackground? Background
-    {
-        get
-        {
-            if (_shap is not null)
-            {
-                var trees = _shap.Ensemble;
-                return new ExplanationBackground
-                {
-                    FormatVersion = ExplanationBackground.CurrentFormatVersion,
-                    ModelSha256 = ModelSha256,
-                    Rows = _backgroundRows,
-                    Population = _population,
-                    ExpectedValue = _shap.ExpectedValue,
-                    NodeCovers = [.. trees.NodeCovers!],
-                    LeafCovers = [.. trees.LeafCovers!],
-                };
-            }
-
-            if (_means is not null)
-            {
-                return new ExplanationBackground
-                {
-                    FormatVersion = ExplanationBackground.CurrentFormatVersion,
-                    ModelSha256 = ModelSha256,
-                    Rows = _backgroundRows,
-                    Population = _population,
-                    ExpectedValue = _linearExpected,
-                    FeatureMeans = [.. _means],
-                };
-            }
-
-            return null;
-        }
-    }
-
-    /// <summary>Loads, verifies and compiles the model in a directory written by <c>csscoring train</c>.</summary>
-    /// <param name="directory">The directory holding <c>manifest.json</c> and the model file it names.</param>
-    /// <returns>
-    /// The model, ready to serve; when the manifest names an explanation background (<c>background.json</c>, learnt
-    /// from the training rows), it is verified (SHA-256, model hash, consistency with the trees) and applied, so the
-    /// model can explain at once.
-    /// </returns>
-    /// <exception cref="ChurnModelException">
-    /// The manifest is missing or invalid, the model file is missing, damaged (hash mismatch) or unreadable, the model
-    /// is of an unsupported kind, its trees fail validation, or it disagrees with the manifest; or the background file
-    /// the manifest names is missing, damaged or does not fit the model.
-    /// </exception>
-    public static ChurnModel Load(string directory) => Load(directory, ChurnModelLoadOptions.Default);
-
-    /// <summary>Loads, verifies and compiles the model in a directory, with options.</summary>
-    /// <param name="directory">The directory holding <c>manifest.json</c> and the model file it names.</param>
-    /// <param name="options">Load options, or <see langword="null"/> for the defaults.</param>
-    /// <returns>The model, ready to serve.</returns>
-    /// <exception cref="ChurnModelException">As for <see cref="Load(string)"/>.</exception>
-    public static ChurnModel Load(string directory, ChurnModelLoadOptions? options)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        var manifestPath = Path.Combine(directory, ManifestFileName);
-        if (!File.Exists(manifestPath))
-        {
-            throw new ChurnModelException(ChurnModelError.MissingManifest,
-                $"No {ManifestFileName} in the model directory (a model directory is written by 'csscoring train').", directory);
-        }
-
-        var manifestBytes = ReadBytes(manifestPath, ChurnModelError.InvalidManifest);
-        var manifest = ReadManifest(manifestBytes, manifestPath);
-        var modelPath = Path.Combine(directory, CheckModelFileName(manifest, manifestPath));
-        if (!File.Exists(modelPath))
-        {
-            throw new ChurnModelException(ChurnModelError.MissingModel, $"The model file '{manifest.ModelFile}' named by the manifest does not exist.", directory);
-        }
-
-        var model = Create(manifest, ReadBytes(modelPath, ChurnModelError.UnreadableModel), modelPath, options ?? ChurnModelLoadOptions.Default, directory);
-        if (manifest.BackgroundFile is not { } backgroundFile)
-        {
-            return model;
-        }
-
-        var backgroundPath = Path.Combine(directory, backgroundFile);
-        if (!File.Exists(backgroundPath))
-        {
-            throw new ChurnModelException(ChurnModelError.InvalidBackground, $"The explanation background '{backgroundFile}' named by the manifest does not exist.", directory);
-        }
-
-        return model.ApplyStoredBackground(ReadBytes(backgroundPath, ChurnModelError.InvalidBackground), backgroundPath);
-    }
-
-    /// <summary>Loads, verifies and compiles a model from its manifest and model streams (for example from blob storage).</summary>
-    /// <param name="manifest">The <c>manifest.json</c> content.</param>
-    /// <param name="model">The model file's content (read to its end).</param>
-    /// <returns>The model, ready to serve.</returns>
-    /// <exception cref="ChurnModelException">As for <see cref="Load(string)"/>.</exception>
-    public static ChurnModel Load(Stream manifest, Stream model) => Load(manifest, model, null, null);
-
-    /// <summary>Loads a model from streams, with a source name for messages and options.</summary>
-    /// <param name="manifest">The <c>manifest.json</c> content.</param>
-    /// <param name="model">The model file's content (read to its end).</param>
-    /// <param name="source">A name for messages (e.g. the storage URI), or <see langword="null"/>.</param>
-    /// <param name="options">Load options, or <see langword="null"/> for the defaults.</param>
-    /// <returns>The model, ready to serve.</returns>
-    /// <exception cref="ChurnModelException">As for <see cref="Load(string)"/>.</exception>
-    public static ChurnModel Load(Stream manifest, Stream model, string? source, ChurnModelLoadOptions? options)
-        => Load(manifest, model, null, source, options);
-
-    /// <summary>Loads a model from streams together with its explanation background (<c>background.json</c>).</summary>
-    /// <param name="manifest">The <c>manifest.json</c> content.</param>
-    /// <param name="model">The model file's content (read to its end).</param>
-    /// <param name="background">
-    /// The background file's content, or <see langword="null"/> to load without it (the model then explains only
-    /// after <see cref="WithBackground(ReadOnlySpan{float}, int)"/>). When the manifest records
-    /// <c>background_sha256</c> the content must match it.
-    /// </param>
-    /// <param name="source">A name for messages (e.g. the storage URI), or <see langword="null"/>.</param>
-    /// <param name="options">Load options, or <see langword="null"/> for the defaults.</param>
-    /// <returns>The model, ready to serve (and to explain when a background was given).</returns>
-    /// <exception cref="ChurnModelException">As for <see cref="Load(string)"/>.</exception>
-    public static ChurnModel Load(Stream manifest, Stream model, Stream? background, string? source, ChurnModelLoadOptions? options)
-    {
-        ArgumentNullException.ThrowIfNull(manifest);
-        ArgumentNullException.ThrowIfNull(model);
-        using var manifestCopy = new MemoryStream();
-        manifest.CopyTo(manifestCopy);
-        var parsed = ReadManifest(manifestCopy.ToArray(), source);
-        using var modelCopy = new MemoryStream();
-        model.CopyTo(modelCopy);
-        var loaded = Create(parsed, modelCopy.ToArray(), source, options ?? ChurnModelLoadOptions.Default, source);
-        if (background is null)
-        {
-            return loaded;
-        }
-
-        using var backgroundCopy = new MemoryStream();
-        background.CopyTo(backgroundCopy);
-        return loaded.ApplyStoredBackground(backgroundCopy.ToArray(), source);
-    }
-
-    /// <summary>
-    /// A copy of this model that can explain predictions: it learns the background distribution (tree node covers,
-    /// or feature means for a linear model) from representative rows, usually a sample of the training data or of
-    /// the accounts being scored. TreeSHAP's expected value is the mean raw score over these rows.
-    /// </summary>
-    /// <param name="rowMajor">The rows' feature vectors, one after another.</param>
-    /// <param name="rows">The number of rows (at least 1).</param>
-    /// <returns>The same model with explanations enabled.</returns>
-    /// <exception cref="ArgumentException">The lengths do not match or there are no rows.</exception>
-    public ChurnModel WithBackground(ReadOnlySpan<float> rowMajor, int rows)
-    {
-        TreeEnsemble.CheckBatch(rowMajor, rows, rows, FeatureCount);
-        if (rows == 0)
-        {
-            throw new ArgumentException("At least one background row is needed.", nameof(rows));
-        }
-
-        var background = CreateBackground();
-        for (var r = 0; r < rows; r++)
-        {
-            background.Add(rowMajor.Slice(r * FeatureCount, FeatureCount));
-        }
-
-        return background.Build();
-    }
-
-    /// <summary>
-    /// A copy of this model that explains relative to a saved background (for example another model directory's
-    /// <c>background.json</c> read with <see cref="ExplanationBackground.Read(Stream)"/>, or
-    /// <see cref="Background"/> of a model built with <see cref="WithBackground(ReadOnlySpan{float}, int)"/>). The
-    /// explanations equal those of the model the background was taken from.
-    /// </summary>
-    /// <param name="background">The background; it must belong to this model.</param>
-    /// <returns>The same model with explanations enabled.</returns>
-    /// <exception cref="ChurnModelException">
-    /// The background is of another model (its <c>model_sha256</c> differs), has the wrong shape for this model
-    /// (covers for a linear model, means for trees, wrong counts), its covers are inconsistent with the trees (a
-    /// root's cover differs from the rows, a node's from the sum of its children's), or its expected value is not the
-    /// one its covers give (<see cref="ChurnModelError.InvalidBackground"/>).
-    /// </exception>
-    public ChurnModel WithBackground(ExplanationBackground background)
-    {
-        ArgumentNullException.ThrowIfNull(background);
-        return ApplyBackground(background, Source);
-    }
-
-    /// <summary>Starts accumulating a background one row at a time (for data streamed from a file).</summary>
-    /// <returns>A builder whose <see cref="ChurnBackground.Build"/> gives this model with explanations enabled.</returns>
-    public ChurnBackground CreateBackground() => new(this);
 
     /// <summary>Checks that a data source has every column the model's features are made from.</summary>
     /// <param name="columns">The data's column names.</param>
@@ -325,106 +131,6 @@ public sealed class ChurnModel
         {
             throw new ChurnModelException(ChurnModelError.SchemaMismatch,
                 $"The data lacks {missing.Count} column(s) the model was trained on: {string.Join(", ", missing)}.", source);
-        }
-    }
-
-    internal ChurnModel WithTrees(TreeEnsemble trees, long rows, string? population = null)
-        => new(Manifest, _scorer.WithTrees(trees), Source, null, rows, population);
-
-    internal ChurnModel WithMeans(double[] means, long rows, string? population = null)
-        => new(Manifest, _scorer, Source, means, rows, population);
-
-    private ChurnModel ApplyStoredBackground(byte[] bytes, string? path)
-    {
-        if (Manifest.BackgroundSha256 is { } expected)
-        {
-            var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ChurnModelException(ChurnModelError.IntegrityCheckFailed,
-                    $"SHA-256 of the explanation background is {actual} but the manifest expects {expected}: the file is damaged or was replaced.", path);
-            }
-        }
-
-        using var stream = new MemoryStream(bytes, writable: false);
-        return ApplyBackground(ExplanationBackground.Read(stream, path), path);
-    }
-
-    private ChurnModel ApplyBackground(ExplanationBackground background, string? path)
-    {
-        background.Validate(path);
-        if (!string.Equals(background.ModelSha256, ModelSha256, StringComparison.OrdinalIgnoreCase))
-        {
-            ExplanationBackground.Fail($"it belongs to the model with SHA-256 {background.ModelSha256}, not to this one ({ModelSha256})", path);
-        }
-
-        ChurnModel explained;
-        if (Trees is { } trees)
-        {
-            var nodeList = background.NodeCovers;
-            var leafList = background.LeafCovers;
-            if (nodeList is null || leafList is null)
-            {
-                ExplanationBackground.Fail("it holds feature means but the model is a tree ensemble", path);
-            }
-
-            if (nodeList.Count != trees.NodeCount || leafList.Count != trees.LeafCount)
-            {
-                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
-                    $"it has {nodeList.Count} node and {leafList.Count} leaf covers but the trees have {trees.NodeCount} nodes and {trees.LeafCount} leaves"), path);
-            }
-
-            double[] nodes = [.. nodeList];
-            double[] leaves = [.. leafList];
-            CheckCovers(trees, nodes, leaves, background.Rows, path);
-            explained = WithTrees(trees.WithCovers(nodes, leaves), background.Rows, background.Population);
-        }
-        else
-        {
-            var means = background.FeatureMeans;
-            if (means is null)
-            {
-                ExplanationBackground.Fail("it holds tree covers but the model is linear", path);
-            }
-
-            if (means.Count != FeatureCount)
-            {
-                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture, $"it has {means.Count} feature means but the model has {FeatureCount} features"), path);
-            }
-
-            explained = WithMeans([.. means], background.Rows, background.Population);
-        }
-
-        var expectedValue = explained._shap?.ExpectedValue ?? explained._linearExpected;
-        if (!(Math.Abs(expectedValue - background.ExpectedValue) <= 1e-9 * Math.Max(1, Math.Abs(expectedValue))))
-        {
-            ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
-                $"its expected_value {background.ExpectedValue:R} is not the {expectedValue:R} its covers or means give"), path);
-        }
-
-        return explained;
-    }
-
-    // Covers of rows through trees: every root is reached by every row, and each node's rows go to exactly one child.
-    private static void CheckCovers(TreeEnsemble trees, double[] nodes, double[] leaves, long rows, string? path)
-    {
-        double Cover(int child) => child >= 0 ? nodes[child] : leaves[~child];
-        for (var t = 0; t < trees.TreeCount; t++)
-        {
-            if (Cover(trees.Roots[t]) != rows)
-            {
-                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture, $"tree {t}'s root has cover {Cover(trees.Roots[t])}, not the {rows} rows"), path);
-            }
-        }
-
-        for (var i = 0; i < nodes.Length; i++)
-        {
-            var node = trees.Nodes[i];
-            if (Cover(node.Left) + Cover(node.Right) != nodes[i])
-            {
-                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
-                    $"node {i} has cover {nodes[i]} but its children {Cover(node.Left) + Cover(node.Right)}"), path);
-            }
         }
     }
 
@@ -475,7 +181,7 @@ public sealed class ChurnModel
     /// <param name="record">The account.</param>
     /// <returns>The prediction.</returns>
     /// <exception cref="ChurnModelException">The record type lacks a column the model needs (<see cref="ChurnModelError.SchemaMismatch"/>).</exception>
-    public ChurnPrediction PredictRecord<TRecord>(TRecord record)
+    public ChurnPrediction PredictRecord<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TRecord>(TRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         float[]? rented = null;
@@ -503,7 +209,7 @@ public sealed class ChurnModel
     /// <typeparam name="TRecord">The record type.</typeparam>
     /// <param name="record">The account.</param>
     /// <param name="destination">Receives <see cref="FeatureCount"/> features.</param>
-    public void MapRecord<TRecord>(TRecord record, Span<float> destination)
+    public void MapRecord<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TRecord>(TRecord record, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (destination.Length != FeatureCount)
@@ -592,185 +298,6 @@ public sealed class ChurnModel
     /// <returns>The band.</returns>
     public RiskBand BandOf(float probability)
         => probability >= _high ? RiskBand.High : probability >= _medium ? RiskBand.Medium : RiskBand.Low;
-
-    /// <summary>
-    /// Each feature's contribution to the raw (log-odds) score: exact TreeSHAP for trees, <c>w·(x − mean)</c> for a
-    /// linear model. <c>sum(contributions) + expected value</c> equals the raw score.
-    /// </summary>
-    /// <param name="features">The feature vector.</param>
-    /// <param name="contributions">Receives <see cref="FeatureCount"/> contributions.</param>
-    /// <returns>The expected value (the mean raw score over the background rows).</returns>
-    /// <exception cref="InvalidOperationException">The model has no background (<see cref="CanExplain"/> is false).</exception>
-    /// <exception cref="ArgumentException">A span does not have <see cref="FeatureCount"/> values.</exception>
-    /// <remarks>Allocation-free and thread-safe.</remarks>
-    public double Explain(ReadOnlySpan<float> features, Span<float> contributions)
-    {
-        if (_shap is not null)
-        {
-            return _shap.Explain(features, contributions);
-        }
-
-        if (_means is null)
-        {
-            throw new InvalidOperationException("This model has no background distribution for explanations; call WithBackground(rows) first.");
-        }
-
-        if (features.Length != FeatureCount || contributions.Length != FeatureCount)
-        {
-            ThrowFeatureCount(features.Length != FeatureCount ? features.Length : contributions.Length, features.Length != FeatureCount ? nameof(features) : nameof(contributions));
-        }
-
-        var weights = _scorer.Weights;
-        for (var i = 0; i < FeatureCount; i++)
-        {
-            contributions[i] = (float)(weights[i] * (features[i] - _means[i]));
-        }
-
-        return _linearExpected;
-    }
-
-    /// <summary>The top reasons of one account: the features with the largest absolute contributions, largest first.</summary>
-    /// <param name="features">The feature vector.</param>
-    /// <param name="contributions">Its contributions from <see cref="Explain(ReadOnlySpan{float}, Span{float})"/>.</param>
-    /// <param name="destination">Receives up to its length (k) reasons.</param>
-    /// <returns>How many reasons were written.</returns>
-    public int TopReasons(ReadOnlySpan<float> features, ReadOnlySpan<float> contributions, Span<ChurnReason> destination)
-        => ChurnReason.Top(FeatureNames, features, contributions, destination);
-
-    /// <summary>
-    /// A reason as a sentence, worded by its column's kind in the model's feature schema (see
-    /// <see cref="ChurnReason.Describe(FeatureSchema, IReadOnlyDictionary{string, string}?)"/>): dates as "in 152
-    /// days" or "30 days ago", booleans as yes/no, missing flags as "is missing".
-    /// </summary>
-    /// <param name="reason">A reason of this model (from <see cref="TopReasons"/>).</param>
-    /// <param name="labels">Readable names for columns, or <see langword="null"/>.</param>
-    /// <returns>The sentence.</returns>
-    public string DescribeReason(ChurnReason reason, IReadOnlyDictionary<string, string>? labels = null)
-        => reason.Describe(Manifest.Features, labels);
-
-    private static ChurnModel Create(ModelManifest manifest, byte[] modelBytes, string? modelPath, ChurnModelLoadOptions options, string? source)
-    {
-        var actual = Convert.ToHexStringLower(SHA256.HashData(modelBytes));
-        if (!string.Equals(actual, manifest.ModelSha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ChurnModelException(ChurnModelError.IntegrityCheckFailed,
-                $"SHA-256 of the model file is {actual} but the manifest expects {manifest.ModelSha256}: the file is damaged or was replaced.", modelPath);
-        }
-
-        ZipIntegrity.Verify(modelBytes, modelPath);
-        var context = new MLContext(seed: 0);
-
-        // ML.NET finds model loaders among registered assemblies; in a fresh process the trainers' may not be loaded yet.
-        context.ComponentCatalog.RegisterAssembly(typeof(FastTreeBinaryModelParameters).Assembly);
-        context.ComponentCatalog.RegisterAssembly(typeof(LightGbmBinaryModelParameters).Assembly);
-        ITransformer model;
-        DataViewSchema schema;
-        try
-        {
-            using var stream = new MemoryStream(modelBytes, writable: false);
-            model = context.Model.Load(stream, out schema);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new ChurnModelException(ChurnModelError.UnreadableModel, $"ML.NET cannot read the model: {ex.Message}", modelPath, ex);
-        }
-
-        ChurnScorer scorer;
-        try
-        {
-            scorer = MlNetModelReader.Read(model, schema, modelPath);
-        }
-        catch (ChurnModelException ex) when (ex.ModelPath is null)
-        {
-            throw new ChurnModelException(ex.Error, ex.Message, modelPath, ex);
-        }
-
-        CheckAgainstManifest(manifest, scorer, modelPath);
-        if (options.VerifyAgainstMlNet)
-        {
-            MlNetModelReader.VerifyAgainstMlNet(context, model, scorer, modelPath);
-        }
-
-        return new ChurnModel(manifest, scorer, source, null);
-    }
-
-    private static void CheckAgainstManifest(ModelManifest manifest, ChurnScorer scorer, string? path)
-    {
-        if (manifest.ModelKind != scorer.Kind)
-        {
-            throw new ChurnModelException(ChurnModelError.SchemaMismatch,
-                $"The manifest says the model is {JsonName(manifest.ModelKind)} but the model file holds {JsonName(scorer.Kind)}.", path);
-        }
-
-        if (manifest.Features.FeatureCount != scorer.FeatureCount)
-        {
-            throw new ChurnModelException(ChurnModelError.SchemaMismatch,
-                $"The manifest lists {manifest.Features.FeatureCount} features but the model reads {scorer.FeatureCount}.", path);
-        }
-
-        var method = JsonName(manifest.Calibration.Method);
-        if (!string.Equals(method, scorer.Calibrator.Method, StringComparison.Ordinal))
-        {
-            throw new ChurnModelException(ChurnModelError.SchemaMismatch,
-                $"The manifest says calibration is {method} but the model file calibrates with {scorer.Calibrator.Method}.", path);
-        }
-    }
-
-    private static string JsonName<TEnum>(TEnum value)
-        where TEnum : struct, Enum
-        => JsonSerializer.Serialize(value, Data.CsScoringJson.Options).Trim('"');
-
-    private static ModelManifest ReadManifest(byte[] bytes, string? path)
-    {
-        try
-        {
-            using (var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }))
-            {
-                if (document.RootElement.ValueKind == JsonValueKind.Object
-                    && document.RootElement.TryGetProperty("format_version", out var version)
-                    && version.ValueKind == JsonValueKind.Number
-                    && (!version.TryGetInt32(out var number) || number != ModelManifest.CurrentFormatVersion))
-                {
-                    throw new ChurnModelException(ChurnModelError.UnsupportedVersion,
-                        $"Manifest format_version {version.GetRawText()} is not supported; this library reads version {ModelManifest.CurrentFormatVersion}.", path);
-                }
-            }
-
-            using var stream = new MemoryStream(bytes, writable: false);
-            return ModelManifest.Read(stream);
-        }
-        catch (JsonException ex)
-        {
-            throw new ChurnModelException(ChurnModelError.InvalidManifest, $"The manifest is not valid JSON: {ex.Message}", path, ex);
-        }
-        catch (ModelManifestException ex)
-        {
-            throw new ChurnModelException(ChurnModelError.InvalidManifest, ex.Message, path, ex);
-        }
-    }
-
-    private static string CheckModelFileName(ModelManifest manifest, string manifestPath)
-    {
-        var name = manifest.ModelFile;
-        if (string.IsNullOrWhiteSpace(name) || name != Path.GetFileName(name) || name is "." or "..")
-        {
-            throw new ChurnModelException(ChurnModelError.InvalidManifest, $"model_file '{name}' must be a file name inside the model directory.", manifestPath);
-        }
-
-        return name;
-    }
-
-    private static byte[] ReadBytes(string path, ChurnModelError error)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (IOException ex)
-        {
-            throw new ChurnModelException(error, $"Cannot read the file: {ex.Message}", path, ex);
-        }
-    }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private void ThrowFeatureCount(int actual, string parameter)

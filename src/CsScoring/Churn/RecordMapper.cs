@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -11,7 +12,7 @@ namespace CsScoring.Churn;
 /// dictionaries and files give the same features. Properties match columns by name, ignoring case and underscores
 /// (<c>TicketsLast90d</c> matches <c>tickets_last_90d</c>); a <see langword="null"/> value is a missing cell.
 /// </summary>
-internal sealed class RecordMapper<T>
+internal sealed class RecordMapper<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>
 {
     private const int BufferLength = 64;
     private readonly FeatureMapper _mapper;
@@ -87,11 +88,24 @@ internal sealed class RecordMapper<T>
 
     private static string Normalize(string name) => name.Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
 
+    // Closed accessor types for the common property types keep reads unboxed without runtime code generation (the
+    // library is AOT-compatible); any other type is read boxed.
     private static Accessor Create(PropertyInfo property)
     {
-        var type = typeof(Accessor<>).MakeGenericType(typeof(T), property.PropertyType);
-        return (Accessor)Activator.CreateInstance(type, property)!;
+        var type = property.PropertyType;
+        return type == typeof(string) ? new Accessor<string?>(Getter<string?>(property))
+            : type == typeof(double) ? new Accessor<double>(Getter<double>(property))
+            : type == typeof(float) ? new Accessor<float>(Getter<float>(property))
+            : type == typeof(int) ? new Accessor<int>(Getter<int>(property))
+            : type == typeof(long) ? new Accessor<long>(Getter<long>(property))
+            : type == typeof(bool) ? new Accessor<bool>(Getter<bool>(property))
+            : new Accessor<object?>(record => property.GetValue(record));
     }
+
+    private static Func<T, TValue> Getter<TValue>(PropertyInfo property)
+        => typeof(T).IsValueType
+            ? record => (TValue)property.GetValue(record)!
+            : property.GetMethod!.CreateDelegate<Func<T, TValue>>();
 
     private abstract class Accessor
     {
@@ -105,12 +119,7 @@ internal sealed class RecordMapper<T>
     {
         private readonly Func<T, TValue> _get;
 
-        public Accessor(PropertyInfo property)
-        {
-            _get = typeof(T).IsValueType
-                ? record => (TValue)property.GetValue(record)!
-                : property.GetMethod!.CreateDelegate<Func<T, TValue>>();
-        }
+        public Accessor(Func<T, TValue> get) => _get = get;
 
         public override string? Text(T record) => _get(record) is { } value ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
 

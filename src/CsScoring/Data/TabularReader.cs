@@ -23,23 +23,68 @@ public abstract class TabularReader : IDisposable
     /// <summary>The 1-based physical line of the current row, when the format has lines.</summary>
     public virtual long? LineNumber => null;
 
+    private static ITabularFormat[] s_formats = [];
+
     /// <summary>
-    /// Opens a file by its extension: <c>.parquet</c> as Parquet (streamed by row group), anything else (<c>.csv</c>,
-    /// <c>.txt</c>, <c>.tsv</c>; delimiter detected) as delimited text.
+    /// Opens a file: with the first registered format (<see cref="RegisterFormat"/>) that claims it, else as
+    /// delimited text (<c>.csv</c>, <c>.txt</c>, <c>.tsv</c>; delimiter detected).
     /// </summary>
     /// <param name="path">The file.</param>
     /// <returns>A reader positioned before the first data row.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="DataFormatException">The file is empty, has no header or repeats a column name.</exception>
+    /// <exception cref="DataFormatException">
+    /// The file is empty, has no header or repeats a column name; or it is a Parquet file and no Parquet format is
+    /// registered (the library reads CSV itself; the <c>csscoring</c> console registers Parquet).
+    /// </exception>
     public static TabularReader Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        foreach (var format in Volatile.Read(ref s_formats))
+        {
+            if (format.CanOpen(path))
+            {
+                return format.Open(path);
+            }
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
         }
 
-        return path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? ParquetTableReader.Open(path) : CsvTableReader.Open(path);
+        if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DataFormatException(
+                "Parquet is not built into the CsScoring library, which stays free of Parquet codecs; register a Parquet format with TabularReader.RegisterFormat, or export the table as CSV",
+                path, null, null);
+        }
+
+        return CsvTableReader.Open(path);
+    }
+
+    /// <summary>
+    /// Adds a file format that <see cref="Open"/> tries before delimited text, in the way
+    /// <see cref="System.Text.Encoding.RegisterProvider"/> adds encodings: once, at start-up. Registering the same
+    /// instance twice has no effect; formats registered later are tried later.
+    /// </summary>
+    /// <param name="format">The format.</param>
+    /// <remarks>Thread-safe.</remarks>
+    public static void RegisterFormat(ITabularFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        while (true)
+        {
+            var current = Volatile.Read(ref s_formats);
+            if (Array.IndexOf(current, format) >= 0)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref s_formats, [.. current, format], current) == current)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Moves to the next data row.</summary>

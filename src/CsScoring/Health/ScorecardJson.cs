@@ -22,7 +22,7 @@ public static class ScorecardJson
         Scorecard? scorecard;
         try
         {
-            scorecard = JsonSerializer.Deserialize<Scorecard>(json, CsScoringJson.Options);
+            scorecard = JsonSerializer.Deserialize(json, CsScoringJson.TypeInfo<Scorecard>());
         }
         catch (JsonException ex)
         {
@@ -60,7 +60,7 @@ public static class ScorecardJson
     public static string Serialize(Scorecard scorecard)
     {
         ArgumentNullException.ThrowIfNull(scorecard);
-        return JsonSerializer.Serialize(scorecard, CsScoringJson.Options);
+        return JsonSerializer.Serialize(scorecard, CsScoringJson.TypeInfo<Scorecard>());
     }
 
     /// <summary>Writes a scorecard to a file atomically.</summary>

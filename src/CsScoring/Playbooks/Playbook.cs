@@ -60,13 +60,13 @@ public sealed class Playbook
     /// <exception cref="ArgumentException">A rule is invalid.</exception>
     public static Playbook FromJson(string json)
     {
-        var document = JsonSerializer.Deserialize<PlaybookDocument>(json, CsScoringJson.Options)
+        var document = JsonSerializer.Deserialize(json, CsScoringJson.TypeInfo<PlaybookDocument>())
             ?? throw new JsonException("The playbook JSON is null.");
         return new Playbook(document.Rules);
     }
 
     /// <summary>Writes the playbook as JSON in CsScoring's style.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new PlaybookDocument { Rules = _rules }, CsScoringJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(new PlaybookDocument { Rules = _rules }, CsScoringJson.TypeInfo<PlaybookDocument>());
 
     /// <summary>The action for an account, or <see langword="null"/> when no rule applies.</summary>
     /// <param name="signals">The account's signals by name: numbers as <see cref="double"/>, categories as <see cref="string"/>; NaN counts as missing.</param>
@@ -85,7 +85,7 @@ public sealed class Playbook
         return null;
     }
 
-    private sealed record PlaybookDocument
+    internal sealed record PlaybookDocument
     {
         public required IReadOnlyList<PlaybookRule> Rules { get; init; }
     }

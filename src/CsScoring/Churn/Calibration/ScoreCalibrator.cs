@@ -11,6 +11,9 @@ internal abstract class ScoreCalibrator
     public abstract string Method { get; }
 
     public abstract float Apply(float score);
+
+    /// <summary>The calibrator's portable form.</summary>
+    public abstract CsScoring.Churn.Manifest.PortableCalibration ToPortable();
 }
 
 /// <summary>ML.NET's <c>PlattCalibrator</c>: <c>p = 1 / (1 + exp(slope * score + offset))</c>; NaN stays NaN.</summary>
@@ -21,6 +24,9 @@ internal sealed class PlattScoreCalibrator(double slope, double offset) : ScoreC
     public double Offset { get; } = offset;
 
     public override string Method => "platt";
+
+    public override CsScoring.Churn.Manifest.PortableCalibration ToPortable()
+        => new() { Method = CsScoring.Churn.Manifest.CalibrationMethod.Platt, Slope = Slope, Offset = Offset };
 
     public override float Apply(float score)
         => float.IsNaN(score) ? score : (float)(1 / (1 + Math.Exp((Slope * score) + Offset)));
@@ -64,6 +70,9 @@ internal sealed class IsotonicScoreCalibrator : ScoreCalibrator
     }
 
     public override string Method => "isotonic";
+
+    public override CsScoring.Churn.Manifest.PortableCalibration ToPortable()
+        => new() { Method = CsScoring.Churn.Manifest.CalibrationMethod.Isotonic, Mins = [.. _mins], Maxes = [.. _maxes], Values = [.. _values] };
 
     public ReadOnlySpan<float> Mins => _mins;
 

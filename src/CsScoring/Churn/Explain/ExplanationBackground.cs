@@ -70,7 +70,7 @@ public sealed record ExplanationBackground
     {
         ArgumentNullException.ThrowIfNull(stream);
         Validate(null);
-        JsonSerializer.Serialize(stream, this, CsScoringJson.Options);
+        JsonSerializer.Serialize(stream, this, CsScoringJson.TypeInfo<ExplanationBackground>());
     }
 
     /// <summary>The background as UTF-8 JSON bytes (the same bytes for the same background).</summary>
@@ -79,7 +79,7 @@ public sealed record ExplanationBackground
     public byte[] ToUtf8Bytes()
     {
         Validate(null);
-        return JsonSerializer.SerializeToUtf8Bytes(this, CsScoringJson.Options);
+        return JsonSerializer.SerializeToUtf8Bytes(this, CsScoringJson.TypeInfo<ExplanationBackground>());
     }
 
     internal static ExplanationBackground Read(Stream stream, string? path)
@@ -88,7 +88,7 @@ public sealed record ExplanationBackground
         ExplanationBackground? background;
         try
         {
-            background = JsonSerializer.Deserialize<ExplanationBackground>(stream, CsScoringJson.Options);
+            background = JsonSerializer.Deserialize(stream, CsScoringJson.TypeInfo<ExplanationBackground>());
         }
         catch (JsonException ex)
         {

@@ -109,11 +109,11 @@ public sealed class FeatureSchema
         return ~index - 1;
     }
 
-    private sealed class FeatureSchemaJsonConverter : JsonConverter<FeatureSchema>
+    internal sealed class FeatureSchemaJsonConverter : JsonConverter<FeatureSchema>
     {
         public override FeatureSchema Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            var dto = JsonSerializer.Deserialize<SchemaDto>(ref reader, options) ?? throw new JsonException("features: expected an object");
+            var dto = JsonSerializer.Deserialize(ref reader, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<SchemaDto>)options.GetTypeInfo(typeof(SchemaDto))) ?? throw new JsonException("features: expected an object");
             FeatureSchema schema;
             try
             {
@@ -134,8 +134,8 @@ public sealed class FeatureSchema
         }
 
         public override void Write(Utf8JsonWriter writer, FeatureSchema value, JsonSerializerOptions options)
-            => JsonSerializer.Serialize(writer, new SchemaDto(value._columns, value._featureNames, value.TimeColumn), options);
+            => JsonSerializer.Serialize(writer, new SchemaDto(value._columns, value._featureNames, value.TimeColumn), (System.Text.Json.Serialization.Metadata.JsonTypeInfo<SchemaDto>)options.GetTypeInfo(typeof(SchemaDto)));
     }
 
-    private sealed record SchemaDto(IReadOnlyList<FeatureColumn> Columns, IReadOnlyList<string>? FeatureNames = null, string? TimeColumn = null);
+    internal sealed record SchemaDto(IReadOnlyList<FeatureColumn> Columns, IReadOnlyList<string>? FeatureNames = null, string? TimeColumn = null);
 }

@@ -6,8 +6,11 @@ using CsScoring.Data;
 namespace CsScoring.Churn.Manifest;
 
 /// <summary>
-/// <c>manifest.json</c> of a churn model directory: what <c>model.zip</c> is (learner, hash), how rows become
-/// features, the label, the calibration, thresholds and metrics. Written by training, read and verified by inference.
+/// <c>manifest.json</c> of a churn model directory: the portable scorer (<c>scorer.json</c>) and its hash, how rows
+/// become features, the label, the calibration, thresholds, metrics and the parity the trainer proved between the
+/// portable scorer and ML.NET. Written by training (through <see cref="ChurnModelDirectory"/>), read and verified by
+/// inference. <c>model.zip</c>, ML.NET's own file, stays beside it for people who use ML.NET directly; the library
+/// never reads it.
 /// </summary>
 /// <remarks>JSON in CsScoringJson style (snake_case; unknown fields rejected). Immutable once built; thread-safe.</remarks>
 /// <example>
@@ -22,7 +25,7 @@ public sealed record ModelManifest
     public const string FileName = "manifest.json";
 
     /// <summary>The format version this library writes and reads.</summary>
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>The manifest format (<see cref="CurrentFormatVersion"/>).</summary>
     public required int FormatVersion { get; init; }
@@ -30,14 +33,23 @@ public sealed record ModelManifest
     /// <summary>The CsScoring version that trained the model.</summary>
     public required string LibraryVersion { get; init; }
 
-    /// <summary>The learner in <c>model.zip</c>.</summary>
+    /// <summary>The learner.</summary>
     public required ModelKind ModelKind { get; init; }
 
-    /// <summary>The ML.NET model file, relative to the manifest (normally <c>model.zip</c>).</summary>
-    public required string ModelFile { get; init; }
+    /// <summary>The portable scorer file, relative to the manifest (normally <c>scorer.json</c>): what the library loads.</summary>
+    public required string ScorerFile { get; init; }
 
-    /// <summary>The SHA-256 of <see cref="ModelFile"/>, lower-case hex.</summary>
-    public required string ModelSha256 { get; init; }
+    /// <summary>The SHA-256 of <see cref="ScorerFile"/>, lower-case hex: the model's identity (explanation backgrounds name it).</summary>
+    public required string ScorerSha256 { get; init; }
+
+    /// <summary>How closely the portable scorer reproduced ML.NET when the model was written, or <see langword="null"/>.</summary>
+    public ManifestParity? Parity { get; init; }
+
+    /// <summary>ML.NET's model file, relative to the manifest (normally <c>model.zip</c>), or <see langword="null"/>; the library never reads it.</summary>
+    public string? ModelFile { get; init; }
+
+    /// <summary>The SHA-256 of <see cref="ModelFile"/>, lower-case hex; present exactly when the file is named.</summary>
+    public string? ModelSha256 { get; init; }
 
     /// <summary>The SHA-256 of the training data file, lower-case hex.</summary>
     public required string DataSha256 { get; init; }
@@ -101,7 +113,7 @@ public sealed record ModelManifest
         ModelManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<ModelManifest>(stream, CsScoringJson.Options);
+            manifest = JsonSerializer.Deserialize(stream, CsScoringJson.TypeInfo<ModelManifest>());
         }
         catch (JsonException ex)
         {
@@ -147,7 +159,7 @@ public sealed record ModelManifest
     {
         ArgumentNullException.ThrowIfNull(stream);
         Validate();
-        JsonSerializer.Serialize(stream, this, CsScoringJson.Options);
+        JsonSerializer.Serialize(stream, this, CsScoringJson.TypeInfo<ModelManifest>());
     }
 
     /// <summary>The manifest as JSON text.</summary>
@@ -155,7 +167,7 @@ public sealed record ModelManifest
     public string ToJson()
     {
         Validate();
-        return JsonSerializer.Serialize(this, CsScoringJson.Options);
+        return JsonSerializer.Serialize(this, CsScoringJson.TypeInfo<ModelManifest>());
     }
 
     /// <summary>Checks the fields that the JSON shape alone cannot.</summary>
@@ -168,25 +180,20 @@ public sealed record ModelManifest
             Fail($"format_version {FormatVersion} is not supported (this library reads {CurrentFormatVersion})");
         }
 
-        if (string.IsNullOrWhiteSpace(ModelFile) || ModelFile != Path.GetFileName(ModelFile) || ModelFile is "." or "..")
+        CheckFileName(ScorerFile, "scorer_file");
+        CheckHash(ScorerSha256, "scorer_sha256");
+        CheckOptionalFile(ModelFile, ModelSha256, "model_file", "model_sha256");
+        CheckOptionalFile(BackgroundFile, BackgroundSha256, "background_file", "background_sha256");
+        var files = new[] { ScorerFile, ModelFile, BackgroundFile }.Where(f => f is not null).ToList();
+        if (files.Distinct(StringComparer.Ordinal).Count() != files.Count)
         {
-            Fail($"model_file '{ModelFile}' must be a file name in the model directory");
+            Fail("scorer_file, model_file and background_file must name different files");
         }
 
-        CheckHash(ModelSha256, "model_sha256");
-        if ((BackgroundFile is null) != (BackgroundSha256 is null))
+        if (Parity is { } parity && !(parity.Rows >= 0 && parity.EdgeRows >= 0 && parity.EdgeRows <= parity.Rows
+            && parity.MaxScoreDifference >= 0 && parity.MaxProbabilityDifference >= 0))
         {
-            Fail("background_file and background_sha256 go together");
-        }
-
-        if (BackgroundFile is not null)
-        {
-            if (string.IsNullOrWhiteSpace(BackgroundFile) || BackgroundFile != Path.GetFileName(BackgroundFile) || BackgroundFile is "." or ".." || BackgroundFile == ModelFile)
-            {
-                Fail($"background_file '{BackgroundFile}' must be a file name in the model directory, other than the model file");
-            }
-
-            CheckHash(BackgroundSha256, "background_sha256");
+            Fail("parity needs rows >= edge_rows >= 0 and non-negative differences");
         }
 
         CheckHash(DataSha256, "data_sha256");
@@ -237,6 +244,28 @@ public sealed record ModelManifest
         if (Thresholds.Bands.Medium > Thresholds.Bands.High)
         {
             Fail("thresholds.bands.medium is above thresholds.bands.high");
+        }
+    }
+
+    private static void CheckFileName(string? name, string field)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name != Path.GetFileName(name) || name is "." or "..")
+        {
+            Fail($"{field} '{name}' must be a file name in the model directory");
+        }
+    }
+
+    private static void CheckOptionalFile(string? name, string? hash, string field, string hashField)
+    {
+        if ((name is null) != (hash is null))
+        {
+            Fail($"{field} and {hashField} go together");
+        }
+
+        if (name is not null)
+        {
+            CheckFileName(name, field);
+            CheckHash(hash, hashField);
         }
     }
 

@@ -2,8 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Microsoft.ML;
-using Microsoft.ML.Trainers.FastTree;
+using CsScoring.Churn.Manifest;
 
 namespace CsScoring.Churn.Trees;
 
@@ -104,25 +103,29 @@ public sealed partial class TreeEnsemble
     // The flat array's element for index 0 (the first split node); leaves sit before it.
     private ref TreeNode FlatBase => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_flat), LeafValues.Length);
 
-    /// <summary>Compiles the trees of a trained or loaded ML.NET FastTree or LightGBM model.</summary>
-    /// <param name="model">The trees (for a calibrated model, its <c>SubModel</c>).</param>
+    /// <summary>Compiles trees in their portable form (<see cref="PortableTrees"/>, as <c>scorer.json</c> holds them).</summary>
+    /// <param name="trees">The trees.</param>
     /// <param name="featureCount">The length of the model's feature vector.</param>
     /// <returns>The validated, compiled ensemble (without covers).</returns>
-    /// <exception cref="ChurnModelException">The trees fail validation.</exception>
-    public static TreeEnsemble FromMlNet(TreeEnsembleModelParametersBasedOnRegressionTree model, int featureCount)
-        => MlNetTreeReader.Read(model, featureCount);
+    /// <exception cref="ChurnModelException">The trees fail validation (<see cref="ChurnModelError.InvalidModel"/>).</exception>
+    public static TreeEnsemble FromPortable(PortableTrees trees, int featureCount)
+    {
+        ArgumentNullException.ThrowIfNull(trees);
+        return ChurnScorer.TreesFrom(trees, featureCount);
+    }
 
-    /// <summary>
-    /// Compiles the trees of an ML.NET binary-classification model whose input is one float-vector column
-    /// <c>Features</c> (a FastTree or LightGBM predictor, optionally followed by calibrators).
-    /// </summary>
-    /// <param name="model">The model, as trained or as loaded.</param>
-    /// <param name="inputSchema">The model's input schema.</param>
-    /// <returns>The validated, compiled ensemble (without covers).</returns>
-    /// <exception cref="ChurnModelException">The model is not a tree model of that shape, or its trees fail validation.</exception>
-    public static TreeEnsemble FromMlNet(ITransformer model, DataViewSchema inputSchema)
-        => MlNetModelReader.Read(model, inputSchema, null).Trees
-            ?? throw new ChurnModelException(ChurnModelError.UnsupportedModel, "The model is not a tree ensemble.");
+    /// <summary>The trees in their portable form.</summary>
+    /// <returns>A copy of the trees' arrays (covers are not part of it).</returns>
+    public PortableTrees ToPortable() => new(
+        [.. Roots],
+        [.. Nodes.Select(n => n.Feature)],
+        [.. Nodes.Select(n => n.Threshold)],
+        [.. Nodes.Select(n => n.Left)],
+        [.. Nodes.Select(n => n.Right)],
+        [.. MissingValues],
+        [.. LeafValues],
+        [.. CategoricalStart],
+        [.. CategoricalFeatures]);
 
     /// <summary>The length of the feature vector the trees read.</summary>
     public int FeatureCount { get; }

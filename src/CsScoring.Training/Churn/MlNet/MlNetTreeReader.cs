@@ -1,20 +1,25 @@
 using System.Reflection;
+using CsScoring.Churn;
+using CsScoring.Churn.Manifest;
 using Microsoft.ML.Trainers.FastTree;
 
-namespace CsScoring.Churn.Trees;
+namespace CsScoring.Training.Churn.MlNet;
 
-/// <summary>Reads the trees of an ML.NET FastTree or LightGBM model into a <see cref="TreeEnsemble"/>.</summary>
+/// <summary>Reads the trees of an ML.NET FastTree or LightGBM model into their portable form (validated when the library compiles them).</summary>
 internal static class MlNetTreeReader
 {
     // LightGBM's per-node missing-value defaults are not on ML.NET's public tree surface; they sit on the internal
     // tree each public tree wraps. Without them NaN rows would score differently, so their absence is an error.
     private static readonly FieldInfo? s_internalTree = typeof(RegressionTreeBase).GetField("_tree", BindingFlags.NonPublic | BindingFlags.Instance);
 
-    public static TreeEnsemble Read(TreeEnsembleModelParametersBasedOnRegressionTree model, int featureCount)
+    public static PortableTrees Read(TreeEnsembleModelParametersBasedOnRegressionTree model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var trees = model.TrainedTreeEnsemble.Trees;
-        var nodes = new List<TreeNode>();
+        var features = new List<int>();
+        var thresholds = new List<float>();
+        var lefts = new List<int>();
+        var rights = new List<int>();
         var missing = new List<float>();
         var leaves = new List<double>();
         var roots = new int[trees.Count];
@@ -35,7 +40,7 @@ internal static class MlNetTreeReader
             }
 
             var defaults = MissingDefaults(tree, t);
-            var nodeOffset = nodes.Count;
+            var nodeOffset = features.Count;
             var leafOffset = leaves.Count;
             roots[t] = nodeOffset;
             for (var n = 0; n < nodeCount; n++)
@@ -48,13 +53,10 @@ internal static class MlNetTreeReader
                     categoricalStart.Add(categoricalFeatures.Count);
                 }
 
-                nodes.Add(new TreeNode
-                {
-                    Feature = feature,
-                    Threshold = tree.CategoricalSplitFlags[n] ? 0f : tree.NumericalSplitThresholds[n],
-                    Left = Relocate(tree.LeftChild[n], nodeOffset, leafOffset, nodeCount, leafCount, t),
-                    Right = Relocate(tree.RightChild[n], nodeOffset, leafOffset, nodeCount, leafCount, t),
-                });
+                features.Add(feature);
+                thresholds.Add(tree.CategoricalSplitFlags[n] ? 0f : tree.NumericalSplitThresholds[n]);
+                lefts.Add(Relocate(tree.LeftChild[n], nodeOffset, leafOffset, nodeCount, leafCount, t));
+                rights.Add(Relocate(tree.RightChild[n], nodeOffset, leafOffset, nodeCount, leafCount, t));
                 missing.Add(defaults is null ? float.NaN : defaults[n]);
             }
 
@@ -64,7 +66,7 @@ internal static class MlNetTreeReader
             }
         }
 
-        return new TreeEnsemble(featureCount, [.. nodes], [.. missing], [.. leaves], roots, [.. categoricalStart], [.. categoricalFeatures], null, null);
+        return new PortableTrees(roots, features, thresholds, lefts, rights, missing, leaves, categoricalStart, categoricalFeatures);
     }
 
     private static int Relocate(int child, int nodeOffset, int leafOffset, int nodeCount, int leafCount, int tree)

@@ -2,7 +2,23 @@ using System.Globalization;
 using Parquet;
 using Parquet.Schema;
 
-namespace CsScoring.Data;
+using CsScoring.Data;
+
+namespace CsScoring.Training.Data;
+
+/// <summary>Parquet files for <see cref="TabularReader.Open"/>: registered by the console at start-up.</summary>
+internal sealed class ParquetFormat : ITabularFormat
+{
+    /// <summary>The one instance.</summary>
+    public static ParquetFormat Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public bool CanOpen(string path) => path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && File.Exists(path);
+
+    /// <inheritdoc/>
+    public TabularReader Open(string path) => ParquetTableReader.Open(path);
+}
+
 
 /// <summary>
 /// Parquet reader behind <see cref="TabularReader"/> (Parquet.Net): streams one row group at a time and presents

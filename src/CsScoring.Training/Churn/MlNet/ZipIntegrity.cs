@@ -1,6 +1,8 @@
 using System.IO.Compression;
 
-namespace CsScoring.Churn;
+using CsScoring.Churn;
+
+namespace CsScoring.Training.Churn.MlNet;
 
 /// <summary>
 /// Checks every entry of a model archive against the CRC-32 and length its zip headers record, before ML.NET reads

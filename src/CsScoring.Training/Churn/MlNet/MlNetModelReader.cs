@@ -1,7 +1,6 @@
 using System.Globalization;
-using CsScoring.Churn.Calibration;
+using CsScoring.Churn;
 using CsScoring.Churn.Manifest;
-using CsScoring.Churn.Trees;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -9,17 +8,18 @@ using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 
-namespace CsScoring.Churn;
+namespace CsScoring.Training.Churn.MlNet;
 
 /// <summary>
-/// Turns a loaded ML.NET binary-classification model (a predictor, optionally followed by calibrator transformers)
-/// into a <see cref="ChurnScorer"/>, and proves the compiled form agrees with ML.NET on probe rows.
+/// Turns a trained or loaded ML.NET binary-classification model (a predictor, optionally followed by calibrator
+/// transformers) into the library's portable scorer, and provides the edge rows on which the trainer proves that
+/// the library's compiled scorer agrees with ML.NET.
 /// </summary>
 internal static class MlNetModelReader
 {
     public const string FeaturesColumn = "Features";
 
-    public static ChurnScorer Read(ITransformer model, DataViewSchema inputSchema, string? path)
+    public static PortableScorer Read(ITransformer model, DataViewSchema inputSchema, string? path)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputSchema);
@@ -61,47 +61,31 @@ internal static class MlNetModelReader
             throw Unsupported(path, "the model has no calibrated binary-classification predictor");
         }
 
-        var scoreCalibrator = ReadCalibrator(calibrator, path);
-        var scorer = predictor switch
+        var calibration = ReadCalibrator(calibrator, path);
+        return predictor switch
         {
-            FastTreeBinaryModelParameters fastTree => ChurnScorer.ForTrees(ModelKind.FastTree, MlNetTreeReader.Read(fastTree, featureCount), scoreCalibrator),
-            LightGbmBinaryModelParameters lightGbm => ChurnScorer.ForTrees(ModelKind.LightGbm, MlNetTreeReader.Read(lightGbm, featureCount), scoreCalibrator),
-            LinearBinaryModelParameters linear => ReadLinear(linear, featureCount, scoreCalibrator, path),
+            FastTreeBinaryModelParameters fastTree => Trees(ModelKind.FastTree, MlNetTreeReader.Read(fastTree), featureCount, calibration),
+            LightGbmBinaryModelParameters lightGbm => Trees(ModelKind.LightGbm, MlNetTreeReader.Read(lightGbm), featureCount, calibration),
+            LinearBinaryModelParameters linear => ReadLinear(linear, featureCount, calibration, path),
             _ => throw Unsupported(path, $"the trainer's model {predictor.GetType().Name} is not FastTree, LightGBM or logistic regression"),
         };
-        return scorer;
     }
+
+    private static PortableScorer Trees(ModelKind kind, PortableTrees trees, int featureCount, PortableCalibration calibration) => new()
+    {
+        FormatVersion = PortableScorer.CurrentFormatVersion,
+        ModelKind = kind,
+        FeatureCount = featureCount,
+        Trees = trees,
+        Calibration = calibration,
+    };
 
     /// <summary>
-    /// Scores probe rows (thresholds, their neighbours, NaN, infinities) with ML.NET and with the compiled scorer and
-    /// refuses the model when they differ: a guard against any drift between ML.NET's rules and ours.
+    /// Edge rows for the parity proof: all zeros, all NaN, all ±Infinity, all ones, and rows that put values on,
+    /// just below and just above split thresholds, with NaN and infinities mixed in, so each comparison is exercised
+    /// at its edge.
     /// </summary>
-    public static void VerifyAgainstMlNet(MLContext context, ITransformer model, ChurnScorer scorer, string? path)
-    {
-        var rows = ProbeRows(scorer);
-        var definition = SchemaDefinition.Create(typeof(ProbeRow));
-        definition[FeaturesColumn].ColumnType = new VectorDataViewType(NumberDataViewType.Single, scorer.FeatureCount);
-        var data = context.Data.LoadFromEnumerable(rows.Select(r => new ProbeRow { Features = r }), definition);
-        var output = model.Transform(data);
-        var scores = output.GetColumn<float>("Score").ToArray();
-        var probabilities = output.GetColumn<float>("Probability").ToArray();
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var score = scorer.RawScore(rows[i]);
-            var probability = scorer.Calibrator.Apply(score);
-            var scoreMatches = scorer.Trees is not null
-                ? score.Equals(scores[i])
-                : Math.Abs(score - scores[i]) <= 1e-5 * Math.Max(1, Math.Abs(scores[i])) || score.Equals(scores[i]);
-            var probabilityMatches = probability.Equals(probabilities[i]) || Math.Abs(probability - probabilities[i]) <= 1e-6;
-            if (!scoreMatches || !probabilityMatches)
-            {
-                throw new ChurnModelException(ChurnModelError.UnsupportedModel, string.Create(CultureInfo.InvariantCulture,
-                    $"The compiled model disagrees with ML.NET on probe row {i}: score {score:R} vs {scores[i]:R}, probability {probability:R} vs {probabilities[i]:R}."), path);
-            }
-        }
-    }
-
-    internal static List<float[]> ProbeRows(ChurnScorer scorer)
+    public static List<float[]> EdgeRows(PortableScorer scorer)
     {
         var n = scorer.FeatureCount;
         var rows = new List<float[]>
@@ -122,11 +106,12 @@ internal static class MlNetModelReader
 
         if (scorer.Trees is { } trees)
         {
-            foreach (var node in trees.Nodes)
+            for (var i = 0; i < trees.SplitFeatures.Count; i++)
             {
-                if (node.Feature >= 0 && perFeature[node.Feature].Count < 8)
+                var feature = trees.SplitFeatures[i];
+                if (feature >= 0 && perFeature[feature].Count < 8)
                 {
-                    perFeature[node.Feature].Add(node.Threshold);
+                    perFeature[feature].Add(trees.Thresholds[i]);
                 }
             }
         }
@@ -174,7 +159,7 @@ internal static class MlNetModelReader
         return vector.Size;
     }
 
-    private static ChurnScorer ReadLinear(LinearBinaryModelParameters linear, int featureCount, ScoreCalibrator calibrator, string? path)
+    private static PortableScorer ReadLinear(LinearBinaryModelParameters linear, int featureCount, PortableCalibration calibration, string? path)
     {
         var weights = linear.Weights.ToArray();
         if (weights.Length != featureCount)
@@ -183,14 +168,22 @@ internal static class MlNetModelReader
                 $"The linear model has {weights.Length} weights for {featureCount} features.", path);
         }
 
-        return ChurnScorer.ForLinear(weights, linear.Bias, calibrator);
+        return new PortableScorer
+        {
+            FormatVersion = PortableScorer.CurrentFormatVersion,
+            ModelKind = ModelKind.LogisticRegression,
+            FeatureCount = featureCount,
+            Linear = new PortableLinear(weights, linear.Bias),
+            Calibration = calibration,
+        };
     }
 
-    private static ScoreCalibrator ReadCalibrator(ICalibrator calibrator, string? path) => calibrator switch
+    private static PortableCalibration ReadCalibrator(ICalibrator calibrator, string? path) => calibrator switch
     {
-        PlattCalibrator platt when double.IsFinite(platt.Slope) && double.IsFinite(platt.Offset) => new PlattScoreCalibrator(platt.Slope, platt.Offset),
+        PlattCalibrator platt when double.IsFinite(platt.Slope) && double.IsFinite(platt.Offset)
+            => new() { Method = CalibrationMethod.Platt, Slope = platt.Slope, Offset = platt.Offset },
         PlattCalibrator => throw new ChurnModelException(ChurnModelError.InvalidModel, "The Platt calibrator's slope or offset is not finite.", path),
-        IsotonicCalibrator isotonic => new IsotonicScoreCalibrator(isotonic.Mins, isotonic.Maxes, isotonic.Values),
+        IsotonicCalibrator isotonic => new() { Method = CalibrationMethod.Isotonic, Mins = [.. isotonic.Mins], Maxes = [.. isotonic.Maxes], Values = [.. isotonic.Values] },
         _ => throw Unsupported(path, $"the calibrator {calibrator.GetType().Name} is not Platt or isotonic"),
     };
 
@@ -215,8 +208,4 @@ internal static class MlNetModelReader
     private static ChurnModelException Unsupported(string? path, string problem)
         => new(ChurnModelError.UnsupportedModel, $"Unsupported model: {problem}.", path);
 
-    private sealed class ProbeRow
-    {
-        public float[] Features { get; set; } = [];
-    }
 }

@@ -1,0 +1,111 @@
+using System.Globalization;
+using CsScoring.Churn;
+using CsScoring.Churn.Manifest;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace CsScoring.Training.Churn.MlNet;
+
+/// <summary>A trained model in the library's portable form, with the parity proved against ML.NET.</summary>
+/// <param name="Scorer">The portable scorer, carrying the edge rows as self-test rows.</param>
+/// <param name="Parity">The parity figures for the manifest.</param>
+internal sealed record PortableExportResult(PortableScorer Scorer, ManifestParity Parity);
+
+/// <summary>
+/// Exports an ML.NET model to the library's portable scorer and proves, before anything is written, that the
+/// library's compiled scorer reproduces ML.NET: on every given row and on edge rows (NaN, infinities, values on and
+/// beside each split threshold), tree scores bit for bit and probabilities to 1e-6.
+/// </summary>
+internal static class PortableExport
+{
+    /// <summary>The largest probability difference accepted (ML.NET computes Platt in double and rounds to float, as we do; isotonic interpolates in float).</summary>
+    public const double ProbabilityTolerance = 1e-6;
+
+    /// <summary>The largest relative raw-score difference accepted for linear models (float products summed in another order).</summary>
+    public const double LinearScoreTolerance = 1e-5;
+
+    /// <exception cref="ChurnModelException">The model is not a supported shape, or the compiled scorer disagrees with ML.NET.</exception>
+    public static PortableExportResult Export(ITransformer model, Func<string, ModelManifest> manifestFor, float[] features, int width, int[] rows)
+    {
+        var schema = MatrixDataView.CreateSchema(width);
+        var scorer = MlNetModelReader.Read(model, schema, null);
+        var edges = MlNetModelReader.EdgeRows(scorer);
+        var edgeFeatures = new float[edges.Count * width];
+        for (var i = 0; i < edges.Count; i++)
+        {
+            edges[i].CopyTo(edgeFeatures.AsSpan(i * width, width));
+        }
+
+        var (edgeScores, edgeProbabilities) = MlNetScores(model, edgeFeatures, width, [.. Enumerable.Range(0, edges.Count)]);
+        var (rowScores, rowProbabilities) = MlNetScores(model, features, width, rows);
+
+        var compiled = ChurnModel.Create(
+            manifestFor(ChurnModelDirectory.ScorerSha256(scorer)),
+            scorer,
+            new ChurnModelLoadOptions { VerifySelfTest = false });
+        var isTrees = scorer.Trees is not null;
+        var parity = new ParityAccumulator(isTrees);
+        parity.Compare(compiled, edgeFeatures, width, [.. Enumerable.Range(0, edges.Count)], edgeScores, edgeProbabilities, "edge row");
+        parity.Compare(compiled, features, width, rows, rowScores, rowProbabilities, "training row");
+        var withSelfTest = scorer with
+        {
+            SelfTest = new PortableSelfTest([.. edges.Select(r => (IReadOnlyList<float>)r)], edgeScores, edgeProbabilities),
+        };
+        return new PortableExportResult(withSelfTest,
+            new ManifestParity(rows.Length + edges.Count, edges.Count, parity.MaxScoreDifference, parity.MaxProbabilityDifference));
+    }
+
+    private static (float[] Scores, float[] Probabilities) MlNetScores(ITransformer model, float[] features, int width, int[] rows)
+    {
+        var view = new MatrixDataView(features, width, new bool[features.Length / width], rows);
+        var output = model.Transform(view);
+        return (output.GetColumn<float>("Score").ToArray(), output.GetColumn<float>("Probability").ToArray());
+    }
+
+    private sealed class ParityAccumulator(bool trees)
+    {
+        public double MaxScoreDifference { get; private set; }
+
+        public double MaxProbabilityDifference { get; private set; }
+
+        public void Compare(ChurnModel compiled, float[] features, int width, int[] rows, float[] scores, float[] probabilities, string kind)
+        {
+            const int Block = 4096;
+            var buffer = new float[Block * width];
+            var predictions = new ChurnPrediction[Block];
+            for (var start = 0; start < rows.Length; start += Block)
+            {
+                var count = Math.Min(Block, rows.Length - start);
+                for (var i = 0; i < count; i++)
+                {
+                    features.AsSpan(rows[start + i] * width, width).CopyTo(buffer.AsSpan(i * width, width));
+                }
+
+                compiled.PredictBatch(buffer.AsSpan(0, count * width), count, predictions.AsSpan(0, count));
+                for (var i = 0; i < count; i++)
+                {
+                    Check(predictions[i], scores[start + i], probabilities[start + i], kind, start + i);
+                }
+            }
+        }
+
+        private void Check(ChurnPrediction prediction, float score, float probability, string kind, int index)
+        {
+            var scoreDifference = Difference(prediction.RawScore, score);
+            var probabilityDifference = Difference(prediction.Probability, probability);
+            var scoreOk = trees ? prediction.RawScore.Equals(score) : scoreDifference <= LinearScoreTolerance * Math.Max(1, Math.Abs(score));
+            if (!scoreOk || !(probabilityDifference <= ProbabilityTolerance))
+            {
+                throw new ChurnModelException(ChurnModelError.UnsupportedModel, string.Create(CultureInfo.InvariantCulture,
+                    $"The portable scorer disagrees with ML.NET on {kind} {index}: score {prediction.RawScore:R} vs {score:R}, probability {prediction.Probability:R} vs {probability:R}; the model is not written."));
+            }
+
+            MaxScoreDifference = Math.Max(MaxScoreDifference, scoreDifference);
+            MaxProbabilityDifference = Math.Max(MaxProbabilityDifference, probabilityDifference);
+        }
+
+        // Equal values (infinities and NaN included) differ by 0.
+        private static double Difference(float actual, float expected)
+            => actual.Equals(expected) ? 0 : Math.Abs((double)actual - expected);
+    }
+}

@@ -1,0 +1,261 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using CsScoring.Churn.Explain;
+using CsScoring.Churn.Features;
+using CsScoring.Churn.Manifest;
+using CsScoring.Churn.Trees;
+
+namespace CsScoring.Churn;
+
+/// <content>Explanations: backgrounds, exact TreeSHAP contributions and reasons.</content>
+public sealed partial class ChurnModel
+{
+    /// <summary>
+    /// The background the explanations are relative to, in its saveable form, or <see langword="null"/> when the
+    /// model cannot explain (<see cref="CanExplain"/> is false).
+    /// </summary>
+    /// <remarks>Builds a new object (copies of the covers or means) on every call.</remarks>
+    public ExplanationBackground? Background
+    {
+        get
+        {
+            if (_shap is not null)
+            {
+                var trees = _shap.Ensemble;
+                return new ExplanationBackground
+                {
+                    FormatVersion = ExplanationBackground.CurrentFormatVersion,
+                    ModelSha256 = ModelSha256,
+                    Rows = _backgroundRows,
+                    Population = _population,
+                    ExpectedValue = _shap.ExpectedValue,
+                    NodeCovers = [.. trees.NodeCovers!],
+                    LeafCovers = [.. trees.LeafCovers!],
+                };
+            }
+
+            if (_means is not null)
+            {
+                return new ExplanationBackground
+                {
+                    FormatVersion = ExplanationBackground.CurrentFormatVersion,
+                    ModelSha256 = ModelSha256,
+                    Rows = _backgroundRows,
+                    Population = _population,
+                    ExpectedValue = _linearExpected,
+                    FeatureMeans = [.. _means],
+                };
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A copy of this model that can explain predictions: it learns the background distribution (tree node covers,
+    /// or feature means for a linear model) from representative rows, usually a sample of the training data or of
+    /// the accounts being scored. TreeSHAP's expected value is the mean raw score over these rows.
+    /// </summary>
+    /// <param name="rowMajor">The rows' feature vectors, one after another.</param>
+    /// <param name="rows">The number of rows (at least 1).</param>
+    /// <returns>The same model with explanations enabled.</returns>
+    /// <exception cref="ArgumentException">The lengths do not match or there are no rows.</exception>
+    public ChurnModel WithBackground(ReadOnlySpan<float> rowMajor, int rows)
+    {
+        TreeEnsemble.CheckBatch(rowMajor, rows, rows, FeatureCount);
+        if (rows == 0)
+        {
+            throw new ArgumentException("At least one background row is needed.", nameof(rows));
+        }
+
+        var background = CreateBackground();
+        for (var r = 0; r < rows; r++)
+        {
+            background.Add(rowMajor.Slice(r * FeatureCount, FeatureCount));
+        }
+
+        return background.Build();
+    }
+
+    /// <summary>
+    /// A copy of this model that explains relative to a saved background (for example another model directory's
+    /// <c>background.json</c> read with <see cref="ExplanationBackground.Read(Stream)"/>, or
+    /// <see cref="Background"/> of a model built with <see cref="WithBackground(ReadOnlySpan{float}, int)"/>). The
+    /// explanations equal those of the model the background was taken from.
+    /// </summary>
+    /// <param name="background">The background; it must belong to this model.</param>
+    /// <returns>The same model with explanations enabled.</returns>
+    /// <exception cref="ChurnModelException">
+    /// The background is of another model (its <c>model_sha256</c> differs), has the wrong shape for this model
+    /// (covers for a linear model, means for trees, wrong counts), its covers are inconsistent with the trees (a
+    /// root's cover differs from the rows, a node's from the sum of its children's), or its expected value is not the
+    /// one its covers give (<see cref="ChurnModelError.InvalidBackground"/>).
+    /// </exception>
+    public ChurnModel WithBackground(ExplanationBackground background)
+    {
+        ArgumentNullException.ThrowIfNull(background);
+        return ApplyBackground(background, Source);
+    }
+
+    /// <summary>Starts accumulating a background one row at a time (for data streamed from a file).</summary>
+    /// <returns>A builder whose <see cref="ChurnBackground.Build"/> gives this model with explanations enabled.</returns>
+    public ChurnBackground CreateBackground() => new(this);
+
+    internal ChurnModel WithTrees(TreeEnsemble trees, long rows, string? population = null)
+        => new(Manifest, _scorer.WithTrees(trees), Source, null, rows, population);
+
+    internal ChurnModel WithMeans(double[] means, long rows, string? population = null)
+        => new(Manifest, _scorer, Source, means, rows, population);
+
+    private ChurnModel ApplyStoredBackground(byte[] bytes, string? path)
+    {
+        if (Manifest.BackgroundSha256 is { } expected)
+        {
+            var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ChurnModelException(ChurnModelError.IntegrityCheckFailed,
+                    $"SHA-256 of the explanation background is {actual} but the manifest expects {expected}: the file is damaged or was replaced.", path);
+            }
+        }
+
+        using var stream = new MemoryStream(bytes, writable: false);
+        return ApplyBackground(ExplanationBackground.Read(stream, path), path);
+    }
+
+    private ChurnModel ApplyBackground(ExplanationBackground background, string? path)
+    {
+        background.Validate(path);
+        if (!string.Equals(background.ModelSha256, ModelSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            ExplanationBackground.Fail($"it belongs to the model with SHA-256 {background.ModelSha256}, not to this one ({ModelSha256})", path);
+        }
+
+        ChurnModel explained;
+        if (Trees is { } trees)
+        {
+            var nodeList = background.NodeCovers;
+            var leafList = background.LeafCovers;
+            if (nodeList is null || leafList is null)
+            {
+                ExplanationBackground.Fail("it holds feature means but the model is a tree ensemble", path);
+            }
+
+            if (nodeList.Count != trees.NodeCount || leafList.Count != trees.LeafCount)
+            {
+                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"it has {nodeList.Count} node and {leafList.Count} leaf covers but the trees have {trees.NodeCount} nodes and {trees.LeafCount} leaves"), path);
+            }
+
+            double[] nodes = [.. nodeList];
+            double[] leaves = [.. leafList];
+            CheckCovers(trees, nodes, leaves, background.Rows, path);
+            explained = WithTrees(trees.WithCovers(nodes, leaves), background.Rows, background.Population);
+        }
+        else
+        {
+            var means = background.FeatureMeans;
+            if (means is null)
+            {
+                ExplanationBackground.Fail("it holds tree covers but the model is linear", path);
+            }
+
+            if (means.Count != FeatureCount)
+            {
+                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture, $"it has {means.Count} feature means but the model has {FeatureCount} features"), path);
+            }
+
+            explained = WithMeans([.. means], background.Rows, background.Population);
+        }
+
+        var expectedValue = explained._shap?.ExpectedValue ?? explained._linearExpected;
+        if (!(Math.Abs(expectedValue - background.ExpectedValue) <= 1e-9 * Math.Max(1, Math.Abs(expectedValue))))
+        {
+            ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
+                $"its expected_value {background.ExpectedValue:R} is not the {expectedValue:R} its covers or means give"), path);
+        }
+
+        return explained;
+    }
+
+    // Covers of rows through trees: every root is reached by every row, and each node's rows go to exactly one child.
+    private static void CheckCovers(TreeEnsemble trees, double[] nodes, double[] leaves, long rows, string? path)
+    {
+        double Cover(int child) => child >= 0 ? nodes[child] : leaves[~child];
+        for (var t = 0; t < trees.TreeCount; t++)
+        {
+            if (Cover(trees.Roots[t]) != rows)
+            {
+                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture, $"tree {t}'s root has cover {Cover(trees.Roots[t])}, not the {rows} rows"), path);
+            }
+        }
+
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var node = trees.Nodes[i];
+            if (Cover(node.Left) + Cover(node.Right) != nodes[i])
+            {
+                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"node {i} has cover {nodes[i]} but its children {Cover(node.Left) + Cover(node.Right)}"), path);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each feature's contribution to the raw (log-odds) score: exact TreeSHAP for trees, <c>w·(x − mean)</c> for a
+    /// linear model. <c>sum(contributions) + expected value</c> equals the raw score.
+    /// </summary>
+    /// <param name="features">The feature vector.</param>
+    /// <param name="contributions">Receives <see cref="FeatureCount"/> contributions.</param>
+    /// <returns>The expected value (the mean raw score over the background rows).</returns>
+    /// <exception cref="InvalidOperationException">The model has no background (<see cref="CanExplain"/> is false).</exception>
+    /// <exception cref="ArgumentException">A span does not have <see cref="FeatureCount"/> values.</exception>
+    /// <remarks>Allocation-free and thread-safe.</remarks>
+    public double Explain(ReadOnlySpan<float> features, Span<float> contributions)
+    {
+        if (_shap is not null)
+        {
+            return _shap.Explain(features, contributions);
+        }
+
+        if (_means is null)
+        {
+            throw new InvalidOperationException("This model has no background distribution for explanations; call WithBackground(rows) first.");
+        }
+
+        if (features.Length != FeatureCount || contributions.Length != FeatureCount)
+        {
+            ThrowFeatureCount(features.Length != FeatureCount ? features.Length : contributions.Length, features.Length != FeatureCount ? nameof(features) : nameof(contributions));
+        }
+
+        var weights = _scorer.Weights;
+        for (var i = 0; i < FeatureCount; i++)
+        {
+            contributions[i] = (float)(weights[i] * (features[i] - _means[i]));
+        }
+
+        return _linearExpected;
+    }
+
+    /// <summary>The top reasons of one account: the features with the largest absolute contributions, largest first.</summary>
+    /// <param name="features">The feature vector.</param>
+    /// <param name="contributions">Its contributions from <see cref="Explain(ReadOnlySpan{float}, Span{float})"/>.</param>
+    /// <param name="destination">Receives up to its length (k) reasons.</param>
+    /// <returns>How many reasons were written.</returns>
+    public int TopReasons(ReadOnlySpan<float> features, ReadOnlySpan<float> contributions, Span<ChurnReason> destination)
+        => ChurnReason.Top(FeatureNames, features, contributions, destination);
+
+    /// <summary>
+    /// A reason as a sentence, worded by its column's kind in the model's feature schema (see
+    /// <see cref="ChurnReason.Describe(FeatureSchema, IReadOnlyDictionary{string, string}?)"/>): dates as "in 152
+    /// days" or "30 days ago", booleans as yes/no, missing flags as "is missing".
+    /// </summary>
+    /// <param name="reason">A reason of this model (from <see cref="TopReasons"/>).</param>
+    /// <param name="labels">Readable names for columns, or <see langword="null"/>.</param>
+    /// <returns>The sentence.</returns>
+    public string DescribeReason(ChurnReason reason, IReadOnlyDictionary<string, string>? labels = null)
+        => reason.Describe(Manifest.Features, labels);
+}
