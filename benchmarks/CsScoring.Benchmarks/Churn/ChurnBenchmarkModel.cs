@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using CsScoring.Churn;
+using CsScoring.Training.Churn.MlNet;
 using CsScoring.Churn.Features;
 using CsScoring.Churn.Manifest;
 using Microsoft.ML;
@@ -28,11 +29,13 @@ internal sealed class ChurnBenchmarkModel : IDisposable
         var data = Context.Data.LoadFromEnumerable(training.Select(r => new Example { Features = r.Features, Label = r.Label }));
         var options = new FastTreeBinaryTrainer.Options { NumberOfTrees = 100, NumberOfLeaves = 20, MinimumExampleCountPerLeaf = 20, NumberOfThreads = 1 };
         var trained = Context.BinaryClassification.Trainers.FastTree(options).Fit(data);
-        var modelPath = Path.Combine(Directory, "model.zip");
-        Context.Model.Save(trained, data.Schema, modelPath);
-        WriteManifest(modelPath);
+        using (var zip = new MemoryStream())
+        {
+            Context.Model.Save(trained, data.Schema, zip);
+            WriteModelDirectory(MlNetModelReader.Read(trained, data.Schema, null), zip.ToArray());
+        }
 
-        MlNetModel = Context.Model.Load(modelPath, out _);
+        MlNetModel = Context.Model.Load(Path.Combine(Directory, ChurnModelDirectory.MlNetModelFileName), out _);
         Model = ChurnModel.Load(Directory);
         Inputs = Generate(Rows, seed: 12).Select(r => r.Features).ToArray();
         RowMajor = Inputs.SelectMany(r => r).ToArray();
@@ -91,7 +94,7 @@ internal sealed class ChurnBenchmarkModel : IDisposable
         return rows;
     }
 
-    private void WriteManifest(string modelPath)
+    private void WriteModelDirectory(PortableScorer scorer, byte[] mlNetModel)
     {
         var schema = new FeatureSchema(Enumerable.Range(0, Features).Select(i => FeatureColumn.Numeric("f" + i.ToString(CultureInfo.InvariantCulture), 0)), "as_of");
         var manifest = new ModelManifest
@@ -99,8 +102,8 @@ internal sealed class ChurnBenchmarkModel : IDisposable
             FormatVersion = ModelManifest.CurrentFormatVersion,
             LibraryVersion = "0.1.0",
             ModelKind = ModelKind.FastTree,
-            ModelFile = "model.zip",
-            ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelPath))),
+            ScorerFile = ChurnModelDirectory.ScorerFileName,
+            ScorerSha256 = ChurnModelDirectory.ScorerSha256(scorer),
             DataSha256 = new string('0', 64),
             Label = new ManifestLabel("churned", "1"),
             TimeColumn = "as_of",
@@ -110,7 +113,7 @@ internal sealed class ChurnBenchmarkModel : IDisposable
             Calibration = new ManifestCalibration { Method = CalibrationMethod.Platt, Slope = -1, Offset = 0 },
             Thresholds = new ManifestThresholds(0.5, 0.5, new RiskBandThresholds(0.5, 0.2)),
         };
-        File.WriteAllText(Path.Combine(Directory, ModelManifest.FileName), manifest.ToJson());
+        ChurnModelDirectory.Write(Directory, manifest, scorer, null, mlNetModel);
     }
 
     public sealed class Example

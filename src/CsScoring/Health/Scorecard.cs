@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 
 namespace CsScoring.Health;
@@ -28,6 +29,26 @@ namespace CsScoring.Health;
 /// </example>
 public sealed class Scorecard
 {
+    /// <summary>An empty definition: set <see cref="Name"/> and <see cref="Groups"/>.</summary>
+    public Scorecard()
+    {
+    }
+
+    // JSON reads through this constructor so that omitted members keep their documented defaults (source-generated
+    // metadata would otherwise reset init-only members it did not find to zero).
+    [JsonConstructor]
+    [SetsRequiredMembers]
+    internal Scorecard(string name, IReadOnlyList<ScorecardGroup> groups, string? description = null, IReadOnlyList<HealthBand>? bands = null,
+        double minimumCoverage = 0.5, double trendDeadBand = 2.0)
+    {
+        Name = name;
+        Groups = groups;
+        Description = description;
+        Bands = bands ?? HealthBand.Default;
+        MinimumCoverage = minimumCoverage;
+        TrendDeadBand = trendDeadBand;
+    }
+
     /// <summary>The scorecard's name, shown in reports and used by selection rules. Required, not blank.</summary>
     public required string Name { get; init; }
 
@@ -81,6 +102,21 @@ public sealed class Scorecard
 /// </remarks>
 public sealed class ScorecardGroup
 {
+    /// <summary>An empty group: set <see cref="Name"/>.</summary>
+    public ScorecardGroup()
+    {
+    }
+
+    [JsonConstructor]
+    [SetsRequiredMembers]
+    internal ScorecardGroup(string name, double weight = 1.0, IReadOnlyList<ScorecardMetric>? metrics = null, IReadOnlyList<ScorecardGroup>? groups = null)
+    {
+        Name = name;
+        Weight = weight;
+        Metrics = metrics ?? [];
+        Groups = groups ?? [];
+    }
+
     /// <summary>The group's name (unique among groups of the scorecard), for example <c>engagement</c>.</summary>
     public required string Name { get; init; }
 
@@ -106,6 +142,25 @@ public sealed class ScorecardGroup
 /// <summary>One metric of a scorecard: an input column scaled to 0-100 points.</summary>
 public sealed class ScorecardMetric
 {
+    /// <summary>An empty metric: set <see cref="Column"/> and <see cref="Scaling"/>.</summary>
+    public ScorecardMetric()
+    {
+    }
+
+    [JsonConstructor]
+    [SetsRequiredMembers]
+    internal ScorecardMetric(string column, MetricScaling scaling, string? name = null, double weight = 1.0, MetricDirection direction = MetricDirection.HigherIsBetter,
+        MissingDataPolicy missing = MissingDataPolicy.Redistribute, double? missingValue = null)
+    {
+        Column = column;
+        Scaling = scaling;
+        Name = name;
+        Weight = weight;
+        Direction = direction;
+        Missing = missing;
+        MissingValue = missingValue;
+    }
+
     /// <summary>The metric's name (unique in the scorecard).</summary>
     /// <value>The default (<see langword="null"/>) uses <see cref="Column"/>.</value>
     public string? Name { get; init; }

@@ -31,7 +31,7 @@ public sealed class ChurnBackgroundTests
     {
         var directory = ModelDirectories.Get("light_gbm");
         using var manifest = File.OpenRead(Path.Combine(directory, "manifest.json"));
-        using var zip = File.OpenRead(Path.Combine(directory, "model.zip"));
+        using var zip = File.OpenRead(Path.Combine(directory, "scorer.json"));
         var fromStreams = ChurnModel.Load(manifest, zip);
         var fromDirectory = ChurnModel.Load(directory);
         foreach (var row in ModelDirectories.Rows(100, 2).Select(ModelDirectories.Features))

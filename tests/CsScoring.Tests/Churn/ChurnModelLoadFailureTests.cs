@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CsScoring.Churn;
+using CsScoring.Training.Churn.MlNet;
 using Microsoft.ML;
 using Microsoft.ML.Trainers.FastTree;
 
@@ -19,21 +20,60 @@ public sealed class ChurnModelLoadFailureTests
     }
 
     [Fact]
-    public void Load_MissingModelFile_ThrowsMissingModel()
+    public void Load_MissingScorerFile_ThrowsMissingModel()
     {
         var directory = ModelDirectories.Copy("fast_tree");
-        File.Delete(Path.Combine(directory, "model.zip"));
+        File.Delete(Path.Combine(directory, "scorer.json"));
         Assert.Equal(ChurnModelError.MissingModel, Assert.Throws<ChurnModelException>(() => ChurnModel.Load(directory)).Error);
+    }
+
+    [Fact]
+    public void Load_WithoutMlNetModelFile_LoadsFromTheScorerAlone()
+    {
+        // The library never opens model.zip: a directory without it (or with a damaged one) serves the same model.
+        var directory = ModelDirectories.Copy("light_gbm");
+        var expected = ChurnModel.Load(directory);
+        File.WriteAllText(Path.Combine(directory, "model.zip"), "damaged");
+        var loaded = ChurnModel.Load(directory);
+        var row = ModelDirectories.Features(ModelDirectories.Rows(1, 5)[0]);
+        Assert.Equal(expected.Predict(row), loaded.Predict(row));
+    }
+
+    [Fact]
+    public void Load_FormatVersion1_NamesTheUpgradeCommand()
+    {
+        var directory = ModelDirectories.Copy("fast_tree");
+        EditManifest(directory, m => m["format_version"] = 1);
+        var error = Assert.Throws<ChurnModelException>(() => ChurnModel.Load(directory));
+        Assert.Equal(ChurnModelError.UnsupportedVersion, error.Error);
+        Assert.Contains("upgrade-model", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_SelfTestDisagrees_ThrowsInvalidModel()
+    {
+        // A self-test score nudged by one ulp stands for a build whose evaluation drifted from the training library.
+        var directory = ModelDirectories.Copy("fast_tree");
+        var path = Path.Combine(directory, "scorer.json");
+        var scorer = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var scores = scorer["self_test"]!["scores"]!.AsArray();
+        scores[0] = MathF.BitIncrement(scores[0]!.GetValue<float>());
+        File.WriteAllText(path, scorer.ToJsonString());
+        EditManifest(directory, m => m["scorer_sha256"] = Sha256(path));
+        var error = Assert.Throws<ChurnModelException>(() => ChurnModel.Load(directory));
+        Assert.Equal(ChurnModelError.InvalidModel, error.Error);
+        Assert.Contains("self-test row 0", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(ChurnModel.Load(directory, new ChurnModelLoadOptions { VerifySelfTest = false }));
     }
 
     [Fact]
     public void Load_FutureFormatVersion_ThrowsUnsupportedVersion()
     {
         var directory = ModelDirectories.Copy("fast_tree");
-        EditManifest(directory, m => m["format_version"] = 2);
+        EditManifest(directory, m => m["format_version"] = 3);
         var error = Assert.Throws<ChurnModelException>(() => ChurnModel.Load(directory));
         Assert.Equal(ChurnModelError.UnsupportedVersion, error.Error);
-        Assert.Contains("format_version 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("format_version 3", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,26 +112,34 @@ public sealed class ChurnModelLoadFailureTests
     }
 
     [Fact]
-    public void Load_UnsupportedTrainer_ThrowsUnsupportedModel()
+    public void Export_UnsupportedTrainer_ThrowsUnsupportedModel()
     {
-        // A FastForest model: trees, but averaged rather than summed, so not a kind this library scores.
-        var directory = ModelDirectories.Copy("fast_tree");
+        // A FastForest model: trees, but averaged rather than summed, so not a kind the portable form expresses.
         var context = new MLContext(seed: 1);
         var rows = TrainedModels.GenerateRows(300, 1);
         var data = context.Data.LoadFromEnumerable(rows);
         var model = context.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options { NumberOfTrees = 3, NumberOfThreads = 1 }).Fit(data);
-        var path = Path.Combine(directory, "model.zip");
-        context.Model.Save(model, data.Schema, path);
-        EditManifest(directory, m => m["model_sha256"] = Sha256(path));
-        var error = Assert.Throws<ChurnModelException>(() => ChurnModel.Load(directory));
+        var error = Assert.Throws<ChurnModelException>(() => MlNetModelReader.Read(model, data.Schema, null));
         Assert.Equal(ChurnModelError.UnsupportedModel, error.Error);
+    }
+
+    [Fact]
+    public void Load_ScorerWithTreeOutOfRange_ThrowsInvalidModel()
+    {
+        var directory = ModelDirectories.Copy("fast_tree");
+        var path = Path.Combine(directory, "scorer.json");
+        var scorer = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        scorer["trees"]!["left_children"]!.AsArray()[0] = 100000;
+        File.WriteAllText(path, scorer.ToJsonString());
+        EditManifest(directory, m => m["scorer_sha256"] = Sha256(path));
+        Assert.Equal(ChurnModelError.InvalidModel, Assert.Throws<ChurnModelException>(() => ChurnModel.Load(directory)).Error);
     }
 
     [Fact]
     public void Load_FlippedBits_AreRejectedByTheHashCheck()
     {
         var directory = ModelDirectories.Copy("light_gbm");
-        var path = Path.Combine(directory, "model.zip");
+        var path = Path.Combine(directory, "scorer.json");
         var original = File.ReadAllBytes(path);
         foreach (var bit in BitPositions(original.Length, 120))
         {
@@ -107,7 +155,7 @@ public sealed class ChurnModelLoadFailureTests
     public void Load_Truncated_IsRejectedByTheHashCheck()
     {
         var directory = ModelDirectories.Copy("fast_tree");
-        var path = Path.Combine(directory, "model.zip");
+        var path = Path.Combine(directory, "scorer.json");
         var original = File.ReadAllBytes(path);
         foreach (var length in new[] { 0, 1, 100, original.Length / 2, original.Length - 1 })
         {
@@ -123,10 +171,10 @@ public sealed class ChurnModelLoadFailureTests
     public async Task Load_DamageWithRewrittenHash_IsRejectedOrScoresAsMlNetReadsIt_NeverHangs(string name)
     {
         // The second line of defence: the manifest was rewritten with the damaged file's hash. Every load must end
-        // quickly with a typed error, or produce a model that agrees with ML.NET on the same bytes (the load-time
-        // probe check) and that passed tree validation, so no endless walk is possible.
+        // quickly with a typed error, or produce a model that passed tree validation and its self-test rows, so no
+        // endless walk is possible.
         var directory = ModelDirectories.Copy(name);
-        var path = Path.Combine(directory, "model.zip");
+        var path = Path.Combine(directory, "scorer.json");
         var original = File.ReadAllBytes(path);
         var rows = ModelDirectories.Rows(50, 3).Select(ModelDirectories.Features).ToList();
         int rejected = 0, accepted = 0;
@@ -135,7 +183,7 @@ public sealed class ChurnModelLoadFailureTests
         foreach (var damaged in damages)
         {
             File.WriteAllBytes(path, damaged);
-            EditManifest(directory, m => m["model_sha256"] = Sha256(path));
+            EditManifest(directory, m => m["scorer_sha256"] = Sha256(path));
             var load = Task.Run(() =>
             {
                 try

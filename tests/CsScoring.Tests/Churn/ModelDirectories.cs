@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using CsScoring.Churn;
 using CsScoring.Churn.Features;
 using CsScoring.Churn.Manifest;
+using CsScoring.Training.Churn.MlNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -11,7 +13,7 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace CsScoring.Tests.Churn;
 
 /// <summary>
-/// Model directories laid out as the contract says <c>csscoring train</c> writes them (model.zip with a Features
+/// Model directories as <c>csscoring train</c> writes them (through the library's writer: scorer.json, model.zip with a Features
 /// vector input, manifest.json), trained once per test run on generated account rows.
 /// </summary>
 internal static class ModelDirectories
@@ -119,15 +121,15 @@ internal static class ModelDirectories
             ? context.BinaryClassification.Calibrators.Platt().Fit(scored)
             : context.BinaryClassification.Calibrators.Isotonic().Fit(scored);
         var model = new TransformerChain<ITransformer>(predictor, calibrator);
-        var modelPath = Path.Combine(directory, "model.zip");
-        context.Model.Save(model, data.Schema, modelPath);
-        var manifest = new ModelManifest
+        using var zip = new MemoryStream();
+        context.Model.Save(model, data.Schema, zip);
+        ModelManifest ManifestFor(string scorerSha) => new()
         {
-            FormatVersion = 1,
+            FormatVersion = ModelManifest.CurrentFormatVersion,
             LibraryVersion = "0.1.0",
             ModelKind = kind,
-            ModelFile = "model.zip",
-            ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelPath))),
+            ScorerFile = ChurnModelDirectory.ScorerFileName,
+            ScorerSha256 = scorerSha,
             DataSha256 = new string('0', 64),
             Label = new ManifestLabel("churned_within_90d", "1"),
             IdColumn = "account_id",
@@ -140,7 +142,13 @@ internal static class ModelDirectories
                 : new ManifestCalibration { Method = CalibrationMethod.Isotonic, Thresholds = [0.0], Values = [0.5] },
             Thresholds = new ManifestThresholds(0.3, 0.25, new RiskBandThresholds(0.5, 0.2)),
         };
-        File.WriteAllText(Path.Combine(directory, "manifest.json"), manifest.ToJson());
+
+        // Exported and proved against ML.NET on the training rows as the trainer does, then written by the library's writer.
+        var width = Schema.FeatureCount;
+        var features = examples.SelectMany(e => e.Features).ToArray();
+        var export = PortableExport.Export(model, ManifestFor, features, width, [.. Enumerable.Range(0, examples.Count)]);
+        var manifest = ManifestFor(ChurnModelDirectory.ScorerSha256(export.Scorer)) with { Parity = export.Parity };
+        ChurnModelDirectory.Write(directory, manifest, export.Scorer, null, zip.ToArray());
         return directory;
     }
 

@@ -1,4 +1,6 @@
 using CsScoring.Churn;
+using CsScoring.Churn.Manifest;
+using CsScoring.Training.Churn.MlNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -155,7 +157,9 @@ internal static class TrainedModels
 /// <summary>A trained model, loaded back from its saved bytes as a service would.</summary>
 internal sealed record TrainedModel(string Name, MLContext Context, ITransformer Model, DataViewSchema Schema, byte[] ZipBytes)
 {
-    public ChurnScorer Compile() => MlNetModelReader.Read(Model, Schema, Name);
+    public ChurnScorer Compile() => ChurnScorer.FromPortable(MlNetModelReader.Read(Model, Schema, Name), Name);
+
+    public PortableScorer Portable() => MlNetModelReader.Read(Model, Schema, Name);
 
     public (float Score, float Probability) Reference(float[] features)
     {

@@ -49,6 +49,44 @@ public sealed class TabularReaderTests : IDisposable
     }
 
     [Fact]
+    public void Open_ParquetWithoutARegisteredFormat_ThrowsSayingHowToReadIt()
+    {
+        var path = Write("table.parquet", "PAR1");
+        var error = Assert.Throws<DataFormatException>(() => TabularReader.Open(path));
+        Assert.Contains("RegisterFormat", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CSV", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RegisterFormat_FormatClaimingThePath_OpensIt()
+    {
+        var format = new SemicolonFormat();
+        TabularReader.RegisterFormat(format);
+        TabularReader.RegisterFormat(format);
+        using var reader = TabularReader.Open(Write("table.semicolons", "a;b\n1;2\n"));
+        Assert.Equal(["a", "b"], reader.Columns);
+        Assert.True(reader.Read());
+        Assert.Equal("2", reader.GetString(1));
+        Assert.Equal(1, format.Opened);
+    }
+
+    /// <summary>A format of its own: semicolons read by turning them into commas.</summary>
+    private sealed class SemicolonFormat : ITabularFormat
+    {
+        public int Opened { get; private set; }
+
+        public bool CanOpen(string path) => path.EndsWith(".semicolons", StringComparison.Ordinal);
+
+        public TabularReader Open(string path)
+        {
+            Opened++;
+            var csv = Path.ChangeExtension(path, ".csv");
+            File.WriteAllText(csv, File.ReadAllText(path).Replace(';', ','));
+            return TabularReader.Open(csv);
+        }
+    }
+
+    [Fact]
     public void Read_RaggedRow_ThrowsWithRowNumber()
     {
         using var reader = TabularReader.Open(Write("ragged.csv", "a,b\n1,2\n3\n"));

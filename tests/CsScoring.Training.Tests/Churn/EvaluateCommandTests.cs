@@ -54,9 +54,9 @@ public sealed class EvaluateCommandTests : IDisposable
     public void Evaluate_TamperedModel_IsBadInput()
     {
         var model = TrainModel(TelecomData.Write(_directory));
-        var bytes = File.ReadAllBytes(Path.Combine(model, "model.zip"));
+        var bytes = File.ReadAllBytes(Path.Combine(model, "scorer.json"));
         bytes[bytes.Length / 2] ^= 0x10;
-        File.WriteAllBytes(Path.Combine(model, "model.zip"), bytes);
+        File.WriteAllBytes(Path.Combine(model, "scorer.json"), bytes);
 
         var (code, _, error) = CliAppTests.Run("evaluate", "--model", model, "--data", TelecomData.Write(_directory, name: "x.csv"));
 

@@ -93,7 +93,7 @@ internal static class PortableExport
         {
             var scoreDifference = Difference(prediction.RawScore, score);
             var probabilityDifference = Difference(prediction.Probability, probability);
-            var scoreOk = trees ? prediction.RawScore.Equals(score) : scoreDifference <= LinearScoreTolerance * Math.Max(1, Math.Abs(score));
+            var scoreOk = prediction.RawScore.Equals(score) || (!trees && scoreDifference <= LinearScoreTolerance * Math.Max(1, Math.Abs(score)));
             if (!scoreOk || !(probabilityDifference <= ProbabilityTolerance))
             {
                 throw new ChurnModelException(ChurnModelError.UnsupportedModel, string.Create(CultureInfo.InvariantCulture,

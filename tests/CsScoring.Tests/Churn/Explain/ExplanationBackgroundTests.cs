@@ -102,7 +102,7 @@ public sealed class ExplanationBackgroundTests
         var directory = ModelDirectories.Copy("light_gbm");
         Store(directory, ChurnModel.Load(directory).WithBackground(BackgroundRows(200, 6), 200).Background!);
         using var manifest = File.OpenRead(Path.Combine(directory, "manifest.json"));
-        using var zip = File.OpenRead(Path.Combine(directory, "model.zip"));
+        using var zip = File.OpenRead(Path.Combine(directory, "scorer.json"));
         using var background = File.OpenRead(Path.Combine(directory, ExplanationBackground.FileName));
         var fromStreams = ChurnModel.Load(manifest, zip, background, "blob://model", null);
         var fromDirectory = ChurnModel.Load(directory);
@@ -121,7 +121,7 @@ public sealed class ExplanationBackgroundTests
         var bytes = File.ReadAllBytes(Path.Combine(directory, ExplanationBackground.FileName));
         bytes[bytes.Length / 2] ^= 0x01;
         using var manifest = File.OpenRead(Path.Combine(directory, "manifest.json"));
-        using var zip = File.OpenRead(Path.Combine(directory, "model.zip"));
+        using var zip = File.OpenRead(Path.Combine(directory, "scorer.json"));
         var error = Assert.Throws<ChurnModelException>(() => ChurnModel.Load(manifest, zip, new MemoryStream(bytes), null, null));
         Assert.Equal(ChurnModelError.IntegrityCheckFailed, error.Error);
     }

@@ -8,11 +8,14 @@ public sealed class ModelManifestTests
 {
     internal static ModelManifest Sample() => new()
     {
-        FormatVersion = 1,
+        FormatVersion = ModelManifest.CurrentFormatVersion,
         LibraryVersion = "0.1.0",
         ModelKind = ModelKind.FastTree,
+        ScorerFile = "scorer.json",
+        ScorerSha256 = new string('b', 64),
         ModelFile = "model.zip",
         ModelSha256 = new string('a', 64),
+        Parity = new ManifestParity(1000, 29, 0, 0),
         DataSha256 = new string('0', 64),
         Label = new ManifestLabel("churned_within_90d", "1"),
         IdColumn = "account_id",
@@ -64,10 +67,16 @@ public sealed class ModelManifestTests
     [Fact]
     public void Read_UnsupportedVersionOrBadHash_Throws()
     {
-        var version = Sample().ToJson().Replace("\"format_version\": 1", "\"format_version\": 9", StringComparison.Ordinal);
+        var version = Sample().ToJson().Replace("\"format_version\": 2", "\"format_version\": 9", StringComparison.Ordinal);
         Assert.Contains("format_version", Assert.Throws<ModelManifestException>(() => ModelManifest.Read(new MemoryStream(Encoding.UTF8.GetBytes(version)))).Message, StringComparison.Ordinal);
         Assert.Throws<ModelManifestException>(() => (Sample() with { ModelSha256 = "XYZ" }).Validate());
         Assert.Throws<ModelManifestException>(() => (Sample() with { ModelFile = "../model.zip" }).Validate());
+        Assert.Throws<ModelManifestException>(() => (Sample() with { ScorerSha256 = "XYZ" }).Validate());
+        Assert.Throws<ModelManifestException>(() => (Sample() with { ScorerFile = "../scorer.json" }).Validate());
+        Assert.Throws<ModelManifestException>(() => (Sample() with { ModelFile = null }).Validate());
+        Assert.Throws<ModelManifestException>(() => (Sample() with { ScorerFile = "model.zip" }).Validate());
+        Assert.Throws<ModelManifestException>(() => (Sample() with { Parity = new ManifestParity(10, 29, 0, 0) }).Validate());
+        (Sample() with { ModelFile = null, ModelSha256 = null }).Validate();
     }
 
     [Fact]

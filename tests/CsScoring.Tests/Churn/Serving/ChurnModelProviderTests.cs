@@ -41,7 +41,7 @@ public sealed class ChurnModelProviderTests
         var logger = new ListLogger();
         using var provider = new ChurnModelProvider(new CsScoringOptions { ModelDirectory = directory, WatchForChanges = false }, logger);
         var first = provider.Current;
-        var path = Path.Combine(directory, "model.zip");
+        var path = Path.Combine(directory, "scorer.json");
         var bytes = File.ReadAllBytes(path);
         bytes[bytes.Length / 2] ^= 0x10;
         File.WriteAllBytes(path, bytes);
@@ -102,8 +102,8 @@ public sealed class ChurnModelProviderTests
 
     private static void Replace(string directory, string source)
     {
-        // As a deployment does: the model first, then the manifest that names its hash.
-        File.Copy(Path.Combine(source, "model.zip"), Path.Combine(directory, "model.zip"), overwrite: true);
+        // As a deployment does: the scorer first, then the manifest that names its hash.
+        File.Copy(Path.Combine(source, "scorer.json"), Path.Combine(directory, "scorer.json"), overwrite: true);
         File.Copy(Path.Combine(source, "manifest.json"), Path.Combine(directory, "manifest.json"), overwrite: true);
     }
 

@@ -1,13 +1,16 @@
 using CsScoring.Churn.Features;
 using CsScoring.Data;
+using CsScoring.Training.Data;
 using Parquet;
 using Parquet.Schema;
 
-namespace CsScoring.Tests.Data;
+namespace CsScoring.Training.Tests.Data;
 
 public sealed class ParquetTableReaderTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("csscoring-parquet-").FullName;
+
+    public ParquetTableReaderTests() => TabularReader.RegisterFormat(ParquetFormat.Instance);
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
