@@ -86,6 +86,24 @@ var reasonCount = model.TopReasons(features, shap, reasons);
 Check(model.CanExplain && reasonCount > 0 && Math.Abs(expectedValue + shap.Sum() - prediction.RawScore) < 1e-3,
     $"explained at load relative to the {model.Background?.Rows} training rows: {(reasonCount > 0 ? model.DescribeReason(reasons[0]) : "no reason")}");
 
+// A typed record maps by property names, as a service's own DTO would (reflection the trimmer must keep).
+var fromRecord = model.PredictRecord(new AccountRow
+{
+    AsOf = new DateOnly(2025, 6, 30), Plan = "starter", Seats = 4, Mrr = 120, TenureMonths = 7, ContractType = "monthly",
+    RenewalDate = new DateOnly(2025, 7, 1), DaysToRenewal = 1, DauMau = 0.05, Tickets90d = 6, OnboardingCompleted = true,
+});
+Check(fromRecord.Probability is > 0 and < 1, $"a typed record scores {fromRecord.Probability:F3}");
+
+// The model directory's own files round-trip through the package's JSON (source-generated, so trimming keeps it).
+var background = model.Background!;
+using (var stream = new MemoryStream())
+{
+    background.Write(stream);
+    stream.Position = 0;
+    var reread = CsScoring.Churn.Explain.ExplanationBackground.Read(stream);
+    Check(reread.Rows == background.Rows && reread.ExpectedValue == background.ExpectedValue, "the explanation background round-trips through JSON");
+}
+
 if (failures.Count > 0)
 {
     Console.Error.WriteLine($"consumer: {failures.Count} check(s) failed");
@@ -94,3 +112,57 @@ if (failures.Count > 0)
 
 Console.WriteLine("consumer: CsScoring package works");
 return 0;
+
+/// <summary>An account as a service holds it: one property per column the model was trained on (null = missing).</summary>
+internal sealed class AccountRow
+{
+    public DateOnly AsOf { get; init; }
+
+    public string? Plan { get; init; }
+
+    public string? Region { get; init; }
+
+    public string? Industry { get; init; }
+
+    public int? Seats { get; init; }
+
+    public double? Mrr { get; init; }
+
+    public int? TenureMonths { get; init; }
+
+    public string? ContractType { get; init; }
+
+    public DateOnly? RenewalDate { get; init; }
+
+    public int? DaysToRenewal { get; init; }
+
+    public int? ActiveUsers { get; init; }
+
+    public double? SeatUtilization { get; init; }
+
+    public double? DauMau { get; init; }
+
+    public double? FeatureAdoption { get; init; }
+
+    public int? Logins30d { get; init; }
+
+    public double? UsageTrend { get; init; }
+
+    public int? Tickets90d { get; init; }
+
+    public int? SevereTickets90d { get; init; }
+
+    public double? Csat { get; init; }
+
+    public double? LastNps { get; init; }
+
+    public int? DaysSinceLastLogin { get; init; }
+
+    public bool? OnboardingCompleted { get; init; }
+
+    public bool? ExecutiveSponsor { get; init; }
+
+    public int? LateInvoices90d { get; init; }
+
+    public double? ExpansionMrr90d { get; init; }
+}
