@@ -13,5 +13,8 @@ internal static partial class CommandRegistry
         config.AddCommand<EvaluateCommand>("evaluate")
             .WithDescription("Re-score a labelled file with a trained model: the training metrics plus feature drift (PSI).")
             .WithExample("evaluate", "--model", "model", "--data", "data/sample/accounts.csv");
+        config.AddCommand<UpgradeModelCommand>("upgrade-model")
+            .WithDescription("Convert a model directory of manifest format 1 (read through ML.NET) to the portable scorer the library loads.")
+            .WithExample("upgrade-model", "--model", "old-model", "--out", "model");
     }
 }
