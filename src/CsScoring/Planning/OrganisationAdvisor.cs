@@ -205,10 +205,9 @@ public static class OrganisationAdvisor
         var n = p.Customers;
         if (p.TopDecileShare is { } share)
         {
-            var c = CultureInfo.InvariantCulture;
-            s.If(share >= ConcentratedTopDecileShare, 0.55, $"The top 10% of accounts hold {share.ToString("P0", c)} of ARR: value is concentrated, so the dedicated model for the top tier gets the most from limited people.");
-            s.If(share is >= ModerateTopDecileShare and < ConcentratedTopDecileShare, 0.2, $"The top 10% of accounts hold {share.ToString("P0", c)} of ARR: value is moderately concentrated.");
-            s.If(share < ModerateTopDecileShare, -0.2, $"The top 10% of accounts hold only {share.ToString("P0", c)} of ARR: tiers by size would differ little.");
+            s.If(share >= ConcentratedTopDecileShare, 0.55, $"The top 10% of accounts hold {Percent(share)} of ARR: value is concentrated, so the dedicated model for the top tier gets the most from limited people.");
+            s.If(share is >= ModerateTopDecileShare and < ConcentratedTopDecileShare, 0.2, $"The top 10% of accounts hold {Percent(share)} of ARR: value is moderately concentrated.");
+            s.If(share < ModerateTopDecileShare, -0.2, $"The top 10% of accounts hold only {Percent(share)} of ARR: tiers by size would differ little.");
         }
 
         s.If(n >= TierableCustomersMinimum, 0.15, $"Enough customers ({n} >= {TierableCustomersMinimum}) to form size tiers.");
@@ -257,6 +256,8 @@ public static class OrganisationAdvisor
         OrganisationModel.ByCustomerSize => "by_customer_size",
         _ => throw new ArgumentOutOfRangeException(nameof(model), model, "Unknown organisation model."),
     };
+
+    private static string Percent(double share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
     private static string Name<T>(T value)
         where T : struct, Enum => value.ToString().ToLowerInvariant();

@@ -32,12 +32,14 @@ public static class CapacityPlanner
         var position = (ratio - CapacityOptions.TypicalBudgetShareMinimum) / (CapacityOptions.TypicalBudgetShareMaximum - CapacityOptions.TypicalBudgetShareMinimum);
         var warning = band switch
         {
-            BudgetBand.BelowTypical => $"A budget of {ratio:P1} of ARR is below the usual 6-10%: expect thin coverage or a mostly tech-touch model.",
-            BudgetBand.AboveTypical => $"A budget of {ratio:P1} of ARR is above the usual 6-10%: check that CS pays for itself in retention and expansion.",
+            BudgetBand.BelowTypical => $"A budget of {Percent(ratio)} of ARR is below the usual 6-10%: expect thin coverage or a mostly tech-touch model.",
+            BudgetBand.AboveTypical => $"A budget of {Percent(ratio)} of ARR is above the usual 6-10%: check that CS pays for itself in retention and expansion.",
             _ => null,
         };
         return new TopDownPlan(arr, ratio, budget, options.CsmMonthlyCost, options.Currency, Math.Round(exact, 1, MidpointRounding.AwayFromZero), (double)exact, band, position, warning);
     }
+
+    private static string Percent(double ratio) => (ratio * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + "%";
 
     /// <summary>Plans capacity for accounts already assigned to touch models, with no onboarding or renewal load.</summary>
     /// <param name="accounts">Each account's touch model and ARR (&gt;= 0).</param>
