@@ -92,12 +92,13 @@ internal sealed class CapacityCommand : Command<CapacitySettings>
         var console = new CliConsole(settings);
         var options = settings.Capacity()!;
         var plans = settings.ArrValues().Select(arr => CapacityPlanner.TopDown(arr, options)).ToList();
-        console.JsonResult(new
+        // A dictionary keeps "currency": null in the output: the shape is a contract for scripts.
+        console.JsonResult(new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ratio = options.BudgetShareOfArr,
-            csm_monthly_cost = Normal(options.CsmMonthlyCost),
-            currency = options.Currency,
-            rows = plans.Select(p => new { arr = Normal(p.Arr), budget = Normal(p.Budget), headcount = p.Headcount }).ToList(),
+            ["ratio"] = options.BudgetShareOfArr,
+            ["csm_monthly_cost"] = Normal(options.CsmMonthlyCost),
+            ["currency"] = options.Currency,
+            ["rows"] = plans.Select(p => new { arr = Normal(p.Arr), budget = Normal(p.Budget), headcount = p.Headcount }).ToList(),
         });
 
         var c = CultureInfo.InvariantCulture;
