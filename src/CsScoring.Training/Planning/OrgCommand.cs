@@ -18,7 +18,7 @@ internal sealed class OrgSettings : BudgetSettings
     public decimal? Arr { get; init; }
 
     [CommandOption("--top-decile-share <S>")]
-    [Description("Share of ARR held by the top 10% of accounts, in [0, 1].")]
+    [Description("Share of ARR held by the top 10% of accounts, in [[0, 1]].")]
     public double? TopDecileShare { get; init; }
 
     [CommandOption("--regions <N>")]

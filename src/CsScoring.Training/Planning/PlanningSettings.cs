@@ -11,7 +11,7 @@ namespace CsScoring.Training.Planning;
 internal class BudgetSettings : OutputSettings
 {
     [CommandOption("--ratio <R>")]
-    [Description("CS budget as a share of ARR, in (0, 1]; the usual range is 0.06-0.10.")]
+    [Description("CS budget as a share of ARR, in (0, 1]]; the usual range is 0.06-0.10.")]
     [DefaultValue(0.08)]
     public double Ratio { get; init; } = 0.08;
 

@@ -84,7 +84,7 @@ public sealed record HiringOptions
 /// <param name="Budget">The CS budget that ARR funds (ARR x budget share).</param>
 /// <param name="AffordableCsms">Top-down headcount at its end, to one decimal.</param>
 /// <param name="NeededCsms">Bottom-up headcount at its end, to one decimal (today's need scaled with ARR).</param>
-/// <param name="Team">CSMs in seat through the quarter, after its hires.</param>
+/// <param name="Team">CSMs the quarter is staffed with, its hires included (a late hire joins on <see cref="Hire.InSeatBy"/>, after the quarter starts).</param>
 /// <param name="Hires">People who join at its start.</param>
 public sealed record QuarterPlan(int Index, DateOnly Start, DateOnly End, decimal Arr, decimal Budget, decimal AffordableCsms, double NeededCsms, int Team, int Hires)
 {

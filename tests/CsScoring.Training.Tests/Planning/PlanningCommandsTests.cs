@@ -205,3 +205,19 @@ public sealed class PlanningCommandsTests : IDisposable
         Assert.Contains("nope.csv", error, StringComparison.Ordinal);
     }
 }
+
+public sealed class PlanningHelpTests
+{
+    [Theory]
+    [InlineData("capacity")]
+    [InlineData("hiring")]
+    [InlineData("org")]
+    public void Help_RendersEveryOption(string command)
+    {
+        var (code, stdout, error) = CliAppTests.Run(command, "--help");
+
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Contains("--json", stdout, StringComparison.Ordinal);
+        Assert.Contains("--csm-monthly-cost", stdout, StringComparison.Ordinal);
+    }
+}
