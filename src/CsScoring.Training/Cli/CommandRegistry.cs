@@ -19,6 +19,7 @@ internal static partial class CommandRegistry
         AddChurnInferenceCommands(config);
         AddHealthCommands(config);
         AddValueCommands(config);
+        AddPlanningCommands(config);
     }
 
     static partial void AddSampleCommands(IConfigurator config);
@@ -30,4 +31,6 @@ internal static partial class CommandRegistry
     static partial void AddHealthCommands(IConfigurator config);
 
     static partial void AddValueCommands(IConfigurator config);
+
+    static partial void AddPlanningCommands(IConfigurator config);
 }

@@ -54,6 +54,15 @@ public sealed class SegmentationTests
     }
 
     [Fact]
+    public void CostPerCsm_IsTwelveMonthlyCosts_AndSettingItSetsTheMonthlyCost()
+    {
+        Assert.Equal(10_000m, new CapacityOptions().CsmMonthlyCost);
+        Assert.Equal(120_000m, new CapacityOptions().CostPerCsm);
+        Assert.Equal(450_000m, new CapacityOptions { CostPerCsm = 5_400_000m }.CsmMonthlyCost);
+        Assert.Equal(5_400_000m, new CapacityOptions { CsmMonthlyCost = 450_000m }.CostPerCsm);
+    }
+
+    [Fact]
     public void Plan_InvalidOptions_NameTheOption()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => CapacityPlanner.Plan([], new CapacityOptions { LowTouchAccountsPerCsm = 0 }));
