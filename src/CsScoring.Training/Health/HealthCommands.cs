@@ -41,14 +41,26 @@ namespace CsScoring.Training.Health
             }
 
             var scorecard = ScorecardSource.Load(settings.Scorecard).Compile();
-            var data = HealthSnapshots.Load(settings.Data!, scorecard, settings.HorizonDays);
+            BufferedTable snapshots;
+            using (var reader = TabularReader.Open(settings.Data!))
+            {
+                snapshots = BufferedTable.Read(reader);
+            }
+
+            var data = ReadHistory(snapshots, scorecard, settings.HorizonDays);
             var asOf = settings.AsOf is null ? data.LastDate : DateOnly.ParseExact(settings.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var overrides = settings.Overrides is null ? null : HealthWorkflow.ReadOverrides(settings.Overrides);
+            IReadOnlyDictionary<string, HealthOverride>? overrides = null;
+            if (settings.Overrides is not null)
+            {
+                using var reader = TabularReader.Open(settings.Overrides);
+                overrides = HealthOverrides.Read(reader);
+            }
+
             var selector = settings.Rules is null ? null : ScorecardRules.Load(settings.Rules, scorecard);
             var scorecards = selector is null ? [scorecard] : (IReadOnlyList<CompiledScorecard>)[scorecard, .. selector.Rules.Select(r => r.Scorecard).Distinct()];
             var accounts = console.Step("Scoring", _ => selector is null
-                ? HealthWorkflow.ScoreLatest(data, scorecard, asOf, settings.MaxAgeDays, settings.TopDrivers, overrides)
-                : ScorecardRules.ScoreLatest(settings.Data!, data, selector, asOf, settings.MaxAgeDays, settings.TopDrivers, settings.HorizonDays, overrides));
+                ? data.ScoreLatest(scorecard, asOf, settings.MaxAgeDays, settings.TopDrivers, overrides)
+                : ScorecardRules.ScoreLatest(snapshots, data, selector, asOf, settings.MaxAgeDays, settings.TopDrivers, settings.HorizonDays, overrides));
             if (accounts.Count == 0)
             {
                 throw new CsScoringException($"{data.Source}: no account has a snapshot between {asOf.AddDays(-settings.MaxAgeDays):yyyy-MM-dd} and {asOf:yyyy-MM-dd}.");
@@ -115,6 +127,22 @@ namespace CsScoring.Training.Health
             console.ResultLine(string.Create(CultureInfo.InvariantCulture, $"Scored {summary.Scored} of {summary.Accounts} accounts as of {asOf:yyyy-MM-dd} ({summary.InsufficientData} with insufficient data); wrote {settings.Out}."));
             return ExitCodes.Success;
         }
+
+        private static HealthSnapshots ReadHistory(BufferedTable table, CompiledScorecard scorecard, int horizonDays)
+        {
+            using var reader = table.CreateReader();
+            return HealthSnapshots.Read(reader, scorecard, horizonDays);
+        }
+    }
+
+    /// <summary>Reads a snapshot file for a scorecard.</summary>
+    internal static class HealthData
+    {
+        public static HealthSnapshots Read(string path, CompiledScorecard scorecard, int horizonDays)
+        {
+            using var reader = TabularReader.Open(path);
+            return HealthSnapshots.Read(reader, scorecard, horizonDays);
+        }
     }
 
     /// <summary><c>csscoring health backtest</c>.</summary>
@@ -124,9 +152,9 @@ namespace CsScoring.Training.Health
         {
             var console = new CliConsole(settings);
             var scorecard = ScorecardSource.Load(settings.Scorecard).Compile();
-            var data = HealthSnapshots.Load(settings.Data!, scorecard, settings.HorizonDays);
+            var data = HealthData.Read(settings.Data!, scorecard, settings.HorizonDays);
             DateOnly? asOf = settings.AsOf is null ? null : DateOnly.ParseExact(settings.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var (report, dates) = HealthWorkflow.Backtest(data, scorecard, asOf);
+            var (report, dates) = data.Backtest(scorecard, asOf);
             console.JsonResult(new
             {
                 auc = HealthWorkflow.Nullable(report.Auc),
@@ -178,8 +206,8 @@ namespace CsScoring.Training.Health
 
             var definition = ScorecardSource.Load(settings.Scorecard);
             var scorecard = definition.Compile();
-            var data = HealthSnapshots.Load(settings.Data!, scorecard, settings.HorizonDays);
-            var labelled = HealthWorkflow.Labelled(data, null);
+            var data = HealthData.Read(settings.Data!, scorecard, settings.HorizonDays);
+            var labelled = data.LabelledRows(null);
             var dates = labelled.Select(r => data.AsOf[r]).Distinct().Order().ToList();
             if (dates.Count < 2)
             {
@@ -267,32 +295,4 @@ namespace CsScoring.Training.Health
             churned = churned.Count(c => c),
         };
     }
-
-    /// <summary>Counts per band and the means of a scoring run (bands of several scorecards are merged by name).</summary>
-    internal sealed record HealthScoreSummary(int Accounts, int Scored, int InsufficientData, double? MeanScore, double CoverageMean, IReadOnlyList<BandCount> Bands)
-    {
-        public static HealthScoreSummary Of(IReadOnlyList<AccountHealth> accounts, IReadOnlyList<CompiledScorecard> scorecards)
-        {
-            var scored = accounts.Where(a => a.Result.IsScored).ToList();
-            var names = new List<(string Name, double From)>();
-            foreach (var band in scorecards.SelectMany(s => s.Bands))
-            {
-                if (!names.Exists(n => n.Name == band.Name))
-                {
-                    names.Add((band.Name, band.From));
-                }
-            }
-
-            var bands = names.Select(b => new BandCount(b.Name, b.From, scored.Count(a => a.Scorecard.BandName(a.Result.Band) == b.Name))).ToList();
-            return new HealthScoreSummary(
-                accounts.Count,
-                scored.Count,
-                accounts.Count - scored.Count,
-                scored.Count > 0 ? scored.Average(a => a.Result.Score) : null,
-                accounts.Count > 0 ? accounts.Average(a => a.Result.Coverage) : 0,
-                bands);
-        }
-    }
-
-    internal sealed record BandCount(string Name, double From, int Accounts);
 }
