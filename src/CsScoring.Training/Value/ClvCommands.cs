@@ -446,21 +446,7 @@ internal sealed class ClvPredictCommand : Command<ClvPredictSettings>
         for (var i = 0; i < histories.Length; i++)
         {
             var h = histories[i];
-            double? clv = null;
-            if (settings.Spend is { } amount)
-            {
-                // Each future opportunity's expected transactions, discounted to its end.
-                double total = 0, previous = 0, factor = 1;
-                for (var k = 1; k <= horizon; k++)
-                {
-                    var expected = model.ExpectedTransactions(h, k);
-                    factor /= 1 + settings.Discount;
-                    total += (expected - previous) * factor;
-                    previous = expected;
-                }
-
-                clv = amount * total;
-            }
+            double? clv = settings.Spend is { } amount ? amount * model.DiscountedExpectedTransactions(h, horizon, settings.Discount) : null;
 
             result.Add(new Prediction((i + 1).ToString(CultureInfo.InvariantCulture), model.ExpectedTransactions(h, horizon), model.ProbabilityAlive(h), settings.Spend, clv));
         }
