@@ -207,22 +207,8 @@ namespace CsScoring.Training.Health
             var definition = ScorecardSource.Load(settings.Scorecard);
             var scorecard = definition.Compile();
             var data = HealthData.Read(settings.Data!, scorecard, settings.HorizonDays);
-            var labelled = data.LabelledRows(null);
-            var dates = labelled.Select(r => data.AsOf[r]).Distinct().Order().ToList();
-            if (dates.Count < 2)
-            {
-                throw new CsScoringException($"{data.Source}: tuning needs labelled snapshots on at least two dates to fit on one window and evaluate on a later one ({data.LabelSource}).");
-            }
-
-            var split = settings.Split is null ? dates[Math.Max(0, (int)Math.Ceiling(dates.Count * 0.6) - 1)] : DateOnly.ParseExact(settings.Split, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var evaluationStart = split.AddDays(settings.HorizonDays);
-            var fit = labelled.Where(r => data.AsOf[r] <= split).ToList();
-            var evaluation = labelled.Where(r => data.AsOf[r] > evaluationStart).ToList();
-            if (fit.Count == 0 || evaluation.Count == 0)
-            {
-                throw new CsScoringException(
-                    $"{data.Source}: the split {split:yyyy-MM-dd} leaves {fit.Count} snapshots to fit and {evaluation.Count} after {evaluationStart:yyyy-MM-dd} to evaluate; choose --split so both windows have data.");
-            }
+            var windows = data.SplitForTuning(settings.Split is null ? null : DateOnly.ParseExact(settings.Split, "yyyy-MM-dd", CultureInfo.InvariantCulture), settings.HorizonDays);
+            var (split, evaluationStart, fit, evaluation) = windows;
 
             var options = new ScorecardTuningOptions { L2 = settings.L2, MaxIterations = settings.MaxIterations };
             var fitChurned = fit.Select(r => data.Labels[r] > 0).ToArray();
@@ -241,8 +227,8 @@ namespace CsScoring.Training.Health
             var tuned = evaluated.Tuned;
             var before = evaluated.Before;
             var after = evaluated.After;
-            var fitBefore = Backtest(scorecard, data.Rows(fit), fitChurned);
-            var fitAfter = Backtest(tuned, data.Rows(fit), fitChurned);
+            var fitBefore = data.BacktestRows(scorecard, fit);
+            var fitAfter = data.BacktestRows(tuned, fit);
             ScorecardJson.Save(settings.Out!, tunedDefinition, overwrite: settings.Force);
 
             console.JsonResult(new
@@ -280,14 +266,7 @@ namespace CsScoring.Training.Health
             return ExitCodes.Success;
         }
 
-        private static BacktestReport Backtest(CompiledScorecard scorecard, double[] columns, bool[] churned)
-        {
-            var results = new HealthScore[churned.Length];
-            scorecard.ScoreBatch(columns, results);
-            return HealthBacktest.Run(results, churned, scorecard);
-        }
-
-        private static object Window(HealthSnapshots data, List<int> rows, bool[] churned) => new
+        private static object Window(HealthSnapshots data, IReadOnlyList<int> rows, bool[] churned) => new
         {
             from = rows.Min(r => data.AsOf[r]),
             to = rows.Max(r => data.AsOf[r]),

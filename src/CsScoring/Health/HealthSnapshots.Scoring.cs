@@ -28,8 +28,58 @@ public sealed record AccountHealth(
 /// <param name="Dates">The number of distinct as-of dates they span.</param>
 public sealed record SnapshotBacktest(BacktestReport Report, int Dates);
 
+/// <summary>The two windows of a tuning run: fit on the labelled snapshots up to the split, evaluate on those whose outcome starts after it.</summary>
+/// <param name="Split">The last as-of date of the fit window.</param>
+/// <param name="EvaluationStart">The split plus the horizon: evaluation snapshots are after it, so no outcome overlaps the fit window's.</param>
+/// <param name="FitRows">The fit window's labelled rows.</param>
+/// <param name="EvaluationRows">The evaluation window's labelled rows.</param>
+public sealed record TuningWindows(DateOnly Split, DateOnly EvaluationStart, IReadOnlyList<int> FitRows, IReadOnlyList<int> EvaluationRows);
+
 public sealed partial class HealthSnapshots
 {
+    /// <summary>
+    /// Splits the labelled snapshots in time for tuning a scorecard: fit up to <paramref name="split"/> (default: the
+    /// labelled date at 60 % of the labelled dates), evaluate after the split plus the horizon.
+    /// </summary>
+    /// <param name="split">The split date, or <see langword="null"/> for the default.</param>
+    /// <param name="horizonDays">The churn horizon of the labels, in days.</param>
+    /// <returns>The windows, both non-empty.</returns>
+    /// <exception cref="CsScoringException">Fewer than two labelled dates, or a window is empty (the message says how many rows each has).</exception>
+    public TuningWindows SplitForTuning(DateOnly? split, int horizonDays)
+    {
+        var labelled = LabelledRows(null);
+        var dates = labelled.Select(r => AsOf[r]).Distinct().Order().ToList();
+        if (dates.Count < 2)
+        {
+            throw new CsScoringException($"{Source}: tuning needs labelled snapshots on at least two dates to fit on one window and evaluate on a later one ({LabelSource}).");
+        }
+
+        var at = split ?? dates[Math.Max(0, (int)Math.Ceiling(dates.Count * 0.6) - 1)];
+        var evaluationStart = at.AddDays(horizonDays);
+        var fit = labelled.Where(r => AsOf[r] <= at).ToList();
+        var evaluation = labelled.Where(r => AsOf[r] > evaluationStart).ToList();
+        if (fit.Count == 0 || evaluation.Count == 0)
+        {
+            throw new CsScoringException(
+                $"{Source}: the split {at:yyyy-MM-dd} leaves {fit.Count} snapshots to fit and {evaluation.Count} after {evaluationStart:yyyy-MM-dd} to evaluate; choose --split so both windows have data.");
+        }
+
+        return new TuningWindows(at, evaluationStart, fit, evaluation);
+    }
+
+    /// <summary>Backtests a scorecard on some labelled rows.</summary>
+    /// <param name="scorecard">A scorecard with the history's metric count (e.g. a tuned version of the one it was read for).</param>
+    /// <param name="rows">Labelled rows (0-based).</param>
+    /// <returns>The backtest.</returns>
+    public BacktestReport BacktestRows(CompiledScorecard scorecard, IReadOnlyList<int> rows)
+    {
+        ArgumentNullException.ThrowIfNull(scorecard);
+        ArgumentNullException.ThrowIfNull(rows);
+        var results = new HealthScore[rows.Count];
+        scorecard.ScoreBatch(Rows(rows), results);
+        return HealthBacktest.Run(results, [.. rows.Select(r => Labels[r] > 0)], scorecard);
+    }
+
     /// <summary>Scores each account's latest snapshot (see <see cref="LatestPerAccount"/>) with its trend and top drivers.</summary>
     /// <param name="scorecard">The scorecard the history was read for.</param>
     /// <param name="asOf">The as-of date.</param>

@@ -135,4 +135,38 @@ public sealed class HealthSnapshotsTests
         Assert.Equal(accounts.Average(a => a.Result.Coverage), summary.CoverageMean, 12);
         Assert.Equal(Scorecard.Bands.Select(b => b.Name), summary.Bands.Select(b => b.Name));
     }
+
+    [Fact]
+    public void SplitForTuning_FitsUpToTheSplit_AndEvaluatesAfterTheHorizon()
+    {
+        var history = Read(horizonDays: 30);
+
+        var windows = history.SplitForTuning(new DateOnly(2025, 1, 31), horizonDays: 20);
+
+        Assert.Equal(new DateOnly(2025, 2, 20), windows.EvaluationStart);
+        Assert.Equal([0, 1], windows.FitRows);
+        Assert.Equal([2], windows.EvaluationRows);
+        var expected = history.Backtest(Scorecard, new DateOnly(2025, 2, 28)).Report;
+        var actual = history.BacktestRows(Scorecard, windows.EvaluationRows);
+        Assert.Equal(expected.Accounts, actual.Accounts);
+        Assert.Equal(expected.CoverageMean, actual.CoverageMean);
+        Assert.Equal(expected.Bands.Select(b => b.Accounts), actual.Bands.Select(b => b.Accounts));
+    }
+
+    [Fact]
+    public void SplitForTuning_DefaultSplit_IsTheLabelledDateAtSixtyPercent()
+    {
+        // Two labelled dates: 60 % rounds up to the second, which leaves nothing after it to evaluate.
+        var error = Assert.Throws<CsScoringException>(() => Read(horizonDays: 30).SplitForTuning(null, horizonDays: 0));
+
+        Assert.Contains("the split 2025-02-28 leaves 3 snapshots to fit and 0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SplitForTuning_EmptyWindow_SaysHowManyRowsEachHas()
+    {
+        var error = Assert.Throws<CsScoringException>(() => Read(horizonDays: 30).SplitForTuning(new DateOnly(2025, 3, 31), horizonDays: 30));
+
+        Assert.Contains("leaves 3 snapshots to fit and 0", error.Message, StringComparison.Ordinal);
+    }
 }
