@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using CsScoring.Data;
+using CsScoring.Health;
+using CsScoring.Training.Health;
 using CsScoring.Training.Cli;
 using CsScoring.Training.Run;
 using CsScoring.Training.Sample;
@@ -58,6 +60,7 @@ public sealed class RunInMemoryTests : IDisposable
     public void Run_OpensEachInputFileOnce_AndReadsNothingElse()
     {
         var data = Generate("data");
+        File.WriteAllText(Path.Combine(data, "scorecard.json"), ScorecardJson.Serialize(ScorecardSource.Load(path: null)));
         var folder = new CountingFolder(data);
         var output = Path.Combine(_directory, "out");
         Directory.CreateDirectory(output);
@@ -68,6 +71,7 @@ public sealed class RunInMemoryTests : IDisposable
         Assert.Equal(1, folder.Opens["accounts.csv"]);
         Assert.Equal(1, folder.Opens["mrr_ledger.csv"]);
         Assert.Equal(1, folder.Opens["truth.csv"]);
+        Assert.Equal(1, folder.Opens["scorecard.json"]);
         Assert.All(folder.Opens, open => Assert.True(open.Value == 1, $"{open.Key} was opened {open.Value} times"));
         Assert.Contains("portfolio.csv", context.Artifacts);
         Assert.True(File.Exists(Path.Combine(output, "portfolio.csv")));
