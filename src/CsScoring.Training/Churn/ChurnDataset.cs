@@ -72,14 +72,20 @@ internal sealed class ChurnDataset
     public int Positives => Labels.Count(l => l);
 
     public static ChurnDataset Load(ChurnDataOptions options)
+        => Load(options, () => TabularReader.Open(options.DataPath), () => Sha256File(options.DataPath));
+
+    /// <summary>Loads from a table already in memory (read once by the caller, hashed on the way).</summary>
+    public static ChurnDataset Load(ChurnDataOptions options, BufferedTable table)
+        => Load(options, table.CreateReader, () => table.Sha256 ?? throw new InvalidOperationException($"{table.SourceName} was not read from a file, so it has no SHA-256."));
+
+    private static ChurnDataset Load(ChurnDataOptions options, Func<TabularReader> open, Func<string> sha256)
     {
-        var path = options.DataPath;
         string sourceName;
         var profilers = new List<(int Ordinal, ColumnProfiler Profiler)>();
         var labelCounts = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long rows = 0, unlabelled = 0;
         var excluded = new HashSet<string>(StringComparer.Ordinal) { options.Label };
-        using (var reader = TabularReader.Open(path))
+        using (var reader = open())
         {
             sourceName = reader.SourceName;
             CheckColumns(reader, options, excluded);
@@ -162,10 +168,10 @@ internal sealed class ChurnDataset
             },
             sourceName);
 
-        return Materialize(options, schema, decisions, positive, labelCounts, rows, unlabelled, (int)labelled, sourceName);
+        return Materialize(options, open, sha256, schema, decisions, positive, labelCounts, rows, unlabelled, (int)labelled, sourceName);
     }
 
-    private static ChurnDataset Materialize(ChurnDataOptions options, FeatureSchema schema, IReadOnlyList<ColumnDecision> decisions,
+    private static ChurnDataset Materialize(ChurnDataOptions options, Func<TabularReader> open, Func<string> sha256, FeatureSchema schema, IReadOnlyList<ColumnDecision> decisions,
         string positive, SortedDictionary<string, long> labelCounts, long rows, long unlabelled, int labelled, string sourceName)
     {
         var width = schema.FeatureCount;
@@ -183,7 +189,7 @@ internal sealed class ChurnDataset
         var groupLookup = groupIndex.GetAlternateLookup<ReadOnlySpan<char>>();
         var groupKeys = new List<string>();
         var mapper = new FeatureMapper(schema);
-        using (var reader = TabularReader.Open(options.DataPath))
+        using (var reader = open())
         {
             var labelOrdinal = reader.GetOrdinal(options.Label);
             var idOrdinal = options.IdColumn is null ? -1 : reader.GetOrdinal(options.IdColumn);
@@ -250,7 +256,7 @@ internal sealed class ChurnDataset
             LabelValues = [.. labelCounts.Keys],
             RowsRead = rows,
             UnlabelledRows = unlabelled,
-            DataSha256 = Sha256File(options.DataPath),
+            DataSha256 = sha256(),
             SourceName = sourceName,
         };
     }

@@ -1,8 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using CsScoring.Churn;
-using CsScoring.Churn.Features;
-using CsScoring.Churn.Manifest;
 using CsScoring.Data;
 using CsScoring.Training.Cli;
 using Spectre.Console;
@@ -26,7 +24,7 @@ internal sealed class EvaluateSettings : OutputSettings
             : ValidationResult.Success();
 }
 
-/// <summary>A model's figures on new labelled data: the training metrics plus drift (PSI) per feature.</summary>
+/// <summary>The <c>--json</c> shape of <c>evaluate</c>: the library's evaluation plus the model directory's name.</summary>
 internal sealed record EvaluationResult(
     string Model,
     long Rows,
@@ -34,9 +32,6 @@ internal sealed record EvaluationResult(
     IReadOnlyDictionary<string, double> Metrics,
     IReadOnlyList<FeatureDrift> Drift,
     double MaxPsi);
-
-/// <summary>The population stability index of one feature; level: stable (&lt; 0.1), moderate (&lt; 0.25), major.</summary>
-internal sealed record FeatureDrift(string Feature, double Psi, string Level);
 
 /// <summary><c>csscoring evaluate</c>: re-scores a labelled file with a trained model and checks feature drift.</summary>
 internal sealed class EvaluateCommand : Command<EvaluateSettings>
@@ -57,11 +52,11 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
         var drift = new Table().AddColumn("feature").AddColumn("PSI").AddColumn("drift");
         foreach (var d in result.Drift.Take(15))
         {
-            drift.AddRow(d.Feature, d.Psi.ToString("0.####", CultureInfo.InvariantCulture), d.Level);
+            drift.AddRow(d.Feature, d.Psi.ToString("0.####", CultureInfo.InvariantCulture), System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(d.Level.ToString()));
         }
 
         console.Result(drift);
-        foreach (var d in result.Drift.Where(d => d.Level == "major"))
+        foreach (var d in result.Drift.Where(d => d.Level == DriftLevel.Major))
         {
             console.Warn(string.Create(CultureInfo.InvariantCulture, $"feature '{d.Feature}' drifted (PSI {d.Psi:0.###} >= 0.25)"));
         }
@@ -76,74 +71,14 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
             throw new DirectoryNotFoundException($"Model directory '{modelDirectory}' does not exist.");
         }
 
-        var loaded = ChurnModel.Load(modelDirectory);
-        var manifest = loaded.Manifest;
-        var schema = manifest.Features;
-        var mapper = new FeatureMapper(schema);
-        var width = schema.FeatureCount;
-        var features = new List<float>();
-        var labels = new List<bool>();
-        var drift = manifest.DriftReference;
-        var counts = drift is null ? null : schema.FeatureNames.Select(n => new double[drift.TryGetValue(n, out var d) ? d.Shares.Count : 1]).ToArray();
-        var row = new float[width];
-        long rows = 0;
+        var model = ChurnModel.Load(modelDirectory);
+        ChurnEvaluationResult result;
         using (var reader = TabularReader.Open(dataPath))
         {
-            var labelOrdinal = reader.GetOrdinal(manifest.Label.Column);
-            while (reader.Read())
-            {
-                rows++;
-                mapper.Map(reader, row);
-                if (counts is not null)
-                {
-                    for (var f = 0; f < width; f++)
-                    {
-                        if (drift!.TryGetValue(schema.FeatureNames[f], out var reference))
-                        {
-                            counts[f][Churn.Drift.Bin(row[f], reference.Edges)]++;
-                        }
-                    }
-                }
-
-                var label = reader.GetSpan(labelOrdinal).Trim();
-                if (label.IsEmpty)
-                {
-                    continue;
-                }
-
-                labels.Add(label.SequenceEqual(manifest.Label.Positive));
-                features.AddRange(row);
-            }
+            result = ChurnEvaluation.Evaluate(model, reader);
         }
 
-        if (labels.Count == 0)
-        {
-            throw new DataFormatException($"no row has a label in '{manifest.Label.Column}'", Path.GetFileName(dataPath), null, manifest.Label.Column);
-        }
-
-        var matrix = features.ToArray();
-        var labelArray = labels.ToArray();
-        var scored = new float[labelArray.Length];
-        loaded.PredictBatch(matrix, labelArray.Length, scored);
-        var probabilities = Array.ConvertAll(scored, p => (double)p);
-        var metrics = BinaryMetrics.Compute(probabilities, labelArray, manifest.Thresholds.F1).ToDictionary();
-
-        var driftList = new List<FeatureDrift>();
-        if (counts is not null)
-        {
-            for (var f = 0; f < width; f++)
-            {
-                if (drift!.TryGetValue(schema.FeatureNames[f], out var reference))
-                {
-                    var actual = counts[f].Select(c => c / Math.Max(1, rows)).ToArray();
-                    var psi = Churn.Drift.Psi(reference.Shares, actual);
-                    driftList.Add(new FeatureDrift(schema.FeatureNames[f], psi, psi >= 0.25 ? "major" : psi >= 0.1 ? "moderate" : "stable"));
-                }
-            }
-        }
-
-        driftList = [.. driftList.OrderByDescending(d => d.Psi).ThenBy(d => d.Feature, StringComparer.Ordinal)];
-        return new EvaluationResult(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory))), rows, labelArray.Length, metrics, driftList,
-            driftList.Count == 0 ? 0 : driftList[0].Psi);
+        return new EvaluationResult(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory))), result.Rows, result.LabelledRows,
+            result.Metrics.ToDictionary(), result.Drift, result.MaxPsi);
     }
 }

@@ -41,14 +41,26 @@ namespace CsScoring.Training.Health
             }
 
             var scorecard = ScorecardSource.Load(settings.Scorecard).Compile();
-            var data = HealthSnapshots.Load(settings.Data!, scorecard, settings.HorizonDays);
+            BufferedTable snapshots;
+            using (var reader = TabularReader.Open(settings.Data!))
+            {
+                snapshots = BufferedTable.Read(reader);
+            }
+
+            var data = ReadHistory(snapshots, scorecard, settings.HorizonDays);
             var asOf = settings.AsOf is null ? data.LastDate : DateOnly.ParseExact(settings.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var overrides = settings.Overrides is null ? null : HealthWorkflow.ReadOverrides(settings.Overrides);
+            IReadOnlyDictionary<string, HealthOverride>? overrides = null;
+            if (settings.Overrides is not null)
+            {
+                using var reader = TabularReader.Open(settings.Overrides);
+                overrides = HealthOverrides.Read(reader);
+            }
+
             var selector = settings.Rules is null ? null : ScorecardRules.Load(settings.Rules, scorecard);
             var scorecards = selector is null ? [scorecard] : (IReadOnlyList<CompiledScorecard>)[scorecard, .. selector.Rules.Select(r => r.Scorecard).Distinct()];
             var accounts = console.Step("Scoring", _ => selector is null
-                ? HealthWorkflow.ScoreLatest(data, scorecard, asOf, settings.MaxAgeDays, settings.TopDrivers, overrides)
-                : ScorecardRules.ScoreLatest(settings.Data!, data, selector, asOf, settings.MaxAgeDays, settings.TopDrivers, settings.HorizonDays, overrides));
+                ? data.ScoreLatest(scorecard, asOf, settings.MaxAgeDays, settings.TopDrivers, overrides)
+                : ScorecardRules.ScoreLatest(snapshots, data, selector, asOf, settings.MaxAgeDays, settings.TopDrivers, settings.HorizonDays, overrides));
             if (accounts.Count == 0)
             {
                 throw new CsScoringException($"{data.Source}: no account has a snapshot between {asOf.AddDays(-settings.MaxAgeDays):yyyy-MM-dd} and {asOf:yyyy-MM-dd}.");
@@ -115,6 +127,22 @@ namespace CsScoring.Training.Health
             console.ResultLine(string.Create(CultureInfo.InvariantCulture, $"Scored {summary.Scored} of {summary.Accounts} accounts as of {asOf:yyyy-MM-dd} ({summary.InsufficientData} with insufficient data); wrote {settings.Out}."));
             return ExitCodes.Success;
         }
+
+        private static HealthSnapshots ReadHistory(BufferedTable table, CompiledScorecard scorecard, int horizonDays)
+        {
+            using var reader = table.CreateReader();
+            return HealthSnapshots.Read(reader, scorecard, horizonDays);
+        }
+    }
+
+    /// <summary>Reads a snapshot file for a scorecard.</summary>
+    internal static class HealthData
+    {
+        public static HealthSnapshots Read(string path, CompiledScorecard scorecard, int horizonDays)
+        {
+            using var reader = TabularReader.Open(path);
+            return HealthSnapshots.Read(reader, scorecard, horizonDays);
+        }
     }
 
     /// <summary><c>csscoring health backtest</c>.</summary>
@@ -124,9 +152,9 @@ namespace CsScoring.Training.Health
         {
             var console = new CliConsole(settings);
             var scorecard = ScorecardSource.Load(settings.Scorecard).Compile();
-            var data = HealthSnapshots.Load(settings.Data!, scorecard, settings.HorizonDays);
+            var data = HealthData.Read(settings.Data!, scorecard, settings.HorizonDays);
             DateOnly? asOf = settings.AsOf is null ? null : DateOnly.ParseExact(settings.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var (report, dates) = HealthWorkflow.Backtest(data, scorecard, asOf);
+            var (report, dates) = data.Backtest(scorecard, asOf);
             console.JsonResult(new
             {
                 auc = HealthWorkflow.Nullable(report.Auc),
@@ -178,23 +206,9 @@ namespace CsScoring.Training.Health
 
             var definition = ScorecardSource.Load(settings.Scorecard);
             var scorecard = definition.Compile();
-            var data = HealthSnapshots.Load(settings.Data!, scorecard, settings.HorizonDays);
-            var labelled = HealthWorkflow.Labelled(data, null);
-            var dates = labelled.Select(r => data.AsOf[r]).Distinct().Order().ToList();
-            if (dates.Count < 2)
-            {
-                throw new CsScoringException($"{data.Source}: tuning needs labelled snapshots on at least two dates to fit on one window and evaluate on a later one ({data.LabelSource}).");
-            }
-
-            var split = settings.Split is null ? dates[Math.Max(0, (int)Math.Ceiling(dates.Count * 0.6) - 1)] : DateOnly.ParseExact(settings.Split, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var evaluationStart = split.AddDays(settings.HorizonDays);
-            var fit = labelled.Where(r => data.AsOf[r] <= split).ToList();
-            var evaluation = labelled.Where(r => data.AsOf[r] > evaluationStart).ToList();
-            if (fit.Count == 0 || evaluation.Count == 0)
-            {
-                throw new CsScoringException(
-                    $"{data.Source}: the split {split:yyyy-MM-dd} leaves {fit.Count} snapshots to fit and {evaluation.Count} after {evaluationStart:yyyy-MM-dd} to evaluate; choose --split so both windows have data.");
-            }
+            var data = HealthData.Read(settings.Data!, scorecard, settings.HorizonDays);
+            var windows = data.SplitForTuning(settings.Split is null ? null : DateOnly.ParseExact(settings.Split, "yyyy-MM-dd", CultureInfo.InvariantCulture), settings.HorizonDays);
+            var (split, evaluationStart, fit, evaluation) = windows;
 
             var options = new ScorecardTuningOptions { L2 = settings.L2, MaxIterations = settings.MaxIterations };
             var fitChurned = fit.Select(r => data.Labels[r] > 0).ToArray();
@@ -213,8 +227,8 @@ namespace CsScoring.Training.Health
             var tuned = evaluated.Tuned;
             var before = evaluated.Before;
             var after = evaluated.After;
-            var fitBefore = Backtest(scorecard, data.Rows(fit), fitChurned);
-            var fitAfter = Backtest(tuned, data.Rows(fit), fitChurned);
+            var fitBefore = data.BacktestRows(scorecard, fit);
+            var fitAfter = data.BacktestRows(tuned, fit);
             ScorecardJson.Save(settings.Out!, tunedDefinition, overwrite: settings.Force);
 
             console.JsonResult(new
@@ -252,14 +266,7 @@ namespace CsScoring.Training.Health
             return ExitCodes.Success;
         }
 
-        private static BacktestReport Backtest(CompiledScorecard scorecard, double[] columns, bool[] churned)
-        {
-            var results = new HealthScore[churned.Length];
-            scorecard.ScoreBatch(columns, results);
-            return HealthBacktest.Run(results, churned, scorecard);
-        }
-
-        private static object Window(HealthSnapshots data, List<int> rows, bool[] churned) => new
+        private static object Window(HealthSnapshots data, IReadOnlyList<int> rows, bool[] churned) => new
         {
             from = rows.Min(r => data.AsOf[r]),
             to = rows.Max(r => data.AsOf[r]),
@@ -267,32 +274,4 @@ namespace CsScoring.Training.Health
             churned = churned.Count(c => c),
         };
     }
-
-    /// <summary>Counts per band and the means of a scoring run (bands of several scorecards are merged by name).</summary>
-    internal sealed record HealthScoreSummary(int Accounts, int Scored, int InsufficientData, double? MeanScore, double CoverageMean, IReadOnlyList<BandCount> Bands)
-    {
-        public static HealthScoreSummary Of(IReadOnlyList<AccountHealth> accounts, IReadOnlyList<CompiledScorecard> scorecards)
-        {
-            var scored = accounts.Where(a => a.Result.IsScored).ToList();
-            var names = new List<(string Name, double From)>();
-            foreach (var band in scorecards.SelectMany(s => s.Bands))
-            {
-                if (!names.Exists(n => n.Name == band.Name))
-                {
-                    names.Add((band.Name, band.From));
-                }
-            }
-
-            var bands = names.Select(b => new BandCount(b.Name, b.From, scored.Count(a => a.Scorecard.BandName(a.Result.Band) == b.Name))).ToList();
-            return new HealthScoreSummary(
-                accounts.Count,
-                scored.Count,
-                accounts.Count - scored.Count,
-                scored.Count > 0 ? scored.Average(a => a.Result.Score) : null,
-                accounts.Count > 0 ? accounts.Average(a => a.Result.Coverage) : 0,
-                bands);
-        }
-    }
-
-    internal sealed record BandCount(string Name, double From, int Accounts);
 }

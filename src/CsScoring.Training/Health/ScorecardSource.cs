@@ -1,3 +1,4 @@
+using CsScoring.Data;
 using CsScoring.Health;
 
 namespace CsScoring.Training.Health;
@@ -6,6 +7,19 @@ namespace CsScoring.Training.Health;
 internal static class ScorecardSource
 {
     private const string DefaultResource = "CsScoring.Training.Health.default-scorecard.json";
+
+    /// <summary>A data folder's <c>scorecard.json</c>, or the built-in default when it has none.</summary>
+    public static (Scorecard Scorecard, bool FromFolder) Load(IDataFolder folder)
+    {
+        const string file = "scorecard.json";
+        if (!folder.Contains(file))
+        {
+            return (Load(path: null), false);
+        }
+
+        using var reader = new StreamReader(folder.OpenRead(file));
+        return (ScorecardJson.Parse(reader.ReadToEnd(), file), true);
+    }
 
     public static Scorecard Load(string? path)
     {

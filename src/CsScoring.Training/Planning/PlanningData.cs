@@ -10,8 +10,13 @@ internal static class PlanningData
     public static CustomerBook ReadBook(string folder)
     {
         var path = Path.Combine(Folder(folder), "accounts.csv");
-        using var reader = TabularReader.Open(path);
-        var book = CustomerBook.Read(reader);
+        BufferedTable snapshots;
+        using (var reader = TabularReader.Open(path))
+        {
+            snapshots = BufferedTable.Read(reader);
+        }
+
+        var book = CustomerBook.Read(snapshots);
         return book.Accounts.Count > 0 ? book : throw new DataFormatException("the file has a header but no accounts", path, null, null);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsScoring.Churn;
+using CsScoring.Data;
 using CsScoring.Training.Cli;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -21,7 +22,8 @@ internal sealed class PredictCommand : Command<PredictSettings>
         var summary = console.Step("Scoring", progress => new ChurnScoringJob
         {
             Model = model,
-            DataPath = settings.Data!,
+            OpenData = () => TabularReader.Open(settings.Data!),
+            EstimatedRows = EstimateRows(settings.Data!),
             OutputPath = settings.Out!,
             Explain = settings.Explain,
             TopAtRisk = settings.Top,
@@ -63,5 +65,15 @@ internal sealed class PredictCommand : Command<PredictSettings>
         }
 
         return ExitCodes.Success;
+    }
+
+    // From the line length of the file's first 64 KiB: enough for a progress bar, without reading the file twice.
+    private static double EstimateRows(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[Math.Min(stream.Length, 1 << 16)];
+        var read = stream.Read(buffer, 0, buffer.Length);
+        var lines = Math.Max(1, buffer.AsSpan(0, read).Count((byte)'\n'));
+        return Math.Max(1, (double)stream.Length * lines / Math.Max(1, read));
     }
 }

@@ -14,7 +14,7 @@ internal sealed class RunCommand : Command<RunSettings>
         RunContext? run = null;
         AtomicOutput.WriteDirectory(settings.Out, directory =>
         {
-            run = new RunContext(settings.Data, directory, settings.Seed, console);
+            run = new RunContext(new DataFolder(settings.Data), directory, settings.Seed, console);
             new RunPipeline().Execute(run);
             run.Summary["artifacts"] = run.Artifacts.Order(StringComparer.Ordinal).ToList();
             AtomicOutput.WriteText(Path.Combine(directory, "report.html"), writer => writer.Write(run.Report.Render()));

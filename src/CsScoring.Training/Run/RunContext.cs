@@ -1,3 +1,4 @@
+using CsScoring.Data;
 using CsScoring.Training.Cli;
 using CsScoring.Training.Reporting;
 
@@ -6,16 +7,17 @@ namespace CsScoring.Training.Run;
 /// <summary>What the main job's steps share: the input folder, the folder being written, the report and the summary.</summary>
 internal sealed class RunContext
 {
-    public RunContext(string dataDirectory, string outputDirectory, int seed, CliConsole console)
+    public RunContext(IDataFolder data, string outputDirectory, int seed, CliConsole console)
     {
-        DataDirectory = dataDirectory;
+        Data = data;
         OutputDirectory = outputDirectory;
         Seed = seed;
         Console = console;
         Report = new HtmlReport("CsScoring report");
     }
 
-    public string DataDirectory { get; }
+    /// <summary>The input files; each is opened once, by <see cref="RunInputs.Read"/> or the one step that needs it.</summary>
+    public IDataFolder Data { get; }
 
     /// <summary>The temporary folder the step writes into; it becomes <c>--out</c> when every step succeeded.</summary>
     public string OutputDirectory { get; }
@@ -31,8 +33,6 @@ internal sealed class RunContext
 
     /// <summary>Files written, relative to the output folder.</summary>
     public List<string> Artifacts { get; } = [];
-
-    public string DataFile(string name) => Path.Combine(DataDirectory, name);
 
     public string OutputFile(string name)
     {

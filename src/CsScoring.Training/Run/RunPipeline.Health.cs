@@ -7,27 +7,33 @@ namespace CsScoring.Training.Run;
 internal sealed partial class RunPipeline
 {
     /// <summary>
-    /// Health scores of each account's latest snapshot with the data folder's scorecard.json (or the built-in
-    /// default), written to health_scores.csv, and the scorecard's backtest against the 90-day churn that followed.
+    /// Health scores of each current customer's current snapshot with the data folder's scorecard.json (or the
+    /// built-in default), written to health_scores.csv, and the scorecard's backtest against the 90-day churn that followed.
     /// </summary>
-    partial void ScoreHealth(RunContext context)
+    /// <returns>Each current customer's health, ordered by account id, with raw ids.</returns>
+    private static IReadOnlyList<AccountHealth> ScoreHealth(RunContext context, RunInputs inputs)
     {
         const int horizonDays = 90;
-        var scorecardPath = context.DataFile("scorecard.json");
-        var fromFolder = File.Exists(scorecardPath);
+        var (definition, fromFolder) = ScorecardSource.Load(context.Data);
         if (!fromFolder)
         {
             context.Console.Note("No scorecard.json in the data folder: health is scored with the built-in default scorecard.");
         }
 
-        var scorecard = ScorecardSource.Load(fromFolder ? scorecardPath : null).Compile();
-        var data = HealthSnapshots.Load(context.DataFile("accounts.csv"), scorecard, horizonDays);
-        var asOf = data.LastDate;
-        var accounts = HealthWorkflow.ScoreLatest(data, scorecard, asOf, maxAgeDays: 0, drivers: 3); // current customers only, as in the churn and coverage steps
+        var scorecard = definition.Compile();
+        HealthSnapshots data;
+        using (var reader = inputs.Accounts.CreateReader())
+        {
+            data = HealthSnapshots.Read(reader, scorecard, horizonDays);
+        }
+
+        var customers = inputs.Customers;
+        var asOf = customers.AsOf;
+        var accounts = data.ScoreRows(scorecard, customers.CurrentRows, asOf, drivers: 3);
         HealthWorkflow.WriteScores(context.OutputFile("health_scores.csv"), accounts, overwrite: false);
         var summary = HealthScoreSummary.Of(accounts, [scorecard]);
-        var labelled = HealthWorkflow.Labelled(data, null).Count;
-        (BacktestReport Report, int Dates)? backtest = labelled > 0 ? HealthWorkflow.Backtest(data, scorecard, null) : null;
+        var labelled = data.LabelledRows(null).Count;
+        SnapshotBacktest? backtest = labelled > 0 ? data.Backtest(scorecard, null) : null;
 
         context.Summary["health"] = new
         {
@@ -104,5 +110,7 @@ internal sealed partial class RunPipeline
                     ]);
             context.Console.Note(string.Create(c, $"Health: {summary.Scored} accounts scored as of {asOf:yyyy-MM-dd}; backtest ROC-AUC {r.Auc:F3}."));
         }
+
+        return accounts;
     }
 }

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using CsScoring.Churn;
 using CsScoring.Data;
-using CsScoring.Playbooks;
-using CsScoring.Segmentation;
+using CsScoring.Health;
+using CsScoring.Portfolio;
 
 namespace CsScoring.Training.Run;
 
@@ -12,41 +13,39 @@ internal sealed partial class RunPipeline
     /// Joins every current account's value, churn risk and health, assigns its touch model, plans the CS headcount
     /// the segments need against the budget, and picks each account's playbook action with its reasons.
     /// </summary>
-    partial void PlanCoverage(RunContext context)
+    private static void PlanCoverage(
+        RunContext context, RunInputs inputs, IReadOnlyList<ScoredRow> churn, IReadOnlyList<AccountHealth> health, IReadOnlyList<ValuedAccount>? values)
     {
-        var current = ReadCurrentAccounts(context.DataFile("accounts.csv"));
-        var churn = ReadColumns(Path.Combine(context.OutputDirectory, "churn_predictions.csv"), "churn_probability", "risk_band", "reason_1");
-        var health = ReadColumns(Path.Combine(context.OutputDirectory, "health_scores.csv"), "score", "band");
-        var value = ReadColumns(Path.Combine(context.OutputDirectory, "account_value.csv"), "expected_ltv", "value_at_risk_90d");
+        IReadOnlyList<PortfolioAccount> current;
+        using (var reader = inputs.Accounts.CreateReader())
+        {
+            current = PortfolioAccount.ReadCurrent(reader, inputs.Customers);
+        }
 
-        var rows = current.Select(a => new PortfolioRow(a, churn.GetValueOrDefault(a.Id), health.GetValueOrDefault(a.Id), value.GetValueOrDefault(a.Id))).ToList();
-        if (rows.Count == 0)
+        if (current.Count == 0)
         {
             return;
         }
 
-        // Tier by expected LTV where the churn model gave one, else by ARR: the value CS coverage should follow.
-        var tierValues = rows.Select(r => r.TierValue).ToArray();
-        var policy = TieringPolicy.FromShares(tierValues);
-        var options = new CapacityOptions();
-        foreach (var row in rows)
+        var risks = new Dictionary<string, ChurnRisk>(StringComparer.Ordinal);
+        foreach (var row in churn.Where(r => r.Id is not null))
         {
-            row.Touch = policy.Assign(row.TierValue);
-            row.Recommendation = Playbook.Default.Recommend(row.Signals());
+            risks[row.Id!] = new ChurnRisk(row.Probability, row.Band, row.Reasons.Count > 0 ? row.Reasons[0] : null);
         }
 
-        var plan = CapacityPlanner.Plan(rows.Select(r => (r.Touch, r.Account.Arr)), options);
-        rows.Sort((a, b) => b.ValueAtRisk.CompareTo(a.ValueAtRisk) is var byRisk && byRisk != 0 ? byRisk : string.CompareOrdinal(a.Account.Id, b.Account.Id));
+        var standings = health.ToDictionary(a => a.AccountId, a => new HealthStanding(a.Result.Score, a.Scorecard.BandName(a.Result.Band)), StringComparer.Ordinal);
+        var worth = (values ?? []).ToDictionary(v => v.AccountId, v => v.Value, StringComparer.Ordinal);
+        var portfolio = PortfolioBuilder.Build(current, risks, standings, worth);
+        var rows = portfolio.Entries;
+        var plan = portfolio.Capacity;
+        var options = portfolio.Options;
+        var policy = portfolio.Tiering;
         WritePortfolio(context.OutputFile("portfolio.csv"), rows);
-        var actions = rows.Where(r => r.Recommendation is not null)
-            .GroupBy(r => r.Recommendation!.Rule, StringComparer.Ordinal)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new { rule = g.Key, accounts = g.Count(), arr = g.Sum(r => r.Account.Arr), value_at_risk = g.Sum(r => r.ValueAtRisk) })
-            .ToList();
+        var actions = portfolio.Actions.Select(a => new { rule = a.Rule, accounts = a.Accounts, arr = a.Arr, value_at_risk = a.ValueAtRisk }).ToList();
         var planJson = new
         {
             as_of = current[0].AsOf,
-            tiering = new { basis = churn.Count > 0 && value.Count > 0 ? "expected_ltv" : "arr", high_touch_minimum = policy.HighTouchMinimum, low_touch_minimum = policy.LowTouchMinimum },
+            tiering = new { basis = portfolio.Basis == TieringBasis.Arr ? "arr" : "expected_ltv", high_touch_minimum = policy.HighTouchMinimum, low_touch_minimum = policy.LowTouchMinimum },
             capacity = new
             {
                 options.BudgetShareOfArr,
@@ -99,62 +98,15 @@ internal sealed partial class RunPipeline
                 ["account", "touch model", "ARR", "churn probability", "health", "value at risk", "action", "why"],
                 rows.Take(15).Select(r => (IReadOnlyList<string>)
                 [
-                    r.Account.Id, JsonNamingPolicy.SnakeCaseLower.ConvertName(r.Touch.ToString()), r.Account.Arr.ToString("N0", c),
-                    double.IsNaN(r.ChurnProbability) ? "n/a" : r.ChurnProbability.ToString("P1", c),
-                    r.Health is null ? "n/a" : $"{r.Health[0]} ({r.Health[1]})",
+                    r.Account.AccountId, JsonNamingPolicy.SnakeCaseLower.ConvertName(r.Touch.ToString()), r.Account.Arr.ToString("N0", c),
+                    r.Churn is not { } risk || double.IsNaN(risk.Probability) ? "n/a" : risk.Probability.ToString("P1", c),
+                    r.Health is not { } standing ? "n/a" : $"{HealthScoreText(standing.Score)} ({standing.Band})",
                     r.ValueAtRisk.ToString("N0", c), r.Recommendation?.Rule ?? "none",
                     r.Recommendation is null ? string.Empty : string.Join("; ", r.Recommendation.Reasons),
                 ]));
     }
 
-    private static List<CurrentAccount> ReadCurrentAccounts(string path)
-    {
-        var latest = new Dictionary<string, CurrentAccount>(StringComparer.Ordinal);
-        var last = DateOnly.MinValue;
-        using (var reader = TabularReader.Open(path))
-        {
-            int id = reader.GetOrdinal("account_id"), asOf = reader.GetOrdinal("as_of"), mrr = reader.GetOrdinal("mrr");
-            var signals = SignalColumns.Select(name => reader.TryGetOrdinal(name, out var o) ? o : -1).ToArray();
-            while (reader.Read())
-            {
-                var date = reader.GetDate(asOf);
-                var key = reader.GetString(id);
-                if (latest.TryGetValue(key, out var seen) && seen.AsOf >= date)
-                {
-                    continue;
-                }
-
-                var values = signals.Select(o => o < 0 ? double.NaN : reader.GetDoubleOrNaN(o)).ToArray();
-                var monthly = reader.GetDoubleOrNaN(mrr);
-                latest[key] = new CurrentAccount(key, date, double.IsNaN(monthly) ? 0m : (decimal)monthly * 12m, values);
-                last = date > last ? date : last;
-            }
-        }
-
-        // Current customers only: an account whose latest snapshot is older has already left.
-        return [.. latest.Values.Where(a => a.AsOf == last).OrderBy(a => a.Id, StringComparer.Ordinal)];
-    }
-
-    private static Dictionary<string, string[]> ReadColumns(string path, params string[] columns)
-    {
-        var result = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!File.Exists(path))
-        {
-            return result;
-        }
-
-        using var reader = TabularReader.Open(path);
-        var id = reader.GetOrdinal("account_id");
-        var ordinals = columns.Select(reader.GetOrdinal).ToArray();
-        while (reader.Read())
-        {
-            result[reader.GetString(id)] = ordinals.Select(reader.GetString).ToArray();
-        }
-
-        return result;
-    }
-
-    private static void WritePortfolio(string path, List<PortfolioRow> rows)
+    private static void WritePortfolio(string path, IReadOnlyList<PortfolioEntry> rows)
         => AtomicOutput.WriteText(path, writer =>
         {
             using var csv = new CsvWriter(writer);
@@ -162,16 +114,44 @@ internal sealed partial class RunPipeline
                 "health_score", "health_band", "touch_model", "playbook", "action", "reasons");
             foreach (var row in rows)
             {
-                csv.WriteField(row.Account.Id);
+                csv.WriteField(row.Account.AccountId);
                 csv.WriteField(row.Account.AsOf);
                 csv.WriteField(row.Account.Arr);
-                csv.WriteField(row.ExpectedLtv);
+                if (row.Value is null)
+                {
+                    csv.WriteField(0m);
+                }
+                else if (row.ExpectedLtv is { } ltv)
+                {
+                    csv.WriteField(ltv);
+                }
+                else
+                {
+                    csv.WriteEmpty(); // unbounded: no finite figure
+                }
+
                 csv.WriteField(row.ValueAtRisk);
-                csv.WriteField(row.ChurnProbability);
-                csv.WriteField(row.Churn?[1]);
-                csv.WriteField(row.Churn?[2]);
-                csv.WriteField(row.Health?[0]);
-                csv.WriteField(row.Health?[1]);
+                if (row.Churn is { } risk)
+                {
+                    csv.WriteField(risk.Probability, "0.######");
+                }
+                else
+                {
+                    csv.WriteEmpty();
+                }
+
+                csv.WriteField(row.Churn is { } band ? ChurnScoringJob.BandName(band.Band) : null);
+                csv.WriteField(row.Churn?.TopReason);
+                if (row.Health is { } health)
+                {
+                    csv.WriteField(Math.Round(health.Score, 4));
+                }
+                else
+                {
+                    csv.WriteEmpty();
+                }
+
+                csv.WriteField(row.Health?.Band);
                 csv.WriteField(JsonNamingPolicy.SnakeCaseLower.ConvertName(row.Touch.ToString()));
                 csv.WriteField(row.Recommendation?.Rule);
                 csv.WriteField(row.Recommendation?.Action);
@@ -180,51 +160,7 @@ internal sealed partial class RunPipeline
             }
         });
 
-    private static readonly string[] SignalColumns = ["days_to_renewal", "severe_tickets_90d", "late_invoices_90d", "dau_mau", "seat_utilization"];
-
-    private sealed record CurrentAccount(string Id, DateOnly AsOf, decimal Arr, double[] Signals);
-
-    private sealed class PortfolioRow(CurrentAccount account, string[]? churn, string[]? health, string[]? value)
-    {
-        public CurrentAccount Account { get; } = account;
-
-        public string[]? Churn { get; } = churn;
-
-        public string[]? Health { get; } = health;
-
-        public double ChurnProbability { get; } = Parse(churn?[0]);
-
-        public decimal ExpectedLtv { get; } = (decimal)ZeroIfMissing(Parse(value?[0]));
-
-        public decimal ValueAtRisk { get; } = (decimal)ZeroIfMissing(Parse(value?[1]));
-
-        public decimal TierValue => ExpectedLtv > 0 ? ExpectedLtv : Account.Arr;
-
-        public TouchModel Touch { get; set; }
-
-        public PlaybookRecommendation? Recommendation { get; set; }
-
-        public Dictionary<string, object?> Signals()
-        {
-            var signals = new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["churn_probability"] = ChurnProbability,
-                ["touch_model"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(Touch.ToString()),
-                ["health_score"] = Parse(Health?[0]),
-                ["health_band"] = Health?[1],
-                ["arr"] = (double)Account.Arr,
-            };
-            for (var i = 0; i < SignalColumns.Length; i++)
-            {
-                signals[SignalColumns[i]] = Account.Signals[i];
-            }
-
-            return signals;
-        }
-
-        private static double Parse(string? text)
-            => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : double.NaN;
-
-        private static double ZeroIfMissing(double x) => double.IsNaN(x) ? 0 : x;
-    }
+    // As health_scores.csv writes it: four decimals, blank when the account has too little data.
+    private static string HealthScoreText(double score)
+        => double.IsNaN(score) ? string.Empty : Math.Round(score, 4).ToString(CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using CsScoring.Churn;
 using CsScoring.Data;
-using CsScoring.Training.Predict;
 
 namespace CsScoring.Training.Run;
 
@@ -10,39 +9,29 @@ internal sealed partial class RunPipeline
     private const int AtRiskShown = 10;
 
     /// <summary>
-    /// Scores the current customers (the accounts whose latest snapshot is at the data's last as-of date; an account
-    /// whose snapshots stop earlier has left) with the model the training step wrote to <c>model/</c>, into
+    /// Scores the current customers (see <see cref="CustomerBase"/>: the accounts with a snapshot on the data's as-of
+    /// date; an account whose snapshots stop earlier has left) on that snapshot with the trained model, into
     /// <c>churn_predictions.csv</c> (probability, band, top-3 reasons), and reports the accounts most at risk.
     /// </summary>
-    partial void PredictChurn(RunContext context)
+    /// <returns>Each current customer's prediction, in data order, with raw ids.</returns>
+    private static IReadOnlyList<ScoredRow> PredictChurn(RunContext context, RunInputs inputs, ChurnModel model)
     {
-        var modelDirectory = Path.Combine(context.OutputDirectory, "model");
-        var data = context.DataFile("accounts.csv");
-        if (!File.Exists(Path.Combine(modelDirectory, ChurnModel.ManifestFileName)) || !File.Exists(data))
-        {
-            context.Console.Note("Churn scoring skipped: no trained model or no accounts.csv.");
-            return;
-        }
-
-        var model = ChurnModel.Load(modelDirectory);
-        var idColumn = model.Manifest.IdColumn ?? "account_id";
-        var timeColumn = model.Manifest.TimeColumn ?? "as_of";
-        var snapshots = CurrentSnapshots(data, idColumn, timeColumn);
-        var current = snapshots.Current;
+        var customers = inputs.Customers;
         var summary = context.Console.Step("Scoring accounts", progress => new ChurnScoringJob
         {
             Model = model,
-            DataPath = data,
+            OpenData = inputs.Accounts.CreateReader,
             OutputPath = context.OutputFile("churn_predictions.csv"),
             Explain = 3,
             TopAtRisk = AtRiskShown,
+            KeepScores = true,
+            EstimatedRows = inputs.Accounts.RowCount,
             Progress = progress,
-            Include = reader => current.TryGetValue(reader.GetString(reader.GetOrdinal(idColumn)), out var last)
-                && reader.GetSpan(reader.GetOrdinal(timeColumn)).SequenceEqual(last),
+            Include = reader => customers.IsCurrent(reader.RowNumber - 1),
         }.Run());
 
         var c = CultureInfo.InvariantCulture;
-        var asOf = snapshots.LastDate?.ToString("yyyy-MM-dd", c) ?? "-";
+        var asOf = customers.AsOf.ToString("yyyy-MM-dd", c);
         var relativeTo = summary.Background is null
             ? "the model's background"
             : summary.BackgroundFromModel
@@ -50,11 +39,11 @@ internal sealed partial class RunPipeline
                 : $"the mean over {summary.Background} (the model directory carries no explanation background)";
         context.Report.Section("Churn risk now");
         context.Report.Paragraph(string.Create(c,
-            $"The {summary.Rows} current customers (accounts with a snapshot on the data's last as-of date, {asOf}), scored on that snapshot with the trained model; the {snapshots.Former} accounts whose snapshots end earlier have left and are not scored. Bands: high at p >= {model.Manifest.Thresholds.Bands.High:0.###}, medium at p >= {model.Manifest.Thresholds.Bands.Medium:0.###}. Reasons are exact TreeSHAP contributions to the log-odds, relative to {relativeTo}."));
+            $"The {summary.Rows} current customers (accounts with a snapshot on the data's last as-of date, {asOf}), scored on that snapshot with the trained model; the {customers.FormerAccounts} accounts whose snapshots end earlier have left and are not scored. Bands: high at p >= {model.Manifest.Thresholds.Bands.High:0.###}, medium at p >= {model.Manifest.Thresholds.Bands.Medium:0.###}. Reasons are exact TreeSHAP contributions to the log-odds, relative to {relativeTo}."));
         context.Report.Facts(
         [
             ("Current customers scored", summary.Rows.ToString(c)),
-            ("Former accounts left out", snapshots.Former.ToString(c)),
+            ("Former accounts left out", customers.FormerAccounts.ToString(c)),
             ("High risk", summary.Bands["high"].ToString(c)),
             ("Medium risk", summary.Bands["medium"].ToString(c)),
             ("Low risk", summary.Bands["low"].ToString(c)),
@@ -75,8 +64,8 @@ internal sealed partial class RunPipeline
         context.Summary["churn_predictions"] = new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
             ["accounts"] = summary.Rows,
-            ["as_of"] = snapshots.LastDate?.ToString("yyyy-MM-dd", c),
-            ["former_accounts_left_out"] = snapshots.Former,
+            ["as_of"] = asOf,
+            ["former_accounts_left_out"] = customers.FormerAccounts,
             ["high"] = summary.Bands["high"],
             ["medium"] = summary.Bands["medium"],
             ["low"] = summary.Bands["low"],
@@ -85,34 +74,6 @@ internal sealed partial class RunPipeline
             ["explanation_background"] = summary.BackgroundFromModel ? "training" : summary.Background is null ? null : "scored",
             ["file"] = "churn_predictions.csv",
         };
-    }
-
-    /// <summary>
-    /// From one streaming pass: each current customer's latest snapshot date (as written in the file), the data's
-    /// last as-of date, and how many accounts' snapshots end before it (former customers).
-    /// </summary>
-    internal static (Dictionary<string, string> Current, DateOnly? LastDate, int Former) CurrentSnapshots(string path, string idColumn, string timeColumn)
-    {
-        var latest = new Dictionary<string, (DateOnly Date, string Text)>(StringComparer.Ordinal);
-        DateOnly? last = null;
-        using (var reader = TabularReader.Open(path))
-        {
-            var id = reader.GetOrdinal(idColumn);
-            var time = reader.GetOrdinal(timeColumn);
-            while (reader.Read())
-            {
-                var date = reader.GetDate(time);
-                var account = reader.GetString(id);
-                if (!latest.TryGetValue(account, out var seen) || date > seen.Date)
-                {
-                    latest[account] = (date, reader.GetString(time));
-                }
-
-                last = last is { } l && l >= date ? l : date;
-            }
-        }
-
-        var current = latest.Where(p => p.Value.Date == last).ToDictionary(p => p.Key, p => p.Value.Text, StringComparer.Ordinal);
-        return (current, last, latest.Count - current.Count);
+        return summary.Scores;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsScoring.Data;
 using CsScoring.Metrics;
 
 namespace CsScoring.Training.Run;
@@ -7,19 +6,12 @@ namespace CsScoring.Training.Run;
 internal sealed partial class RunPipeline
 {
     /// <summary>Retention KPIs from the MRR ledger: the last months' MRR bridge and trailing-twelve-month GRR and NRR.</summary>
-    partial void MeasureRetention(RunContext context)
+    private static void MeasureRetention(RunContext context, MrrLedger? ledger)
     {
-        var path = context.DataFile("mrr_ledger.csv");
-        if (!File.Exists(path))
+        if (ledger is null)
         {
             context.Console.Note("No mrr_ledger.csv in the data folder: retention KPIs skipped.");
             return;
-        }
-
-        MrrLedger ledger;
-        using (var reader = TabularReader.Open(path))
-        {
-            ledger = MrrLedger.Read(reader);
         }
 
         var c = CultureInfo.InvariantCulture;

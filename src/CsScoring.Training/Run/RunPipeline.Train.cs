@@ -1,4 +1,5 @@
 using System.Globalization;
+using CsScoring.Churn;
 using CsScoring.Data;
 using CsScoring.Training.Churn;
 
@@ -10,13 +11,13 @@ internal sealed partial class RunPipeline
     /// Trains the churn model on accounts.csv (out-of-time validation, whole accounts on one side) into
     /// <c>model/</c>, and reports its metrics next to the data generator's oracle when <c>truth.csv</c> is present.
     /// </summary>
-    partial void TrainChurnModel(RunContext context)
+    private static ChurnModel TrainChurnModel(RunContext context, RunInputs inputs)
     {
         var options = new ChurnTrainingOptions
         {
             Data = new ChurnDataOptions
             {
-                DataPath = context.DataFile("accounts.csv"),
+                DataPath = Path.Combine(context.Data.Name, CustomerBase.AccountsFile),
                 Label = "churned_within_90d",
                 IdColumn = "account_id",
                 TimeColumn = "as_of",
@@ -24,7 +25,8 @@ internal sealed partial class RunPipeline
             },
             Trainer = TrainerChoice.FastTree,
         };
-        var result = context.Console.Step("Training the churn model", progress => new ChurnTrainer(options, context.Console.Note).Train(progress));
+        var result = context.Console.Step("Training the churn model",
+            progress => new ChurnTrainer(options, context.Console.Note).Train(ChurnDataset.Load(options.Data, inputs.Accounts), progress));
         var directory = Path.Combine(context.OutputDirectory, "model");
         Directory.CreateDirectory(directory);
         var artifacts = ChurnArtifacts.WriteInto(result, directory, pseudonymKey: null, context.Console.Warn);
@@ -68,19 +70,22 @@ internal sealed partial class RunPipeline
             ["onnx"] = artifacts.OnnxWritten,
             ["model"] = "model",
         };
+
+        // The library's verified loader turns the trained model into the one scoring path; the files are its outputs.
+        return ChurnModel.Load(directory);
     }
 
     /// <summary>The oracle's AUC on the validation rows and on the cross-validated rows, from truth.csv.</summary>
     private static (double Validation, double Cv, double CvModel)? OracleAuc(RunContext context, ChurnTrainingResult result)
     {
-        var path = context.DataFile("truth.csv");
-        if (!File.Exists(path))
+        const string truthFile = "truth.csv";
+        if (!context.Data.Contains(truthFile))
         {
             return null;
         }
 
         var truth = new Dictionary<(string, int), double>();
-        using (var reader = TabularReader.Open(path))
+        using (var reader = context.Data.OpenTable(truthFile))
         {
             var id = reader.GetOrdinal("account_id");
             var asOf = reader.GetOrdinal("as_of");

@@ -1,6 +1,8 @@
 using System.Globalization;
+using CsScoring.Churn;
 using CsScoring.Data;
 using CsScoring.Metrics;
+using CsScoring.Portfolio;
 using CsScoring.Training.Value;
 using CsScoring.Value;
 
@@ -12,26 +14,24 @@ internal sealed partial class RunPipeline
     /// Contractual retention of the sample's monthly cohorts: an sBG model fitted to every cohort's survivor counts
     /// from the MRR ledger, its projected survival against the observed one, and the lifetime value it implies.
     /// </summary>
-    partial void ProjectValue(RunContext context)
+    /// <returns>Each scored, paying current customer's value (in the order of the churn step), or <see langword="null"/> without a ledger.</returns>
+    private static IReadOnlyList<ValuedAccount>? ProjectValue(RunContext context, MrrLedger? ledger, IReadOnlyList<ScoredRow> churn)
     {
-        var path = context.DataFile("mrr_ledger.csv");
-        if (!File.Exists(path))
+        if (ledger is null)
         {
             context.Console.Note("No mrr_ledger.csv in the data folder: lifetime value and retention projection skipped.");
-            return;
+            return null;
         }
 
-        CohortSurvival cohorts;
-        using (var reader = TabularReader.Open(path))
-        {
-            cohorts = CohortSurvival.Read(reader);
-        }
-
+        const double monthlyDiscount = 0.01;
+        var values = PortfolioValuation.Evaluate(churn.Where(s => s.Id is not null).Select(s => (s.Id!, (double)s.Probability)), ledger, monthlyDiscount, horizonMonths: 3);
+        var cohorts = CohortSurvival.Create(ledger);
         var report = context.Report.Section("Lifetime value and retention projection");
         if (cohorts.Cohorts.Count == 0)
         {
             report.Paragraph("Every account in the ledger was already paying in its first month: there are no cohorts with a known start.");
-            return;
+            context.Summary["value"] = new { account_value = ReportAccountValues(context, values, monthlyDiscount) };
+            return values;
         }
 
         ModelFit<SbgParameters> fit;
@@ -42,7 +42,8 @@ internal sealed partial class RunPipeline
         catch (ModelFitException ex)
         {
             report.Paragraph($"The sBG model cannot be fitted to these cohorts: {ex.Message}");
-            return;
+            context.Summary["value"] = new { account_value = ReportAccountValues(context, values, monthlyDiscount) };
+            return values;
         }
 
         var model = fit.Parameters;
@@ -52,32 +53,15 @@ internal sealed partial class RunPipeline
         model.SurvivalCurve(projected);
         var c = CultureInfo.InvariantCulture;
         var accounts = Enumerable.Range(0, cohorts.Cohorts.Count).Sum(i => cohorts.Survivors(i)[0]);
-        const double monthlyDiscount = 0.01;
         var del = model.DiscountedExpectedLifetime(monthlyDiscount);
 
         // Mean starting MRR of the cohorts' accounts, for the value of a new customer.
-        var startingMrr = StartingMrr(path, cohorts);
+        var startingMrr = LedgerKpis.MeanStartingMrr(ledger, cohorts.Cohorts);
         var at12 = Math.Min(12, maxAge);
 
         // The textbook segment LTV from averages (ARPA and trailing-twelve-month logo churn), for comparison.
-        MrrLedger ledger;
-        using (var reader = TabularReader.Open(path))
-        {
-            ledger = MrrLedger.Read(reader);
-        }
-
-        long churned = 0, atStart = 0;
-        for (var month = ledger.LastMonth; month > ledger.FirstMonth && month > ledger.LastMonth.AddMonths(-12); month = month.AddMonths(-1))
-        {
-            var movements = ledger.MovementsIn(month);
-            churned += movements.ChurnedCustomers;
-            atStart += movements.StartingCustomers;
-        }
-
-        var last = ledger.MovementsIn(ledger.LastMonth);
-        var paying = last.StartingCustomers + last.NewCustomers + last.ReactivatedCustomers - last.ChurnedCustomers;
-        var arpa = paying > 0 ? Math.Round(ledger.TotalMrr(ledger.LastMonth) / paying, 2) : 0m;
-        var monthlyChurn = atStart > 0 ? (double)churned / atStart : 0;
+        var arpa = LedgerKpis.Arpa(ledger, ledger.LastMonth);
+        var monthlyChurn = LedgerKpis.TrailingLogoChurn(ledger, ledger.LastMonth, months: 12);
         var segment = LtvCalculator.Compute(new LtvInputs(arpa, monthlyChurn, grossMargin: 1, discountRate: monthlyDiscount));
 
         report.Paragraph(string.Create(c, $"A shifted-beta-geometric (sBG) model of monthly renewals, fitted by maximum likelihood to {cohorts.Cohorts.Count} monthly acquisition cohorts ({accounts} accounts; {cohorts.LeftTruncatedAccounts} accounts already paying in the ledger's first month are left out, their start being unknown). An account survives a month while it keeps paying; its first unpaid month ends its lifetime."))
@@ -111,7 +95,7 @@ internal sealed partial class RunPipeline
             ]);
         report.Svg(chart, "Share of accounts still paying by months since their first payment: observed across the cohorts still in view at each age, and the sBG model's projection.");
 
-        var accountValue = ValueAccountsAtRisk(context, ledger, monthlyDiscount);
+        var accountValue = ReportAccountValues(context, values, monthlyDiscount);
         context.Summary["value"] = new
         {
             model = "sbg",
@@ -164,61 +148,36 @@ internal sealed partial class RunPipeline
                         (s[0] * model.Survival(age)).ToString("F1", c),
                     ];
                 }));
+        return values;
     }
 
     /// <summary>
     /// Per-account expected LTV and 90-day value at risk from the churn step's predictions and each paying account's
     /// current MRR (revenue LTV: the sample has no margins), into account_value.csv and the report.
     /// </summary>
-    private static AccountValueFigures? ValueAccountsAtRisk(RunContext context, MrrLedger ledger, double monthlyDiscount)
+    private static AccountValueFigures ReportAccountValues(RunContext context, IReadOnlyList<ValuedAccount> valued, double monthlyDiscount)
     {
-        var predictions = Path.Combine(context.OutputDirectory, "churn_predictions.csv");
-        if (!File.Exists(predictions))
-        {
-            context.Report.Paragraph("No churn predictions in this run: per-account value at risk is not computed.");
-            return null;
-        }
-
-        var ids = new List<string>();
-        var inputs = new List<AccountValueInputs>();
-        using (var reader = TabularReader.Open(predictions))
-        {
-            var id = reader.GetOrdinal("account_id");
-            var probability = reader.GetOrdinal("churn_probability");
-            while (reader.Read())
-            {
-                var account = reader.GetString(id);
-                var mrr = ledger.MrrOf(account, ledger.LastMonth);
-                var p = reader.GetDoubleOrNaN(probability);
-                if (mrr <= 0 || !(p >= 0 && p <= 1))
-                {
-                    continue; // not paying any more, or no probability
-                }
-
-                ids.Add(account);
-                inputs.Add(new AccountValueInputs(mrr, grossMargin: 1, monthlyDiscount, p, horizonMonths: 3));
-            }
-        }
-
-        var values = new AccountValue[inputs.Count];
-        AccountValuation.Evaluate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(inputs), values);
         AtomicOutput.WriteText(context.OutputFile("account_value.csv"), writer =>
         {
             using var csv = new CsvWriter(writer);
             csv.WriteRow(["account_id", "mrr", "churn_probability_90d", "monthly_hazard", "expected_ltv", "ltv_status", "value_at_risk_90d"]);
-            for (var i = 0; i < values.Length; i++)
+            foreach (var account in valued)
             {
-                csv.WriteField(ids[i]);
-                csv.WriteField(inputs[i].Mrr);
-                csv.WriteField(inputs[i].ChurnProbability);
-                csv.WriteField(values[i].MonthlyHazard);
-                csv.WriteField(values[i].ExpectedLtv.TryGetValue(out var ltv) ? Math.Round(ltv, 2).ToString(CultureInfo.InvariantCulture) : string.Empty);
-                csv.WriteField(values[i].ExpectedLtv.Status == LtvStatus.Unbounded ? "unbounded" : "bounded");
-                csv.WriteField(Math.Round(values[i].ValueAtRisk, 2));
+                var value = account.Value;
+                csv.WriteField(account.AccountId);
+                csv.WriteField(account.Inputs.Mrr);
+                csv.WriteField(account.Inputs.ChurnProbability, "0.######");
+                csv.WriteField(value.MonthlyHazard);
+                csv.WriteField(value.ExpectedLtv.TryGetValue(out var ltv) ? Math.Round(ltv, 2).ToString(CultureInfo.InvariantCulture) : string.Empty);
+                csv.WriteField(value.ExpectedLtv.Status == LtvStatus.Unbounded ? "unbounded" : "bounded");
+                csv.WriteField(Math.Round(value.ValueAtRisk, 2));
                 csv.EndRow();
             }
         });
 
+        var ids = valued.Select(v => v.AccountId).ToList();
+        var inputs = valued.Select(v => v.Inputs).ToList();
+        var values = valued.Select(v => v.Value).ToArray();
         var c = CultureInfo.InvariantCulture;
         var totalRisk = values.Sum(v => v.ValueAtRisk);
         var totalLtv = values.Where(v => !v.ExpectedLtv.IsUnbounded).Sum(v => v.ExpectedLtv.Value);
@@ -244,35 +203,6 @@ internal sealed partial class RunPipeline
 
     private static string Format(LtvResult result)
         => result.TryGetValue(out var value) ? value.ToString("N0", CultureInfo.InvariantCulture) : "unbounded (no churn)";
-
-    private static decimal StartingMrr(string ledgerPath, CohortSurvival cohorts)
-    {
-        var starts = cohorts.Cohorts.ToHashSet();
-        var first = new Dictionary<string, (DateOnly Month, decimal Mrr)>(StringComparer.Ordinal);
-        using var reader = TabularReader.Open(ledgerPath);
-        var id = reader.GetOrdinal("account_id");
-        var month = reader.GetOrdinal("month");
-        var mrr = reader.GetOrdinal("mrr");
-        while (reader.Read())
-        {
-            var value = reader.GetDoubleOrNaN(mrr);
-            if (!(value > 0))
-            {
-                continue;
-            }
-
-            var account = reader.GetString(id);
-            var date = reader.GetDate(month);
-            date = new DateOnly(date.Year, date.Month, 1);
-            if (!first.TryGetValue(account, out var known) || date < known.Month)
-            {
-                first[account] = (date, (decimal)value);
-            }
-        }
-
-        var values = first.Values.Where(v => starts.Contains(v.Month)).Select(v => v.Mrr).ToList();
-        return values.Count == 0 ? 0 : Math.Round(values.Average(), 2);
-    }
 
     /// <summary>The per-account value figures in summary.json (snake_case names).</summary>
     private sealed record AccountValueFigures(int Accounts, int HorizonMonths, double DiscountRateMonthly, decimal TotalExpectedLtv, decimal TotalValueAtRisk, IReadOnlyList<string> TopValueAtRisk, string File);

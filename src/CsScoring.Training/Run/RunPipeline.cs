@@ -1,33 +1,20 @@
 namespace CsScoring.Training.Run;
 
 /// <summary>
-/// The main job's steps in order. Each part of the product adds its step in its own file by implementing one of
-/// the partial methods; an unimplemented step is compiled away.
+/// The main job's steps in order. Each step takes the typed results of the steps before it and returns its own, so
+/// the data flows in memory: files are written as outputs and never read back, and a missing step does not compile.
 /// </summary>
 internal sealed partial class RunPipeline
 {
     public void Execute(RunContext context)
     {
-        SummarizeData(context);
-        MeasureRetention(context);
-        TrainChurnModel(context);
-        PredictChurn(context);
-        ScoreHealth(context);
-        ProjectValue(context);
-        PlanCoverage(context);
+        var inputs = RunInputs.Read(context.Data);
+        SummarizeData(context, inputs.Customers);
+        MeasureRetention(context, inputs.Ledger);
+        var model = TrainChurnModel(context, inputs);
+        var churn = PredictChurn(context, inputs, model);
+        var health = ScoreHealth(context, inputs);
+        var values = ProjectValue(context, inputs.Ledger, churn);
+        PlanCoverage(context, inputs, churn, health, values);
     }
-
-    partial void SummarizeData(RunContext context);
-
-    partial void MeasureRetention(RunContext context);
-
-    partial void TrainChurnModel(RunContext context);
-
-    partial void PredictChurn(RunContext context);
-
-    partial void ScoreHealth(RunContext context);
-
-    partial void ProjectValue(RunContext context);
-
-    partial void PlanCoverage(RunContext context);
 }

@@ -20,6 +20,18 @@ internal static class ClvModels
 
     public static string? Check(string? model)
         => model is not null && All.Contains(model, StringComparer.Ordinal) ? null : $"--model must be one of {string.Join(", ", All)}, not '{model}'.";
+
+    public static ClvCustomers ReadCustomers(string path, TimeUnit unit, DateOnly? calibrationEnd)
+    {
+        using var reader = TabularReader.Open(path);
+        return ClvData.ReadCustomers(reader, unit, calibrationEnd);
+    }
+
+    public static DiscreteCustomerSummary[] ReadHistories(string path)
+    {
+        using var reader = TabularReader.Open(path);
+        return ClvData.ReadHistories(reader);
+    }
 }
 
 internal sealed class ClvFitSettings : OutputSettings
@@ -81,20 +93,20 @@ internal sealed class ClvFitCommand : Command<ClvFitSettings>
         (IReadOnlyList<string> Names, IReadOnlyList<double> Values, IReadOnlyList<double> Errors, double LogLikelihood, double Observations, int Iterations, bool Converged) fit;
         if (settings.Model == ClvModels.BgBb)
         {
-            var histories = ClvData.ReadHistories(path);
+            var histories = ClvModels.ReadHistories(path);
             source = "histories";
             fit = Unpack(console.Step("Fitting BG/BB", _ => BgBbModel.Fit(histories)));
         }
         else
         {
-            var data = ClvData.ReadCustomers(path, unit, end);
+            var data = ClvModels.ReadCustomers(path, unit, end);
             source = data.Source;
             calibrationEnd = data.CalibrationEnd;
             fit = settings.Model switch
             {
-                ClvModels.BgNbd => Unpack(console.Step("Fitting BG/NBD", _ => BgNbdModel.Fit(data.Customers))),
-                ClvModels.ParetoNbd => Unpack(console.Step("Fitting Pareto/NBD", _ => ParetoNbdModel.Fit(data.Customers))),
-                _ => Unpack(console.Step("Fitting Gamma-Gamma", _ => GammaGammaModel.Fit(data.Customers))),
+                ClvModels.BgNbd => Unpack(console.Step("Fitting BG/NBD", _ => BgNbdModel.Fit(data.Customers.Span))),
+                ClvModels.ParetoNbd => Unpack(console.Step("Fitting Pareto/NBD", _ => ParetoNbdModel.Fit(data.Customers.Span))),
+                _ => Unpack(console.Step("Fitting Gamma-Gamma", _ => GammaGammaModel.Fit(data.Customers.Span))),
             };
         }
 
@@ -377,21 +389,21 @@ internal sealed class ClvPredictCommand : Command<ClvPredictSettings>
 
     private static List<Prediction> PredictContinuous(ClvPredictSettings settings, Dictionary<string, double> values, TimeUnit unit, TimeUnit horizonUnit, TimeUnit discountPeriod, GammaGammaParameters? spendModel)
     {
-        ClvData.Loaded data;
+        ClvCustomers data;
         if (settings.Data is not null)
         {
             DateOnly? end = settings.CalibrationEnd is null ? null : DateOnly.ParseExact(settings.CalibrationEnd, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            data = ClvData.ReadCustomers(settings.Data, unit, end);
+            data = ClvModels.ReadCustomers(settings.Data, unit, end);
         }
         else
         {
             var customer = new CustomerSummary(settings.Frequency ?? 1, settings.Recency ?? 0, settings.Age ?? settings.Recency ?? 0, settings.Monetary ?? 0);
-            data = new ClvData.Loaded(["customer"], [customer], "options", null);
+            data = new ClvCustomers(["customer"], new[] { customer }, "options", null);
         }
 
         if (settings.Model == ClvModels.GammaGamma)
         {
-            return [.. data.Customers.Select((c, i) => new Prediction(data.Ids[i], null, null, spendModel!.Value.ExpectedSpend(c.Frequency, c.MonetaryValue), null))];
+            return [.. data.Customers.ToArray().Select((c, i) => new Prediction(data.Ids[i], null, null, spendModel!.Value.ExpectedSpend(c.Frequency, c.MonetaryValue), null))];
         }
 
         var options = new ClvOptions
@@ -407,14 +419,14 @@ internal sealed class ClvPredictCommand : Command<ClvPredictSettings>
             : Predict(new ParetoNbdParameters(CliParsing.Require(values, "r", "pnbd"), CliParsing.Require(values, "alpha", "pnbd"), CliParsing.Require(values, "s", "pnbd"), CliParsing.Require(values, "beta", "pnbd")), data, options, settings.Spend, spendModel);
     }
 
-    private static List<Prediction> Predict<TModel>(TModel model, ClvData.Loaded data, ClvOptions options, double? spend, GammaGammaParameters? spendModel)
+    private static List<Prediction> Predict<TModel>(TModel model, ClvCustomers data, ClvOptions options, double? spend, GammaGammaParameters? spendModel)
         where TModel : struct, IRepeatTransactionModel
     {
         var horizon = options.HorizonInModelUnits;
         var result = new List<Prediction>(data.Customers.Length);
         for (var i = 0; i < data.Customers.Length; i++)
         {
-            var customer = data.Customers[i];
+            var customer = data.Customers.Span[i];
             double? amount = spend ?? spendModel?.ExpectedSpend(customer.Frequency, customer.MonetaryValue);
             double? clv = amount is { } a ? CustomerValue.Clv(model, customer, a, options) : null;
             result.Add(new Prediction(data.Ids[i], model.ExpectedTransactions(customer, horizon), model.ProbabilityAlive(customer), amount, clv));
@@ -428,27 +440,13 @@ internal sealed class ClvPredictCommand : Command<ClvPredictSettings>
         var model = new BgBbParameters(CliParsing.Require(values, "alpha", "bgbb"), CliParsing.Require(values, "beta", "bgbb"), CliParsing.Require(values, "gamma", "bgbb"), CliParsing.Require(values, "delta", "bgbb"));
         var horizon = (int)Math.Round(settings.Horizon!.Value);
         var histories = settings.Data is not null
-            ? ClvData.ReadHistories(settings.Data)
+            ? ClvModels.ReadHistories(settings.Data)
             : [new DiscreteCustomerSummary(settings.Frequency!.Value, (int)settings.Recency!.Value, (int)settings.Age!.Value)];
         var result = new List<Prediction>(histories.Length);
         for (var i = 0; i < histories.Length; i++)
         {
             var h = histories[i];
-            double? clv = null;
-            if (settings.Spend is { } amount)
-            {
-                // Each future opportunity's expected transactions, discounted to its end.
-                double total = 0, previous = 0, factor = 1;
-                for (var k = 1; k <= horizon; k++)
-                {
-                    var expected = model.ExpectedTransactions(h, k);
-                    factor /= 1 + settings.Discount;
-                    total += (expected - previous) * factor;
-                    previous = expected;
-                }
-
-                clv = amount * total;
-            }
+            double? clv = settings.Spend is { } amount ? amount * model.DiscountedExpectedTransactions(h, horizon, settings.Discount) : null;
 
             result.Add(new Prediction((i + 1).ToString(CultureInfo.InvariantCulture), model.ExpectedTransactions(h, horizon), model.ProbabilityAlive(h), settings.Spend, clv));
         }

@@ -98,4 +98,5 @@ internal sealed class SnakeCaseEnumConverter<TEnum> : JsonStringEnumConverter<TE
 [JsonSerializable(typeof(FeatureSchema.SchemaDto))]
 [JsonSerializable(typeof(Scorecard))]
 [JsonSerializable(typeof(Playbook.PlaybookDocument))]
+[JsonSerializable(typeof(ScorecardRules.RulesFile))]
 internal sealed partial class CsScoringJsonContext : JsonSerializerContext;

@@ -9,20 +9,35 @@ namespace CsScoring.Planning;
 /// <param name="FormerAccounts">Accounts whose snapshots end earlier: they have left.</param>
 public sealed record CustomerBook(DateOnly AsOf, IReadOnlyList<BookAccount> Accounts, int FormerAccounts)
 {
+    /// <summary>Reads the current customers' latest snapshots from an account snapshot table held in memory.</summary>
+    /// <param name="snapshots">The snapshots (<c>account_id</c>, <c>as_of</c>, <c>arr</c> or <c>mrr</c>, optional attributes).</param>
+    /// <returns>The book at the data's as-of date.</returns>
+    /// <exception cref="DataFormatException">A required column is absent or a value is invalid (file, row and column named).</exception>
+    public static CustomerBook Read(BufferedTable snapshots)
+    {
+        ArgumentNullException.ThrowIfNull(snapshots);
+        CustomerBase customers;
+        using (var reader = snapshots.CreateReader())
+        {
+            customers = CustomerBase.Read(reader);
+        }
+
+        using var rows = snapshots.CreateReader();
+        return Read(rows, customers);
+    }
+
     /// <summary>
-    /// Reads the book from one row per account and date. Required columns: <c>account_id</c>, <c>as_of</c>, and
-    /// <c>arr</c> or (when absent) <c>mrr</c> (ARR = MRR x 12). Optional: <c>region</c>; <c>tenure_months</c> (contract
-    /// start = as_of minus that many months); <c>renewal_date</c> (the next renewal, ignored for a <c>contract_type</c>
-    /// of <c>monthly</c>, which renews by itself); <c>onboarding_completed</c> (0/1); <c>tickets_90d</c> (tickets a
-    /// month = / 3).
+    /// Reads the book of the current customers that <paramref name="customers"/> defines (the one definition of the
+    /// as-of date and of a current customer) from the same snapshots.
     /// </summary>
-    /// <param name="reader">A reader positioned before the first row.</param>
-    /// <exception cref="DataFormatException">A required column is absent, or a value is not of its type (names the row and column).</exception>
-    public static CustomerBook Read(TabularReader reader)
+    /// <param name="reader">The snapshots the customer base was read from, positioned before the first row.</param>
+    /// <param name="customers">The customer base.</param>
+    /// <returns>The book at the customer base's as-of date, accounts ordered by id.</returns>
+    /// <exception cref="DataFormatException">The money column is absent or a value is invalid (file, row and column named).</exception>
+    public static CustomerBook Read(TabularReader reader, CustomerBase customers)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var id = reader.GetOrdinal("account_id");
-        var asOf = reader.GetOrdinal("as_of");
+        ArgumentNullException.ThrowIfNull(customers);
         var isArr = reader.TryGetOrdinal("arr", out var money);
         if (!isArr)
         {
@@ -35,23 +50,17 @@ public sealed record CustomerBook(DateOnly AsOf, IReadOnlyList<BookAccount> Acco
         var renewal = Optional(reader, "renewal_date");
         var onboarding = Optional(reader, "onboarding_completed");
         var tickets = Optional(reader, "tickets_90d");
-        var latest = new Dictionary<string, (DateOnly AsOf, BookAccount Account)>(StringComparer.Ordinal);
-        var last = DateOnly.MinValue;
+        var current = new List<BookAccount>(customers.CurrentRows.Count);
         while (reader.Read())
         {
-            var key = reader.GetString(id);
-            if (string.IsNullOrWhiteSpace(key))
-            {
-                throw reader.Error(id, "the account id is blank");
-            }
-
-            var date = reader.GetDate(asOf);
-            last = date > last ? date : last;
-            if (latest.TryGetValue(key, out var seen) && seen.AsOf >= date)
+            var row = (int)(reader.RowNumber - 1);
+            if (!customers.IsCurrent(row))
             {
                 continue;
             }
 
+            var key = customers.AccountIdOf(row);
+            var date = customers.DateOf(row);
             var value = reader.GetDoubleOrNaN(money);
             if (double.IsNaN(value) || value < 0 || double.IsInfinity(value))
             {
@@ -69,11 +78,11 @@ public sealed record CustomerBook(DateOnly AsOf, IReadOnlyList<BookAccount> Acco
                 OnboardingCompleted = Number(reader, onboarding) is { } done ? done != 0 : null,
                 TicketsPerMonth = Number(reader, tickets) is { } t ? t / 3 : null,
             };
-            latest[key] = (date, account);
+            current.Add(account);
         }
 
-        var current = latest.Values.Where(a => a.AsOf == last).Select(a => a.Account).OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
-        return new CustomerBook(last, current, latest.Count - current.Count);
+        current.Sort((x, y) => string.CompareOrdinal(x.Id, y.Id));
+        return new CustomerBook(customers.AsOf, current, customers.FormerAccounts);
     }
 
     private static int Optional(TabularReader reader, string column) => reader.TryGetOrdinal(column, out var ordinal) ? ordinal : -1;

@@ -59,7 +59,7 @@ public sealed record OrganisationPlan(
 /// <example>
 /// <code>
 /// CustomerBook book;
-/// using (var reader = TabularReader.Open("data/sample/accounts.csv")) { book = CustomerBook.Read(reader); }
+/// using (var reader = TabularReader.Open("data/sample/accounts.csv")) { book = CustomerBook.Read(BufferedTable.Read(reader)); }
 /// MrrLedger ledger;
 /// using (var reader = TabularReader.Open("data/sample/mrr_ledger.csv")) { ledger = MrrLedger.Read(reader); }
 /// var plan = OrganisationPlanner.Plan(book.Accounts, ArrHistory.FromLedger(ledger), new OrganisationPlanOptions

@@ -99,6 +99,40 @@ public readonly struct BgBbParameters : IEquatable<BgBbParameters>
         return Alpha / (Alpha + Beta) * SurvivalSum(0, opportunities);
     }
 
+    /// <summary>
+    /// Discounted expected transactions of a customer over the next <paramref name="opportunities"/> opportunities:
+    /// Σₖ (E[X(k)] − E[X(k−1)]) / (1 + d)ᵏ, each opportunity's expected transactions discounted to its end. Times the
+    /// value of one transaction, it is the customer's CLV over the horizon.
+    /// </summary>
+    /// <param name="customer">The customer's history.</param>
+    /// <param name="opportunities">Future opportunities (≥ 0).</param>
+    /// <param name="discountRate">The discount rate per opportunity (≥ 0; 0 gives <see cref="ExpectedTransactions(in DiscreteCustomerSummary, int)"/>).</param>
+    /// <returns>The discounted count (≥ 0).</returns>
+    /// <exception cref="InvalidModelInputException"><paramref name="opportunities"/> or <paramref name="discountRate"/> is negative or not finite.</exception>
+    public double DiscountedExpectedTransactions(in DiscreteCustomerSummary customer, int opportunities, double discountRate)
+    {
+        if (opportunities < 0)
+        {
+            ValueThrow.Invalid("opportunities", opportunities, "must be >= 0");
+        }
+
+        if (!(discountRate >= 0) || double.IsInfinity(discountRate))
+        {
+            ValueThrow.Invalid("discountRate", discountRate, "must be a finite number >= 0");
+        }
+
+        double total = 0, previous = 0, factor = 1;
+        for (var k = 1; k <= opportunities; k++)
+        {
+            var expected = ExpectedTransactions(customer, k);
+            factor /= 1 + discountRate;
+            total += (expected - previous) * factor;
+            previous = expected;
+        }
+
+        return total;
+    }
+
     /// <summary>P(X(n) = x): the probability that a new customer makes exactly x transactions in n opportunities.</summary>
     /// <param name="transactions">The count x (0 ≤ x ≤ n).</param>
     /// <param name="opportunities">The opportunities n (≥ 0).</param>

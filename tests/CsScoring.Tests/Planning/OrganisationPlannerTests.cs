@@ -112,7 +112,7 @@ public sealed class OrganisationPlannerTests : IDisposable
         CustomerBook book;
         using (var reader = TabularReader.Open(path))
         {
-            book = CustomerBook.Read(reader);
+            book = CustomerBook.Read(BufferedTable.Read(reader));
         }
 
         Assert.Equal(AsOf, book.AsOf);
@@ -136,7 +136,7 @@ public sealed class OrganisationPlannerTests : IDisposable
         var path = Path.Combine(_directory, "arr.csv");
         File.WriteAllText(path, "account_id,as_of,arr,mrr\nA1,2025-12-31,1000,1\n");
         using var reader = TabularReader.Open(path);
-        Assert.Equal(1000m, CustomerBook.Read(reader).Accounts.Single().Arr);
+        Assert.Equal(1000m, CustomerBook.Read(BufferedTable.Read(reader)).Accounts.Single().Arr);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class OrganisationPlannerTests : IDisposable
         var path = Path.Combine(_directory, "bad.csv");
         File.WriteAllText(path, "account_id,as_of,mrr\nA1,2025-12-31,-5\n");
         using var reader = TabularReader.Open(path);
-        var error = Assert.Throws<DataFormatException>(() => CustomerBook.Read(reader));
+        var error = Assert.Throws<DataFormatException>(() => CustomerBook.Read(BufferedTable.Read(reader)));
         Assert.Equal("mrr", error.Column);
         Assert.Equal(1, error.Row);
     }

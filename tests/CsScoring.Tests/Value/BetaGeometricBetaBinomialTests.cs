@@ -52,4 +52,18 @@ public sealed class BgBbTests
     [Fact]
     public void Summary_RecencyBeforeFrequency_Throws()
         => Assert.Equal("recency", Assert.Throws<InvalidModelInputException>(() => new DiscreteCustomerSummary(3, 2, 6)).Field);
+
+    [Fact]
+    public void DiscountedExpectedTransactions_DiscountsEachOpportunityToItsEnd()
+    {
+        var model = new BgBbParameters(1.2, 0.75, 0.66, 2.8);
+        var customer = new DiscreteCustomerSummary(3, 5, 6);
+        var first = model.ExpectedTransactions(customer, 1);
+        var second = model.ExpectedTransactions(customer, 2) - first;
+
+        Assert.Equal((first / 1.1) + (second / 1.21), model.DiscountedExpectedTransactions(customer, 2, 0.1), 12);
+        Assert.Equal(model.ExpectedTransactions(customer, 5), model.DiscountedExpectedTransactions(customer, 5, 0), 12);
+        Assert.Equal(0, model.DiscountedExpectedTransactions(customer, 0, 0.1));
+        Assert.Equal("discountRate", Assert.Throws<InvalidModelInputException>(() => model.DiscountedExpectedTransactions(customer, 2, -0.1)).Field);
+    }
 }

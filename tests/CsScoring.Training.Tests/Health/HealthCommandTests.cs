@@ -198,10 +198,15 @@ public sealed class HealthCommandTests : IClassFixture<HealthCommandTests.Sample
     public void Labels_DerivedFromSnapshots_MatchTheGeneratorsColumn()
     {
         var compiled = ScorecardSource.Load(_sample.Scorecard).Compile();
-        var data = HealthSnapshots.Load(_sample.Accounts, compiled, 90);
+        var data = HealthData.Read(_sample.Accounts, compiled, 90);
         Assert.Equal("column churned_within_90d", data.LabelSource);
-        var derived = HealthSnapshots.DeriveLabels(data.AccountIds, data.AsOf, 90);
-        Assert.Equal(data.Labels, derived);
+        var unlabelled = Path.Combine(_directory, "unlabelled.csv");
+        var lines = File.ReadAllLines(_sample.Accounts);
+        var label = Array.IndexOf(lines[0].Split(','), "churned_within_90d");
+        File.WriteAllLines(unlabelled, lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => i != label))));
+        var derived = HealthData.Read(unlabelled, compiled, 90);
+        Assert.StartsWith("derived", derived.LabelSource, StringComparison.Ordinal);
+        Assert.Equal(data.Labels, derived.Labels);
     }
 
     [Fact]

@@ -1,19 +1,26 @@
 using System.Globalization;
 using System.Text.Json;
 using CsScoring.Data;
-using CsScoring.Health;
 
-namespace CsScoring.Training.Health;
+namespace CsScoring.Health;
 
 /// <summary>
-/// The <c>--rules</c> file of <c>health score</c>: scorecards chosen per account by conditions on its columns, e.g.
+/// A rules file: scorecards chosen per account by conditions on its columns, e.g.
 /// <c>{"rules": [{"scorecard": "onboarding.json", "when": [{"attribute": "tenure_months", "operator": "less_than", "number": 3}]}]}</c>.
-/// Scorecard paths are relative to the rules file.
+/// Scorecard paths are relative to the rules file. An account no rule matches is scored with the fallback.
 /// </summary>
-internal static class ScorecardRules
+public static class ScorecardRules
 {
+    /// <summary>Loads a rules file and the scorecards it names.</summary>
+    /// <param name="path">The rules file.</param>
+    /// <param name="fallback">The scorecard of accounts no rule matches.</param>
+    /// <returns>The selector.</returns>
+    /// <exception cref="FileNotFoundException">The rules file or a scorecard it names does not exist.</exception>
+    /// <exception cref="ScorecardException">The file is not valid JSON or a rule or condition is invalid (JSON path named).</exception>
     public static ScorecardSelector Load(string path, CompiledScorecard fallback)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(fallback);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Rules file '{path}' does not exist.", path);
@@ -22,7 +29,7 @@ internal static class ScorecardRules
         RulesFile? file;
         try
         {
-            file = JsonSerializer.Deserialize<RulesFile>(File.ReadAllText(path), CsScoringJson.Options);
+            file = JsonSerializer.Deserialize(File.ReadAllText(path), CsScoringJson.TypeInfo<RulesFile>());
         }
         catch (JsonException ex)
         {
@@ -77,12 +84,25 @@ internal static class ScorecardRules
         return new ScorecardSelector(rules, fallback);
     }
 
-    /// <summary>Each account's latest snapshot, scored with the scorecard its attributes select.</summary>
-    public static List<AccountHealth> ScoreLatest(
-        string path, HealthSnapshots fallbackData, ScorecardSelector selector, DateOnly asOf, int maxAgeDays, int drivers, int horizonDays, IReadOnlyDictionary<string, HealthOverride>? overrides)
+    /// <summary>Each account's latest snapshot, scored with the scorecard its attributes (the snapshot's columns) select.</summary>
+    /// <param name="data">The snapshots, in memory (each selected scorecard reads its own columns from it).</param>
+    /// <param name="fallbackData">The snapshots read for <see cref="ScorecardSelector.Fallback"/>.</param>
+    /// <param name="selector">The rules.</param>
+    /// <param name="asOf">The as-of date.</param>
+    /// <param name="maxAgeDays">How old a snapshot may be.</param>
+    /// <param name="drivers">How many top drivers per account.</param>
+    /// <param name="horizonDays">The churn horizon the histories are read for.</param>
+    /// <param name="overrides">Manual overrides by account id, or <see langword="null"/>.</param>
+    /// <returns>One result per account, ordered by account id (ordinal).</returns>
+    /// <exception cref="DataFormatException">A selected scorecard's column is absent or invalid.</exception>
+    public static IReadOnlyList<AccountHealth> ScoreLatest(
+        BufferedTable data, HealthSnapshots fallbackData, ScorecardSelector selector, DateOnly asOf, int maxAgeDays, int drivers, int horizonDays, IReadOnlyDictionary<string, HealthOverride>? overrides)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(fallbackData);
+        ArgumentNullException.ThrowIfNull(selector);
         var rows = fallbackData.LatestPerAccount(asOf, maxAgeDays);
-        var attributes = ReadAttributes(path, rows);
+        var attributes = ReadAttributes(data, rows);
         var chosen = new Dictionary<CompiledScorecard, List<int>>();
         foreach (var row in rows)
         {
@@ -99,19 +119,29 @@ internal static class ScorecardRules
         foreach (var (scorecard, selected) in chosen)
         {
             // Each scorecard reads its own columns; rows keep their order, so indices agree across loads.
-            var data = scorecard == selector.Fallback ? fallbackData : HealthSnapshots.Load(path, scorecard, horizonDays);
-            accounts.AddRange(HealthWorkflow.ScoreRows(data, scorecard, selected, asOf, drivers, overrides));
+            HealthSnapshots history;
+            if (scorecard == selector.Fallback)
+            {
+                history = fallbackData;
+            }
+            else
+            {
+                using var reader = data.CreateReader();
+                history = HealthSnapshots.Read(reader, scorecard, horizonDays);
+            }
+
+            accounts.AddRange(history.ScoreRows(scorecard, selected, asOf, drivers, overrides));
         }
 
         accounts.Sort((x, y) => string.CompareOrdinal(x.AccountId, y.AccountId));
         return accounts;
     }
 
-    private static Dictionary<int, AccountAttributes> ReadAttributes(string path, List<int> rows)
+    private static Dictionary<int, AccountAttributes> ReadAttributes(BufferedTable data, IReadOnlyList<int> rows)
     {
         var wanted = rows.ToHashSet();
         var result = new Dictionary<int, AccountAttributes>();
-        using var reader = TabularReader.Open(path);
+        using var reader = data.CreateReader();
         var index = -1;
         while (reader.Read())
         {
@@ -138,12 +168,12 @@ internal static class ScorecardRules
         return result;
     }
 
-    private sealed class RulesFile
+    internal sealed class RulesFile
     {
         public required IReadOnlyList<RuleEntry> Rules { get; init; }
     }
 
-    private sealed class RuleEntry
+    internal sealed class RuleEntry
     {
         public required string Scorecard { get; init; }
 

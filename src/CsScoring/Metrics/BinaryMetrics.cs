@@ -1,37 +1,57 @@
-namespace CsScoring.Training.Churn;
+namespace CsScoring.Metrics;
 
 /// <summary>One bin of a reliability curve.</summary>
-internal readonly record struct ReliabilityBin(double Lower, double Upper, int Count, double MeanPredicted, double ObservedRate);
+/// <param name="Lower">The bin's lower probability edge.</param>
+/// <param name="Upper">The bin's upper probability edge.</param>
+/// <param name="Count">The rows whose probability falls in the bin.</param>
+/// <param name="MeanPredicted">Their mean predicted probability.</param>
+/// <param name="ObservedRate">Their observed positive rate.</param>
+public readonly record struct ReliabilityBin(double Lower, double Upper, int Count, double MeanPredicted, double ObservedRate);
 
 /// <summary>The figures of a set of probabilities against labels; see <see cref="BinaryMetrics.Compute"/>.</summary>
-internal sealed record MetricSet
+/// <remarks>A figure that is undefined for the data (e.g. AUC with one class) is <see cref="double.NaN"/>.</remarks>
+public sealed record BinaryMetricSet
 {
+    /// <summary>The number of rows.</summary>
     public required int Rows { get; init; }
 
+    /// <summary>The rows labelled positive.</summary>
     public required int Positives { get; init; }
 
+    /// <summary>ROC-AUC (ties count half).</summary>
     public required double Auc { get; init; }
 
+    /// <summary>Average precision (PR-AUC).</summary>
     public required double PrAuc { get; init; }
 
+    /// <summary>Mean log loss (natural log; probabilities clamped to [1e-15, 1 - 1e-15]).</summary>
     public required double LogLoss { get; init; }
 
+    /// <summary>Mean squared error of the probabilities (Brier score).</summary>
     public required double Brier { get; init; }
 
+    /// <summary>Expected calibration error over ten equal-width bins.</summary>
     public required double Ece { get; init; }
 
+    /// <summary>The threshold of the threshold metrics (positive when p >= threshold).</summary>
     public required double Threshold { get; init; }
 
+    /// <summary>Share of rows classified correctly at the threshold.</summary>
     public required double Accuracy { get; init; }
 
+    /// <summary>Precision at the threshold (0 when nothing is predicted positive).</summary>
     public required double Precision { get; init; }
 
+    /// <summary>Recall at the threshold (0 without positives).</summary>
     public required double Recall { get; init; }
 
+    /// <summary>F1 at the threshold.</summary>
     public required double F1 { get; init; }
 
+    /// <summary>Positive rate in the top 10 % by probability over the overall rate.</summary>
     public required double LiftAt10 { get; init; }
 
+    /// <summary>Kolmogorov-Smirnov statistic: the largest gap between the true- and false-positive rates.</summary>
     public required double Ks { get; init; }
 
     /// <summary>The metrics by snake_case name, as they appear in JSON.</summary>
@@ -58,12 +78,24 @@ internal sealed record MetricSet
 /// Binary-classification metrics over probabilities: ROC-AUC (ties count half), PR-AUC (average precision),
 /// log loss, Brier, ECE, threshold metrics, lift at 10 %, KS; curves and threshold choices.
 /// </summary>
-internal static class BinaryMetrics
+/// <remarks>
+/// Every method takes the probabilities and the labels as spans of equal length (an <see cref="ArgumentException"/>
+/// otherwise); the order of rows never matters except for ties, which are broken by row index so results are
+/// deterministic. Thread-safe: the methods are pure.
+/// </remarks>
+public static class BinaryMetrics
 {
+    /// <summary>The number of equal-width bins of <see cref="Reliability"/> and <see cref="Ece"/>.</summary>
     public const int ReliabilityBins = 10;
 
-    public static MetricSet Compute(ReadOnlySpan<double> p, ReadOnlySpan<bool> y, double threshold)
+    /// <summary>Every figure at once.</summary>
+    /// <param name="p">The predicted probabilities.</param>
+    /// <param name="y">The labels (true = positive).</param>
+    /// <param name="threshold">The threshold of the threshold metrics.</param>
+    /// <returns>The figures.</returns>
+    public static BinaryMetricSet Compute(ReadOnlySpan<double> p, ReadOnlySpan<bool> y, double threshold)
     {
+        SameLength(p, y);
         var n = p.Length;
         var positives = 0;
         double logLoss = 0, brier = 0;
@@ -104,7 +136,7 @@ internal static class BinaryMetrics
 
         var precision = tp + fp == 0 ? 0 : (double)tp / (tp + fp);
         var recall = tp + fn == 0 ? 0 : (double)tp / (tp + fn);
-        return new MetricSet
+        return new BinaryMetricSet
         {
             Rows = n,
             Positives = positives,
@@ -124,6 +156,7 @@ internal static class BinaryMetrics
     }
 
     /// <summary>Indices ordered by descending probability, ties in index order (deterministic).</summary>
+    /// <param name="p">The probabilities.</param>
     public static int[] OrderDescending(ReadOnlySpan<double> p)
     {
         var order = new int[p.Length];
@@ -142,11 +175,16 @@ internal static class BinaryMetrics
     }
 
     /// <summary>ROC-AUC (ties count half); NaN with one class. The library's one implementation.</summary>
-    public static double Auc(ReadOnlySpan<double> p, ReadOnlySpan<bool> y) => CsScoring.Metrics.RocAuc.Compute(p, y);
+    /// <param name="p">The probabilities.</param>
+    /// <param name="y">The labels.</param>
+    public static double Auc(ReadOnlySpan<double> p, ReadOnlySpan<bool> y) => RocAuc.Compute(p, y);
 
     /// <summary>Average precision: Σ (Rₙ − Rₙ₋₁) Pₙ over distinct thresholds (scikit-learn's definition).</summary>
+    /// <param name="p">The probabilities.</param>
+    /// <param name="y">The labels.</param>
     public static double AveragePrecision(ReadOnlySpan<double> p, ReadOnlySpan<bool> y)
     {
+        SameLength(p, y);
         var order = OrderDescending(p);
         var totalPositives = 0;
         foreach (var label in y)
@@ -181,8 +219,11 @@ internal static class BinaryMetrics
     }
 
     /// <summary>Expected calibration error over equal-width bins: Σ (nᵦ/N) |mean p − observed rate|.</summary>
+    /// <param name="p">The probabilities.</param>
+    /// <param name="y">The labels.</param>
     public static double Ece(ReadOnlySpan<double> p, ReadOnlySpan<bool> y)
     {
+        SameLength(p, y);
         if (p.IsEmpty)
         {
             return double.NaN;
@@ -197,8 +238,14 @@ internal static class BinaryMetrics
         return ece;
     }
 
+    /// <summary>The reliability curve: per equal-width probability bin, the mean prediction and the observed rate (empty bins left out).</summary>
+    /// <param name="p">The probabilities.</param>
+    /// <param name="y">The labels.</param>
+    /// <param name="bins">The number of bins (at least 1).</param>
     public static IReadOnlyList<ReliabilityBin> Reliability(ReadOnlySpan<double> p, ReadOnlySpan<bool> y, int bins = ReliabilityBins)
     {
+        SameLength(p, y);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
         var count = new int[bins];
         var sum = new double[bins];
         var hits = new int[bins];
@@ -223,8 +270,12 @@ internal static class BinaryMetrics
     }
 
     /// <summary>Positive rate among the top <paramref name="share"/> of rows by probability over the overall rate.</summary>
+    /// <param name="p">The probabilities.</param>
+    /// <param name="y">The labels.</param>
+    /// <param name="share">The top share of rows, in (0, 1].</param>
     public static double LiftAt(ReadOnlySpan<double> p, ReadOnlySpan<bool> y, double share)
     {
+        SameLength(p, y);
         var n = p.Length;
         var total = 0;
         foreach (var label in y)
@@ -249,15 +300,21 @@ internal static class BinaryMetrics
     }
 
     /// <summary>Kolmogorov-Smirnov statistic: the largest gap between the true- and false-positive rates.</summary>
+    /// <param name="p">The probabilities.</param>
+    /// <param name="y">The labels.</param>
     public static double Ks(ReadOnlySpan<double> p, ReadOnlySpan<bool> y)
     {
+        SameLength(p, y);
         var curve = Roc(p, y);
         return curve.Count == 0 ? double.NaN : curve.Max(point => point.Tpr - point.Fpr);
     }
 
     /// <summary>ROC points (false-positive rate, true-positive rate, threshold) from the top down, starting at (0, 0).</summary>
+    /// <param name="p">The probabilities.</param>
+    /// <param name="y">The labels.</param>
     public static IReadOnlyList<(double Fpr, double Tpr, double Threshold)> Roc(ReadOnlySpan<double> p, ReadOnlySpan<bool> y)
     {
+        SameLength(p, y);
         var order = OrderDescending(p);
         int positives = 0, negatives = 0;
         foreach (var label in y)
@@ -304,8 +361,11 @@ internal static class BinaryMetrics
     }
 
     /// <summary>Precision-recall points (recall, precision) from the top down.</summary>
+    /// <param name="p">The probabilities.</param>
+    /// <param name="y">The labels.</param>
     public static IReadOnlyList<(double Recall, double Precision)> PrecisionRecall(ReadOnlySpan<double> p, ReadOnlySpan<bool> y)
     {
+        SameLength(p, y);
         var order = OrderDescending(p);
         var positives = 0;
         foreach (var label in y)
@@ -338,8 +398,11 @@ internal static class BinaryMetrics
     }
 
     /// <summary>Cumulative gains: share of positives captured (y) in the top x share of rows, at 5 % steps.</summary>
+    /// <param name="p">The probabilities.</param>
+    /// <param name="y">The labels.</param>
     public static IReadOnlyList<(double Share, double Captured, double Lift)> Gains(ReadOnlySpan<double> p, ReadOnlySpan<bool> y)
     {
+        SameLength(p, y);
         var order = OrderDescending(p);
         var total = 0;
         foreach (var label in y)
@@ -371,8 +434,11 @@ internal static class BinaryMetrics
     }
 
     /// <summary>The probability threshold (predict positive when p ≥ t) that maximises F1.</summary>
+    /// <param name="p">The probabilities.</param>
+    /// <param name="y">The labels.</param>
     public static double F1Threshold(ReadOnlySpan<double> p, ReadOnlySpan<bool> y)
     {
+        SameLength(p, y);
         var order = OrderDescending(p);
         var positives = 0;
         foreach (var label in y)
@@ -409,8 +475,14 @@ internal static class BinaryMetrics
     /// The threshold that maximises the realised value of acting on every row with p ≥ t:
     /// Σ (yᵢ × successRate × accountValue − actionCost); 1 when acting never pays.
     /// </summary>
+    /// <param name="p">The probabilities.</param>
+    /// <param name="y">The labels.</param>
+    /// <param name="actionCost">The cost of acting on one row.</param>
+    /// <param name="successRate">The share of positives an action saves.</param>
+    /// <param name="accountValue">The value of a saved positive.</param>
     public static (double Threshold, double Value) CostThreshold(ReadOnlySpan<double> p, ReadOnlySpan<bool> y, double actionCost, double successRate, double accountValue)
     {
+        SameLength(p, y);
         var order = OrderDescending(p);
         double value = 0, best = 0, threshold = 1;
         var i = 0;
@@ -436,6 +508,8 @@ internal static class BinaryMetrics
     }
 
     /// <summary>The p-th quantile (0..1) by linear interpolation.</summary>
+    /// <param name="values">The values (NaN sorts first).</param>
+    /// <param name="q">The quantile, in [0, 1].</param>
     public static double Quantile(ReadOnlySpan<double> values, double q)
     {
         if (values.IsEmpty)
@@ -449,5 +523,13 @@ internal static class BinaryMetrics
         var lower = (int)Math.Floor(position);
         var upper = Math.Min(lower + 1, sorted.Length - 1);
         return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+    }
+
+    private static void SameLength(ReadOnlySpan<double> p, ReadOnlySpan<bool> y)
+    {
+        if (p.Length != y.Length)
+        {
+            throw new ArgumentException($"{p.Length} probabilities but {y.Length} labels; they must pair up one to one.", nameof(y));
+        }
     }
 }

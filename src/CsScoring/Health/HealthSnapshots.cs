@@ -1,21 +1,32 @@
 using System.Globalization;
 using CsScoring.Data;
-using CsScoring.Health;
 
-namespace CsScoring.Training.Health;
+namespace CsScoring.Health;
 
 /// <summary>
-/// Account snapshots read for a scorecard: ids, as-of dates, the metric values (column-major, metric order), MRR
-/// and the churn label for a horizon (from the <c>churned_within_{h}d</c> column when the file has it, otherwise
-/// derived from the monthly snapshots: churned when the account is absent at one of the month ends the horizon spans).
+/// A history of account snapshots read for a scorecard: ids, as-of dates, the metric values (column-major, metric
+/// order), MRR and the churn label for a horizon (from the <c>churned_within_{h}d</c> column when the table has it,
+/// otherwise derived from the monthly snapshots: churned when the account is absent at one of the month ends the
+/// horizon spans). Scores each account's latest snapshot with its trend, and backtests a scorecard over the history.
 /// </summary>
-internal sealed class HealthSnapshots
+/// <remarks>Account ids are kept exactly as the table holds them. Immutable once read; safe to share between threads.</remarks>
+/// <example>
+/// <code>
+/// var scorecard = ScorecardJson.Load("scorecard.json").Compile();
+/// using var reader = TabularReader.Open("accounts.csv");
+/// var history = HealthSnapshots.Read(reader, scorecard, horizonDays: 90);
+/// var accounts = history.ScoreLatest(scorecard, history.LastDate, maxAgeDays: 0, drivers: 3);
+/// var backtest = history.Backtest(scorecard, asOf: null);
+/// </code>
+/// </example>
+public sealed partial class HealthSnapshots
 {
     private HealthSnapshots(string source, string[] ids, DateOnly[] asOf, double[] columns, double[] mrr, double[] labels, string labelSource, int metrics)
     {
         Source = source;
         AccountIds = ids;
         AsOf = asOf;
+        LastDate = asOf.Length == 0 ? default : asOf.Max();
         Columns = columns;
         Mrr = mrr;
         Labels = labels;
@@ -23,41 +34,56 @@ internal sealed class HealthSnapshots
         MetricCount = metrics;
     }
 
+    /// <summary>The table's name, for messages.</summary>
     public string Source { get; }
 
-    public string[] AccountIds { get; }
+    /// <summary>Each snapshot's account id, raw.</summary>
+    public IReadOnlyList<string> AccountIds { get; }
 
-    public DateOnly[] AsOf { get; }
+    /// <summary>Each snapshot's date.</summary>
+    public IReadOnlyList<DateOnly> AsOf { get; }
 
     /// <summary>Metric m of row i at <c>m * Count + i</c>.</summary>
-    public double[] Columns { get; }
+    internal double[] Columns { get; }
 
-    public double[] Mrr { get; }
+    /// <summary>Each snapshot's MRR (NaN when blank or when the table has no <c>mrr</c> column).</summary>
+    public IReadOnlyList<double> Mrr { get; }
 
     /// <summary>1 churned within the horizon, 0 retained, NaN unknown (the horizon passes the data's end).</summary>
-    public double[] Labels { get; }
+    public IReadOnlyList<double> Labels { get; }
 
+    /// <summary>Where the labels come from, in words (the column, or derived from the monthly snapshots).</summary>
     public string LabelSource { get; }
 
+    /// <summary>The scorecard's metric count (the width of a row).</summary>
     public int MetricCount { get; }
 
-    public int Count => AccountIds.Length;
+    /// <summary>The number of snapshots.</summary>
+    public int Count => AccountIds.Count;
 
-    public DateOnly LastDate => AsOf.Length == 0 ? default : AsOf.Max();
+    /// <summary>The latest snapshot date.</summary>
+    public DateOnly LastDate { get; }
 
-    public static HealthSnapshots Load(string path, CompiledScorecard scorecard, int horizonDays)
+    /// <summary>Reads the snapshots for a scorecard (columns <c>account_id</c>, <c>as_of</c>, the scorecard's metrics, optionally <c>mrr</c> and the label).</summary>
+    /// <param name="reader">A reader positioned before its first row; read to its end, not disposed.</param>
+    /// <param name="scorecard">The scorecard whose metric columns are read.</param>
+    /// <param name="horizonDays">The churn horizon of the labels, in days (≥ 1).</param>
+    /// <returns>The history.</returns>
+    /// <exception cref="DataFormatException">A column is absent, a cell is invalid, a label is not 0, 1 or blank, or the table has no rows (source, row and column named).</exception>
+    public static HealthSnapshots Read(TabularReader reader, CompiledScorecard scorecard, int horizonDays)
     {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(scorecard);
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizonDays, 1);
         var ids = new List<string>();
         var dates = new List<DateOnly>();
         var rows = new List<double>();
         var mrr = new List<double>();
         var labels = new List<double>();
         var labelColumn = string.Create(CultureInfo.InvariantCulture, $"churned_within_{horizonDays}d");
-        string source;
+        var source = reader.SourceName;
         bool hasLabel;
-        using (var reader = TabularReader.Open(path))
         {
-            source = reader.SourceName;
             var id = reader.GetOrdinal("account_id");
             var asOf = reader.GetOrdinal("as_of");
             var mrrOrdinal = reader.TryGetOrdinal("mrr", out var m) ? m : -1;
@@ -147,9 +173,11 @@ internal sealed class HealthSnapshots
 
     private static DateOnly EndOfMonth(DateOnly date) => new(date.Year, date.Month, DateTime.DaysInMonth(date.Year, date.Month));
 
-    /// <summary>The column-major values of some rows.</summary>
+    /// <summary>The values of some rows, column-major (metric m of the j-th row at <c>m * rows.Count + j</c>), as the batch scoring of <see cref="CompiledScorecard"/> takes them.</summary>
+    /// <param name="rows">The rows (0-based).</param>
     public double[] Rows(IReadOnlyList<int> rows)
     {
+        ArgumentNullException.ThrowIfNull(rows);
         var n = Count;
         var result = new double[MetricCount * rows.Count];
         for (var k = 0; k < MetricCount; k++)
@@ -164,6 +192,7 @@ internal sealed class HealthSnapshots
     }
 
     /// <summary>The values of one row, in metric order.</summary>
+    /// <param name="row">The row (0-based).</param>
     public double[] Row(int row)
     {
         var values = new double[MetricCount];
@@ -176,7 +205,10 @@ internal sealed class HealthSnapshots
     }
 
     /// <summary>Each account's latest snapshot at or before a date, skipping snapshots older than <paramref name="maxAgeDays"/>.</summary>
-    public List<int> LatestPerAccount(DateOnly asOf, int maxAgeDays)
+    /// <param name="asOf">The date.</param>
+    /// <param name="maxAgeDays">How old a snapshot may be (0: only snapshots on <paramref name="asOf"/>, the current customers when it is <see cref="LastDate"/>).</param>
+    /// <returns>The rows, ordered by account id (ordinal).</returns>
+    public IReadOnlyList<int> LatestPerAccount(DateOnly asOf, int maxAgeDays)
     {
         var latest = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < Count; i++)
@@ -195,7 +227,7 @@ internal sealed class HealthSnapshots
         return [.. latest.Values.OrderBy(i => AccountIds[i], StringComparer.Ordinal)];
     }
 
-    /// <summary>The snapshot of the same account just before a row, or -1.</summary>
+    /// <summary>For each row, the snapshot of the same account just before it, or -1.</summary>
     public int[] PreviousRows()
     {
         var previous = new int[Count];

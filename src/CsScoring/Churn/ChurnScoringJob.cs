@@ -1,54 +1,105 @@
 using System.Globalization;
-using CsScoring.Churn;
 using CsScoring.Churn.Explain;
 using CsScoring.Data;
 
-namespace CsScoring.Training.Predict;
+namespace CsScoring.Churn;
 
-/// <summary>One scored account kept for the "most at risk" list.</summary>
-internal sealed record AtRiskAccount(string? Id, string? AsOf, double Probability, RiskBand Band, IReadOnlyList<string> Reasons);
+/// <summary>One scored row: its id and date as the data holds them, the prediction and its reasons in words.</summary>
+/// <param name="Id">The row's id (the manifest's id column), raw; <see langword="null"/> when the data has no such column.</param>
+/// <param name="AsOf">The row's date text (the manifest's time column), raw; <see langword="null"/> when absent.</param>
+/// <param name="Probability">The calibrated churn probability.</param>
+/// <param name="Band">The risk band.</param>
+/// <param name="Reasons">The top reasons, strongest first (empty without explanations).</param>
+public sealed record ScoredRow(string? Id, string? AsOf, float Probability, RiskBand Band, IReadOnlyList<string> Reasons);
 
 /// <summary>What a scoring pass did.</summary>
-internal sealed record ChurnScoringSummary(
+/// <param name="Rows">The rows scored.</param>
+/// <param name="Bands">Rows per risk band, keyed by <see cref="ChurnScoringJob.BandName"/>.</param>
+/// <param name="MeanProbability">The mean probability (NaN without rows).</param>
+/// <param name="Explain">The reasons per row.</param>
+/// <param name="Background">What the reasons are relative to, in words; <see langword="null"/> without explanations.</param>
+/// <param name="BackgroundFromModel">Whether the background came with the model (else it was learnt from the scored rows).</param>
+/// <param name="TopAtRisk">The rows with the highest probabilities, highest first.</param>
+/// <param name="Scores">Every scored row in data order when <see cref="ChurnScoringJob.KeepScores"/> is set; otherwise empty.</param>
+public sealed record ChurnScoringSummary(
     long Rows,
-    long Skipped,
     IReadOnlyDictionary<string, long> Bands,
     double MeanProbability,
     int Explain,
     string? Background,
     bool BackgroundFromModel,
-    IReadOnlyList<AtRiskAccount> TopAtRisk);
+    IReadOnlyList<ScoredRow> TopAtRisk,
+    IReadOnlyList<ScoredRow> Scores);
 
 /// <summary>
-/// Streams a data file through a churn model into a predictions CSV (probability, band, raw score and the top-K
-/// reasons per row): one row in memory at a time, so a file larger than memory works. Shared by
-/// <c>csscoring predict</c> and the main job's scoring step.
+/// Streams a table through a churn model into a predictions CSV (id, date, probability, band, raw score and the
+/// top-K reasons per row): one row in memory at a time, so a file larger than memory works.
 /// </summary>
-internal sealed class ChurnScoringJob
+/// <remarks>
+/// Explanations need a background: the model's own (stored with it by training), else one learnt from the scored
+/// rows in a first pass (the data is then opened twice). Ids and dates are kept raw in memory and made
+/// spreadsheet-safe only in the CSV. Not thread-safe; one job is one run.
+/// </remarks>
+/// <example>
+/// <code>
+/// var summary = new ChurnScoringJob
+/// {
+///     Model = ChurnModel.Load("out/model"),
+///     OpenData = () => TabularReader.Open("accounts.csv"),
+///     OutputPath = "predictions.csv",
+///     Explain = 3,
+/// }.Run();
+/// </code>
+/// </example>
+public sealed class ChurnScoringJob
 {
     private const double FirstPassShare = 0.3;
 
+    /// <summary>The model.</summary>
     public required ChurnModel Model { get; init; }
 
-    public required string DataPath { get; init; }
+    /// <summary>Opens the data from its first row; called once per pass.</summary>
+    public required Func<TabularReader> OpenData { get; init; }
 
+    /// <summary>The predictions file (written atomically).</summary>
     public required string OutputPath { get; init; }
 
     /// <summary>How many reasons per row (0: none).</summary>
+    /// <value>The default value is 0.</value>
     public int Explain { get; init; }
 
-    /// <summary>How many of the highest-risk accounts to report.</summary>
+    /// <summary>How many of the highest-risk rows to report.</summary>
+    /// <value>The default value is 10.</value>
     public int TopAtRisk { get; init; } = 10;
 
+    /// <summary>Whether an existing output file is replaced.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
     public bool Overwrite { get; init; } = true;
 
-    /// <summary>Which rows to score (null: all); given the reader positioned on a row.</summary>
+    /// <summary>Whether every scored row is kept in <see cref="ChurnScoringSummary.Scores"/> (for the next step of a job).</summary>
+    /// <value>The default value is <see langword="false"/> (memory stays flat for any file size).</value>
+    public bool KeepScores { get; init; }
+
+    /// <summary>Which rows to score (<see langword="null"/>: all); given the reader positioned on a row.</summary>
     public Func<TabularReader, bool>? Include { get; init; }
 
+    /// <summary>The number of rows the data is expected to have, for <see cref="Progress"/>; progress is reported only with it.</summary>
+    public double? EstimatedRows { get; init; }
+
+    /// <summary>Receives the share of the work done, in [0, 1].</summary>
     public IProgress<double>? Progress { get; init; }
 
+    /// <summary>Scores the data and writes the predictions.</summary>
+    /// <returns>What the pass did.</returns>
+    /// <exception cref="ChurnModelException">The data lacks a column the model needs.</exception>
+    /// <exception cref="DataFormatException">A cell cannot be read (file, row and column named).</exception>
+    /// <exception cref="OutputExistsException">The output exists and <see cref="Overwrite"/> is false.</exception>
     public ChurnScoringSummary Run()
     {
+        ArgumentNullException.ThrowIfNull(Model);
+        ArgumentNullException.ThrowIfNull(OpenData);
+        ArgumentException.ThrowIfNullOrEmpty(OutputPath);
+        ArgumentOutOfRangeException.ThrowIfNegative(Explain);
         var model = Model;
         string? background = null;
         var learnt = false;
@@ -72,7 +123,8 @@ internal sealed class ChurnScoringJob
         }
 
         var bands = new Dictionary<string, long>(StringComparer.Ordinal) { ["high"] = 0, ["medium"] = 0, ["low"] = 0 };
-        var top = new PriorityQueue<AtRiskAccount, double>();
+        var top = new PriorityQueue<ScoredRow, double>();
+        var scores = new List<ScoredRow>();
         long rows = 0;
         var sum = 0.0;
         var contributions = new float[model.FeatureCount];
@@ -133,8 +185,12 @@ internal sealed class ChurnScoringJob
                 rows++;
                 sum += float.IsNaN(prediction.Probability) ? 0 : prediction.Probability;
                 bands[BandName(prediction.Band)]++;
-                Keep(top, new AtRiskAccount(id, asOf, prediction.Probability, prediction.Band,
-                    [.. reasons.Take(count).Select(r => model.DescribeReason(r))]));
+                var scored = new ScoredRow(id, asOf, prediction.Probability, prediction.Band, [.. reasons.Take(count).Select(r => model.DescribeReason(r))]);
+                Keep(top, scored);
+                if (KeepScores)
+                {
+                    scores.Add(scored);
+                }
             }, learnt ? FirstPassShare : 0, 1);
             if (!headerWritten)
             {
@@ -142,17 +198,17 @@ internal sealed class ChurnScoringJob
             }
         }, Overwrite);
 
-        var topList = new List<AtRiskAccount>();
+        var topList = new List<ScoredRow>();
         while (top.Count > 0)
         {
             topList.Add(top.Dequeue());
         }
 
         topList.Reverse();
-        return new ChurnScoringSummary(rows, 0, bands, rows == 0 ? double.NaN : sum / rows, Explain, background, !learnt && background is not null, topList);
+        return new ChurnScoringSummary(rows, bands, rows == 0 ? double.NaN : sum / rows, Explain, background, !learnt && background is not null, topList, scores);
     }
 
-    private void Keep(PriorityQueue<AtRiskAccount, double> top, AtRiskAccount account)
+    private void Keep(PriorityQueue<ScoredRow, double> top, ScoredRow account)
     {
         if (TopAtRisk <= 0 || double.IsNaN(account.Probability))
         {
@@ -195,13 +251,13 @@ internal sealed class ChurnScoringJob
 
     private void ForEachRow(ChurnModel model, Action<TabularReader, float[]> action, double from, double to)
     {
-        using var reader = TabularReader.Open(DataPath);
-        model.CheckColumns(reader.Columns, DataPath);
+        using var reader = OpenData();
+        model.CheckColumns(reader.Columns, reader.SourceName);
         var features = new float[model.FeatureCount];
-        var estimatedRows = Progress is null ? 0 : EstimateRows(DataPath);
+        var estimatedRows = Math.Max(1, EstimatedRows ?? 1);
         while (reader.Read())
         {
-            if (Progress is not null && (reader.RowNumber & 1023) == 0)
+            if (Progress is not null && EstimatedRows is not null && (reader.RowNumber & 1023) == 0)
             {
                 Progress.Report(Math.Min(to, from + ((to - from) * reader.RowNumber / estimatedRows)));
             }
@@ -216,17 +272,9 @@ internal sealed class ChurnScoringJob
         }
     }
 
-    // From the line length of the file's first 64 KiB: enough for a progress bar, without reading the file twice.
-    private static double EstimateRows(string path)
-    {
-        using var stream = File.OpenRead(path);
-        var buffer = new byte[Math.Min(stream.Length, 1 << 16)];
-        var read = stream.Read(buffer, 0, buffer.Length);
-        var lines = Math.Max(1, buffer.AsSpan(0, read).Count((byte)'\n'));
-        return Math.Max(1, (double)stream.Length * lines / Math.Max(1, read));
-    }
-
-    internal static string BandName(RiskBand band) => band switch
+    /// <summary>The lower-case name of a risk band, as the predictions file writes it: <c>high</c>, <c>medium</c> or <c>low</c>.</summary>
+    /// <param name="band">The band.</param>
+    public static string BandName(RiskBand band) => band switch
     {
         RiskBand.High => "high",
         RiskBand.Medium => "medium",

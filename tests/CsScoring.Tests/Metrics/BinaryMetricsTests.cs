@@ -1,9 +1,9 @@
-using CsScoring.Training.Churn;
+using CsScoring.Metrics;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
-namespace CsScoring.Training.Tests.Churn;
+namespace CsScoring.Tests.Metrics;
 
 public sealed class BinaryMetricsTests
 {
@@ -85,5 +85,21 @@ public sealed class BinaryMetricsTests
         }
 
         return (Math.Abs(auc - (wins / pairs)) < 1e-12 && Math.Abs(auc + flipped - 1) < 1e-12).ToProperty();
+    }
+
+    [Fact]
+    public void Compute_LengthsDiffer_Throws()
+        => Assert.Throws<ArgumentException>(() => BinaryMetrics.Compute([0.1, 0.2], [true], 0.5));
+
+    [Fact]
+    public void Reliability_PutsEachProbabilityInItsTenthAndLeavesEmptyBinsOut()
+    {
+        var bins = BinaryMetrics.Reliability([0.05, 0.07, 0.95], [false, true, true]);
+
+        Assert.Equal(2, bins.Count);
+        Assert.Equal(2, bins[0].Count);
+        Assert.Equal(0.06, bins[0].MeanPredicted, 12);
+        Assert.Equal(0.5, bins[0].ObservedRate, 12);
+        Assert.Equal(0.9, bins[1].Lower, 12);
     }
 }

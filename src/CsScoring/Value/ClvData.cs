@@ -1,46 +1,53 @@
 using System.Globalization;
 using CsScoring.Data;
-using CsScoring.Value;
 
-namespace CsScoring.Training.Value;
+namespace CsScoring.Value;
+
+/// <summary>The customers of a repeat-transaction model, as read by <see cref="ClvData.ReadCustomers"/>.</summary>
+/// <param name="Ids">Each customer's id (the row number when the table has no id column).</param>
+/// <param name="Customers">Their summaries, in the order of <paramref name="Ids"/>.</param>
+/// <param name="Source">What the table was: <c>customer summaries</c> or <c>transaction log</c>.</param>
+/// <param name="CalibrationEnd">The calibration end a transaction log was summarised for; <see langword="null"/> for summaries.</param>
+public sealed record ClvCustomers(IReadOnlyList<string> Ids, ReadOnlyMemory<CustomerSummary> Customers, string Source, DateOnly? CalibrationEnd);
 
 /// <summary>
-/// Loads the inputs of <c>clv fit</c> and <c>clv predict</c> through the one tabular reader: customer summaries
-/// (frequency, recency, T, monetary value; the lifetimes / BTYD column names x, t_x, zbar are accepted too), BG/BB
-/// histories (frequency, recency, periods, weights) or a raw transaction log (customer_id, date, amount) that is
-/// summarised for a calibration end date.
+/// Reads the inputs of the repeat-transaction models from a table: customer summaries (frequency, recency, T,
+/// monetary value; the lifetimes / BTYD column names x, t_x, zbar are accepted too), BG/BB histories (frequency,
+/// recency, periods, weights) or a raw transaction log (customer_id, date, amount) summarised for a calibration end.
 /// </summary>
-internal static class ClvData
+/// <remarks>Every value error names the source, row and column. Thread-safe: the methods are pure apart from reading.</remarks>
+public static class ClvData
 {
-    public sealed record Loaded(string[] Ids, CustomerSummary[] Customers, string Source, DateOnly? CalibrationEnd);
-
-    public static bool IsTransactionLog(string path)
+    /// <summary>Whether a table is a raw transaction log (it has <c>customer_id</c> and <c>date</c> columns).</summary>
+    /// <param name="columns">The table's columns.</param>
+    public static bool IsTransactionLog(IReadOnlyCollection<string> columns)
     {
-        using var reader = TabularReader.Open(path);
-        return reader.TryGetOrdinal("date", out _) && reader.TryGetOrdinal("customer_id", out _);
+        ArgumentNullException.ThrowIfNull(columns);
+        return columns.Contains("date", StringComparer.Ordinal) && columns.Contains("customer_id", StringComparer.Ordinal);
     }
 
-    public static Loaded ReadCustomers(string path, TimeUnit unit, DateOnly? calibrationEnd)
+    /// <summary>Reads customer summaries, or summarises a transaction log (see <see cref="IsTransactionLog"/>).</summary>
+    /// <param name="table">A reader positioned before its first row; read to its end, not disposed.</param>
+    /// <param name="unit">The time unit of recency and T when summarising a log.</param>
+    /// <param name="calibrationEnd">The calibration end for a log (default: its last date).</param>
+    /// <returns>The customers.</returns>
+    /// <exception cref="DataFormatException">A column is absent, a cell is blank or invalid, or there are no rows (source, row and column named).</exception>
+    public static ClvCustomers ReadCustomers(TabularReader table, TimeUnit unit, DateOnly? calibrationEnd)
     {
-        if (IsTransactionLog(path))
+        ArgumentNullException.ThrowIfNull(table);
+        if (IsTransactionLog(table.Columns))
         {
-            IReadOnlyList<Transaction> log;
-            using (var reader = TabularReader.Open(path))
-            {
-                log = TransactionLog.Read(reader, amountColumn: reader.TryGetOrdinal("amount", out _) ? "amount" : null);
-            }
-
+            var log = TransactionLog.Read(table, amountColumn: table.TryGetOrdinal("amount", out _) ? "amount" : null);
             if (log.Count == 0)
             {
-                throw new DataFormatException("the transaction log has a header but no rows", path, null, null);
+                throw new DataFormatException("the transaction log has a header but no rows", table.SourceName, null, null);
             }
 
             var end = calibrationEnd ?? log.Max(t => t.Date);
             var summaries = TransactionLog.Summarize(log, end, unit);
-            return new Loaded([.. summaries.Select(s => s.CustomerId)], [.. summaries.Select(s => s.Summary)], "transaction log", end);
+            return new ClvCustomers([.. summaries.Select(s => s.CustomerId)], summaries.Select(s => s.Summary).ToArray(), "transaction log", end);
         }
 
-        using var table = TabularReader.Open(path);
         var frequency = Column(table, "frequency", "x");
         var recency = Column(table, "recency", "t_x");
         var age = Column(table, "T", "age");
@@ -69,15 +76,19 @@ internal static class ClvData
 
         if (customers.Count == 0)
         {
-            throw new DataFormatException("the file has a header but no customers", path, null, null);
+            throw new DataFormatException("the file has a header but no customers", table.SourceName, null, null);
         }
 
-        return new Loaded([.. ids], [.. customers], "customer summaries", null);
+        return new ClvCustomers([.. ids], customers.ToArray(), "customer summaries", null);
     }
 
-    public static DiscreteCustomerSummary[] ReadHistories(string path)
+    /// <summary>Reads BG/BB histories: frequency, recency and periods (whole numbers) and an optional weight.</summary>
+    /// <param name="table">A reader positioned before its first row; read to its end, not disposed.</param>
+    /// <returns>The histories, in row order.</returns>
+    /// <exception cref="DataFormatException">A column is absent, a cell is blank or invalid, or there are no rows (source, row and column named).</exception>
+    public static DiscreteCustomerSummary[] ReadHistories(TabularReader table)
     {
-        using var table = TabularReader.Open(path);
+        ArgumentNullException.ThrowIfNull(table);
         var frequency = Column(table, "frequency", "x");
         var recency = Column(table, "recency", "t_x");
         var periods = Column(table, "periods", "n");
@@ -102,7 +113,7 @@ internal static class ClvData
 
         if (rows.Count == 0)
         {
-            throw new DataFormatException("the file has a header but no histories", path, null, null);
+            throw new DataFormatException("the file has a header but no histories", table.SourceName, null, null);
         }
 
         return [.. rows];

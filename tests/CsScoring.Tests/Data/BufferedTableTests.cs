@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
+using CsScoring.Data;
+
+namespace CsScoring.Tests.Data;
+
+public sealed class BufferedTableTests
+{
+    private const string Csv = "account_id,as_of,mrr\n=A1,2025-01-31,10\n\"@A2\",2025-01-31,\n-A3,2025-02-28,\"1,5\"\n";
+
+    [Fact]
+    public void Read_FromAFolder_OpensTheFileOnceAndHashesItsBytes()
+    {
+        var folder = new MemoryDataFolder(new Dictionary<string, string> { ["accounts.csv"] = Csv });
+
+        var table = BufferedTable.Read(folder, "accounts.csv");
+
+        Assert.Equal(1, folder.Opens["accounts.csv"]);
+        Assert.Equal(3, table.RowCount);
+        Assert.Equal(["account_id", "as_of", "mrr"], table.Columns);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Csv))), table.Sha256);
+    }
+
+    [Fact]
+    public void CreateReader_ReplaysEveryCellRaw_AsOftenAsAsked()
+    {
+        var table = BufferedTable.Read(new MemoryDataFolder(new Dictionary<string, string> { ["a.csv"] = Csv }), "a.csv");
+
+        for (var pass = 0; pass < 2; pass++)
+        {
+            using var reader = table.CreateReader();
+            var cells = new List<string>();
+            while (reader.Read())
+            {
+                cells.Add(reader.GetString(0) + "|" + reader.GetString(2) + "|" + reader.RowNumber);
+            }
+
+            Assert.Equal(["=A1|10|1", "@A2||2", "-A3|1,5|3"], cells);
+        }
+    }
+
+    [Fact]
+    public void CreateReader_ErrorsNameTheSourceRowAndColumn()
+    {
+        var table = BufferedTable.Read(MemoryDataFolder.Table(Csv, "accounts.csv"));
+        using var reader = table.CreateReader();
+        reader.Read();
+        reader.Read();
+        reader.Read();
+
+        var error = Assert.Throws<DataFormatException>(() => reader.GetDoubleOrNaN(2));
+
+        Assert.Contains("accounts.csv", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, error.Row);
+        Assert.Equal("mrr", error.Column);
+        Assert.Equal(4, error.Line);
+    }
+
+    [Fact]
+    public void Read_FromAReader_HasNoHash()
+    {
+        var table = BufferedTable.Read(MemoryDataFolder.Table(Csv));
+
+        Assert.Null(table.Sha256);
+        Assert.Equal("table.csv", table.SourceName);
+    }
+
+    [Fact]
+    public void Read_RaggedRow_IsTheFilesOwnError()
+    {
+        var folder = new MemoryDataFolder(new Dictionary<string, string> { ["a.csv"] = "a,b\n1,2\n3\n" });
+
+        var error = Assert.Throws<DataFormatException>(() => BufferedTable.Read(folder, "a.csv"));
+
+        Assert.Equal(2, error.Row);
+    }
+
+    [Fact]
+    public void Reader_BeforeRead_Throws()
+    {
+        using var reader = BufferedTable.Read(MemoryDataFolder.Table(Csv)).CreateReader();
+
+        Assert.Throws<InvalidOperationException>(() => reader.GetSpan(0).ToString());
+    }
+}
