@@ -36,7 +36,7 @@ public sealed class ChurnBackground
     {
         if (features.Length != _model.FeatureCount)
         {
-            TreeEnsemble.ThrowWrongLength(nameof(features), _model.FeatureCount, features.Length);
+            ThrowHelper.WrongLength(nameof(features), _model.FeatureCount, features.Length);
         }
 
         if (_model.Trees is { } trees)

@@ -14,7 +14,6 @@ public static class CapacityPlanner
     {
         ArgumentNullException.ThrowIfNull(accounts);
         options ??= new CapacityOptions();
-        options.Validate();
         var counts = new int[3];
         var arr = new decimal[3];
         foreach (var (model, value) in accounts)

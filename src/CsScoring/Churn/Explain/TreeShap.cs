@@ -72,24 +72,12 @@ public sealed class TreeShap
     public double Explain(ReadOnlySpan<float> features, Span<float> contributions)
     {
         CheckLengths(features, contributions.Length);
-        double[]? rented = null;
-        var phi = FeatureCount <= StackFeatureLimit
-            ? stackalloc double[FeatureCount]
-            : (rented = ArrayPool<double>.Shared.Rent(FeatureCount)).AsSpan(0, FeatureCount);
-        try
+        using var owner = FeatureCount <= StackFeatureLimit ? default : ScratchBuffer<double>.Rent(FeatureCount);
+        var phi = owner.IsRented ? owner.Span : stackalloc double[FeatureCount];
+        ExplainCore(features, phi);
+        for (var i = 0; i < phi.Length; i++)
         {
-            ExplainCore(features, phi);
-            for (var i = 0; i < phi.Length; i++)
-            {
-                contributions[i] = (float)phi[i];
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<double>.Shared.Return(rented);
-            }
+            contributions[i] = (float)phi[i];
         }
 
         return ExpectedValue;
@@ -111,12 +99,12 @@ public sealed class TreeShap
     {
         if (features.Length != FeatureCount)
         {
-            TreeEnsemble.ThrowWrongLength(nameof(features), FeatureCount, features.Length);
+            ThrowHelper.WrongLength(nameof(features), FeatureCount, features.Length);
         }
 
         if (contributions != FeatureCount)
         {
-            TreeEnsemble.ThrowWrongLength(nameof(contributions), FeatureCount, contributions);
+            ThrowHelper.WrongLength(nameof(contributions), FeatureCount, contributions);
         }
     }
 
