@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CsScoring.Conditions;
 using CsScoring.Data;
 using CsScoring.Health;
 
@@ -8,7 +9,7 @@ namespace CsScoring.Training.Health;
 /// <summary>
 /// The <c>--rules</c> file of <c>health score</c>: scorecards chosen per account by conditions on its columns, e.g.
 /// <c>{"rules": [{"scorecard": "onboarding.json", "when": [{"attribute": "tenure_months", "operator": "less_than", "number": 3}]}]}</c>.
-/// Scorecard paths are relative to the rules file.
+/// Conditions are the library's condition language (checked as they are read); scorecard paths are relative to the rules file.
 /// </summary>
 internal static class ScorecardRules
 {
@@ -43,26 +44,6 @@ internal static class ScorecardRules
             if (rule.When.Count == 0)
             {
                 throw new ScorecardException("a rule needs at least one condition", string.Create(CultureInfo.InvariantCulture, $"$.rules[{i}].when"), Path.GetFileName(path));
-            }
-
-            for (var j = 0; j < rule.When.Count; j++)
-            {
-                var condition = rule.When[j];
-                var where = string.Create(CultureInfo.InvariantCulture, $"$.rules[{i}].when[{j}]");
-                if ((condition.Number is null) == (condition.Text is null))
-                {
-                    throw new ScorecardException("a condition needs exactly one of 'number' and 'text'", where, Path.GetFileName(path));
-                }
-
-                if (condition.Number is { } number && !double.IsFinite(number))
-                {
-                    throw new ScorecardException("'number' must be finite", where + ".number", Path.GetFileName(path));
-                }
-
-                if (condition.Text is not null && condition.Operator is not (ConditionOperator.Equal or ConditionOperator.NotEqual))
-                {
-                    throw new ScorecardException("text can only be compared with equal or not_equal", where + ".operator", Path.GetFileName(path));
-                }
             }
 
             var scorecardPath = Path.Combine(directory, rule.Scorecard);
@@ -107,10 +88,10 @@ internal static class ScorecardRules
         return accounts;
     }
 
-    private static Dictionary<int, AccountAttributes> ReadAttributes(string path, List<int> rows)
+    private static Dictionary<int, Dictionary<string, string?>> ReadAttributes(string path, List<int> rows)
     {
         var wanted = rows.ToHashSet();
-        var result = new Dictionary<int, AccountAttributes>();
+        var result = new Dictionary<int, Dictionary<string, string?>>();
         using var reader = TabularReader.Open(path);
         var index = -1;
         while (reader.Read())
@@ -121,18 +102,13 @@ internal static class ScorecardRules
                 continue;
             }
 
-            var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
-            var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+            var attributes = new Dictionary<string, string?>(StringComparer.Ordinal);
             for (var c = 0; c < reader.Columns.Count; c++)
             {
-                texts[reader.Columns[c]] = reader.GetString(c);
-                if (reader.TryGetDouble(c, out var value))
-                {
-                    numbers[reader.Columns[c]] = value;
-                }
+                attributes[reader.Columns[c]] = reader.GetString(c);
             }
 
-            result[index] = new AccountAttributes(numbers, texts);
+            result[index] = attributes;
         }
 
         return result;
@@ -147,6 +123,6 @@ internal static class ScorecardRules
     {
         public required string Scorecard { get; init; }
 
-        public required IReadOnlyList<AttributeCondition> When { get; init; }
+        public required IReadOnlyList<Condition> When { get; init; }
     }
 }

@@ -204,23 +204,26 @@ internal sealed partial class RunPipeline
 
         public PlaybookRecommendation? Recommendation { get; set; }
 
-        public Dictionary<string, object?> Signals()
+        // Signals as text, the one shape of account attributes the playbook reads; "R" keeps every number exact.
+        public Dictionary<string, string?> Signals()
         {
-            var signals = new Dictionary<string, object?>(StringComparer.Ordinal)
+            var signals = new Dictionary<string, string?>(StringComparer.Ordinal)
             {
-                ["churn_probability"] = ChurnProbability,
+                ["churn_probability"] = Text(ChurnProbability),
                 ["touch_model"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(Touch.ToString()),
-                ["health_score"] = Parse(Health?[0]),
+                ["health_score"] = Text(Parse(Health?[0])),
                 ["health_band"] = Health?[1],
-                ["arr"] = (double)Account.Arr,
+                ["arr"] = Text((double)Account.Arr),
             };
             for (var i = 0; i < SignalColumns.Length; i++)
             {
-                signals[SignalColumns[i]] = Account.Signals[i];
+                signals[SignalColumns[i]] = Text(Account.Signals[i]);
             }
 
             return signals;
         }
+
+        private static string? Text(double x) => double.IsNaN(x) ? null : x.ToString("R", CultureInfo.InvariantCulture);
 
         private static double Parse(string? text)
             => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : double.NaN;

@@ -6,7 +6,7 @@ namespace CsScoring.Value;
 /// Draws customer bases from the models' own generative stories with a seeded generator: for checking that a fit
 /// recovers known parameters, for power analysis and for benchmarks. The same parameters and seed give the same data.
 /// </summary>
-public static class CustomerSimulator
+internal static class CustomerSimulator
 {
     /// <summary>Customers from a BG/NBD model, each with an age T drawn uniformly from [<paramref name="minAge"/>, <paramref name="maxAge"/>].</summary>
     /// <param name="parameters">The model.</param>
