@@ -35,6 +35,19 @@ internal static class ThrowHelper
     public static void IndexOutOfRange(string parameter, int count, int index)
         => throw new ArgumentOutOfRangeException(parameter, index, string.Create(CultureInfo.InvariantCulture, $"The index must be in [0, {count})."));
 
+    /// <summary>An argument that breaks a rule the message states.</summary>
+    [DoesNotReturn]
+    public static void Argument(string message, string? parameter = null) => throw new ArgumentException(message, parameter);
+
+    /// <summary>An argument outside the range the message states.</summary>
+    [DoesNotReturn]
+    public static void ArgumentOutOfRange(string parameter, object? value, string message)
+        => throw new ArgumentOutOfRangeException(parameter, value, message);
+
+    /// <summary>A call that the object's state does not allow.</summary>
+    [DoesNotReturn]
+    public static void InvalidOperation(string message) => throw new InvalidOperationException(message);
+
     /// <summary>A value or retention model's input outside its domain.</summary>
     [DoesNotReturn]
     public static void InvalidModelInput(string field, double value, string problem, long? row = null)

@@ -1,5 +1,3 @@
-using CsScoring.Churn.Trees;
-
 namespace CsScoring.Churn;
 
 /// <summary>

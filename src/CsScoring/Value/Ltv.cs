@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace CsScoring.Value;
@@ -47,7 +46,7 @@ public readonly struct LtvResult : IEquatable<LtvResult>
         {
             if (IsUnbounded)
             {
-                ThrowUnbounded();
+                ThrowHelper.InvalidOperation("The LTV figure is unbounded (no churn and no discounting); it has no value.");
             }
 
             return _value;
@@ -84,9 +83,6 @@ public readonly struct LtvResult : IEquatable<LtvResult>
 
     /// <inheritdoc />
     public override string ToString() => IsUnbounded ? "unbounded" : _value.ToString(CultureInfo.InvariantCulture);
-
-    [DoesNotReturn]
-    private static void ThrowUnbounded() => throw new InvalidOperationException("The LTV figure is unbounded (no churn and no discounting); it has no value.");
 }
 
 /// <summary>

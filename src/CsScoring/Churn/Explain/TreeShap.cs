@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using CsScoring.Churn.Trees;
 
@@ -111,23 +110,11 @@ public sealed class TreeShap
     private void ExplainCore(ReadOnlySpan<float> features, Span<double> phi)
     {
         phi.Clear();
-        PathElement[]? rented = null;
-        var path = _pathCapacity <= 1024
-            ? stackalloc PathElement[_pathCapacity]
-            : (rented = ArrayPool<PathElement>.Shared.Rent(_pathCapacity)).AsSpan(0, _pathCapacity);
-        try
+        using var owner = _pathCapacity <= 1024 ? default : ScratchBuffer<PathElement>.Rent(_pathCapacity);
+        var path = owner.IsRented ? owner.Span : stackalloc PathElement[_pathCapacity];
+        for (var t = 0; t < _ensemble.TreeCount; t++)
         {
-            for (var t = 0; t < _ensemble.TreeCount; t++)
-            {
-                Recurse(_ensemble.Roots[t], features, phi, path, 0, 0, 1, 1, -1);
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<PathElement>.Shared.Return(rented);
-            }
+            Recurse(_ensemble.Roots[t], features, phi, path, 0, 0, 1, 1, -1);
         }
     }
 
