@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CsScoring.Data;
 using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Cli;
@@ -20,16 +19,16 @@ internal static class ErrorReporter
         return ExitCodes.InternalError;
     }
 
+    // CsScoringException covers every typed library error (data, definitions, options, models, existing outputs),
+    // each naming its file, row, column, JSON path or option; the BCL types cover the console's own parsing.
     public static bool IsBadInput(Exception exception) => exception switch
     {
         CommandAppException => true,
-        DataFormatException or FormatException => true,
-        JsonException => true,
-        OutputExistsException => true,
+        CsScoringException => true,
+        FormatException or JsonException => true,
         FileNotFoundException or DirectoryNotFoundException => true,
         UnauthorizedAccessException => true,
         ArgumentException => true,
-        CsScoringException => true,
         _ => false,
     };
 }

@@ -1,5 +1,3 @@
-using CsScoring.Churn.Trees;
-
 namespace CsScoring.Churn;
 
 /// <summary>
@@ -36,7 +34,7 @@ public sealed class ChurnBackground
     {
         if (features.Length != _model.FeatureCount)
         {
-            TreeEnsemble.ThrowWrongLength(nameof(features), _model.FeatureCount, features.Length);
+            ThrowHelper.WrongLength(nameof(features), _model.FeatureCount, features.Length);
         }
 
         if (_model.Trees is { } trees)

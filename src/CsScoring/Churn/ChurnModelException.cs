@@ -69,15 +69,15 @@ public sealed class ChurnModelException : CsScoringException
     /// <param name="path">The file or directory concerned, or <see langword="null"/>.</param>
     /// <param name="innerException">The cause, or <see langword="null"/>.</param>
     public ChurnModelException(ChurnModelError error, string message, string? path = null, Exception? innerException = null)
-        : base(path is null ? message : $"{path}: {message}", innerException!)
+        : base(path is null ? message : $"{path}: {message}", innerException, message)
     {
         Error = error;
-        ModelPath = path;
+        SourceName = path;
     }
 
     /// <summary>Which check failed.</summary>
     public ChurnModelError Error { get; } = ChurnModelError.InvalidModel;
 
-    /// <summary>The file or directory concerned, when known.</summary>
-    public string? ModelPath { get; }
+    /// <summary>The file or directory concerned, when known (the same as <see cref="CsScoringException.SourceName"/>).</summary>
+    public string? ModelPath => SourceName;
 }

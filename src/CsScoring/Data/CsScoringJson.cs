@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using CsScoring.Churn;
+using CsScoring.Conditions;
 using CsScoring.Churn.Explain;
 using CsScoring.Churn.Features;
 using CsScoring.Churn.Manifest;
@@ -89,7 +90,7 @@ internal sealed class SnakeCaseEnumConverter<TEnum> : JsonStringEnumConverter<TE
         typeof(SnakeCaseEnumConverter<ScalingKind>), typeof(SnakeCaseEnumConverter<ConditionOperator>),
         typeof(SnakeCaseEnumConverter<TrendDirection>), typeof(SnakeCaseEnumConverter<OverrideState>),
         typeof(SnakeCaseEnumConverter<HealthStatus>), typeof(SnakeCaseEnumConverter<TunedWeightKind>),
-        typeof(SnakeCaseEnumConverter<ComparisonOperator>), typeof(SnakeCaseEnumConverter<TouchModel>),
+        typeof(SnakeCaseEnumConverter<TouchModel>),
         typeof(SnakeCaseEnumConverter<LtvStatus>), typeof(SnakeCaseEnumConverter<TimeUnit>),
     ])]
 [JsonSerializable(typeof(ModelManifest))]

@@ -7,10 +7,10 @@ namespace CsScoring.Data;
 /// Input data that cannot be read as expected: names the source (file), the data row and the column at fault.
 /// </summary>
 /// <remarks>
-/// <see cref="Row"/> counts data rows from 1 (the header is not a data row); <see cref="Line"/> is the physical
+/// <see cref="CsScoringException.Row"/> counts data rows from 1 (the header is not a data row); <see cref="CsScoringException.Line"/> is the physical
 /// line in a text file, header included, as an editor shows it.
 /// </remarks>
-public sealed class DataFormatException : FormatException
+public sealed class DataFormatException : CsScoringException
 {
     /// <summary>Creates the exception with no message.</summary>
     public DataFormatException()
@@ -40,29 +40,13 @@ public sealed class DataFormatException : FormatException
     /// <param name="line">The 1-based physical line, or <see langword="null"/>.</param>
     /// <param name="innerException">The cause, or <see langword="null"/>.</param>
     public DataFormatException(string problem, string? source, long? row, string? column, long? line = null, Exception? innerException = null)
-        : base(Describe(problem, source, row, column, line), innerException)
+        : base(Describe(problem, source, row, column, line), innerException, problem)
     {
-        Problem = problem;
         SourceName = source;
         Row = row;
         Column = column;
         Line = line;
     }
-
-    /// <summary>What is wrong, without the location.</summary>
-    public string? Problem { get; }
-
-    /// <summary>The file or stream the data came from, when known.</summary>
-    public string? SourceName { get; }
-
-    /// <summary>The 1-based data row at fault, when the problem is in one row.</summary>
-    public long? Row { get; }
-
-    /// <summary>The column at fault, when the problem is in one column.</summary>
-    public string? Column { get; }
-
-    /// <summary>The 1-based physical line (header included), when known.</summary>
-    public long? Line { get; }
 
     private static string Describe(string problem, string? source, long? row, string? column, long? line)
     {

@@ -1,7 +1,7 @@
 namespace CsScoring.Data;
 
 /// <summary>An output that already exists would be replaced, and the caller did not allow it.</summary>
-public sealed class OutputExistsException : IOException
+public sealed class OutputExistsException : CsScoringException
 {
     /// <summary>Creates the exception with no message.</summary>
     public OutputExistsException()
@@ -27,8 +27,8 @@ public sealed class OutputExistsException : IOException
     /// <param name="message">The message.</param>
     /// <param name="path">The output that exists.</param>
     public OutputExistsException(string message, string path)
-        : base(message) => Path = path;
+        : base(message, null, null) => SourceName = path;
 
-    /// <summary>The output that exists, when known.</summary>
-    public string? Path { get; }
+    /// <summary>The output that exists, when known (the same as <see cref="CsScoringException.SourceName"/>).</summary>
+    public string? Path => SourceName;
 }

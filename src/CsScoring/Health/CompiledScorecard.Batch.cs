@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -71,12 +70,12 @@ public sealed partial class CompiledScorecard
     {
         if ((long)columns != (long)_metricCount * accounts)
         {
-            HealthThrow.BatchLength(columns, _metricCount, accounts, nameof(columns));
+            ThrowHelper.WrongLength(nameof(columns), (long)_metricCount * accounts, columns, "one column per metric, in column-major order");
         }
 
         if (contributions != 0 && (long)contributions < (long)_metricCount * accounts)
         {
-            HealthThrow.DestinationTooShort(contributions, _metricCount * accounts, nameof(contributions));
+            ThrowHelper.DestinationTooShort(nameof(contributions), (long)_metricCount * accounts, contributions);
         }
     }
 
@@ -123,8 +122,8 @@ public sealed partial class CompiledScorecard
         var lanes = TOps.Count;
         block = Math.Min(block, (count + lanes - 1) / lanes * lanes);
         var length = rows * block;
-        double[]? rented = null;
-        var scratch = length <= StackScratchLimit ? stackalloc double[length] : (rented = ArrayPool<double>.Shared.Rent(length)).AsSpan(0, length);
+        using var owner = length <= StackScratchLimit ? default : ScratchBuffer<double>.Rent(length);
+        var scratch = owner.IsRented ? owner.Span : stackalloc double[length];
         Span<double> one = stackalloc double[Math.Min(_metricCount, 256)];
         Span<double> oneContributions = stackalloc double[Math.Min(_metricCount, 256)];
         Span<double> oneGroups = stackalloc double[Math.Min(2 * _groupCount, 256)];
@@ -135,41 +134,31 @@ public sealed partial class CompiledScorecard
             oneGroups = new double[2 * _groupCount];
         }
 
-        try
+        for (var start = from; start < to; start += block)
         {
-            for (var start = from; start < to; start += block)
+            var length1 = Math.Min(block, to - start);
+            var vectorised = length1 / lanes * lanes;
+            if (vectorised > 0)
             {
-                var length1 = Math.Min(block, to - start);
-                var vectorised = length1 / lanes * lanes;
-                if (vectorised > 0)
+                ScoreBlock<TV, TOps>(columns, n, start, vectorised, block, scratch, results, contributions);
+            }
+
+            // The ragged end of the range goes through the scalar routine, which computes exactly the same numbers.
+            for (var i = start + vectorised; i < start + length1; i++)
+            {
+                for (var m = 0; m < _metricCount; m++)
                 {
-                    ScoreBlock<TV, TOps>(columns, n, start, vectorised, block, scratch, results, contributions);
+                    one[m] = columns[(m * n) + i];
                 }
 
-                // The ragged end of the range goes through the scalar routine, which computes exactly the same numbers.
-                for (var i = start + vectorised; i < start + length1; i++)
+                results[i] = ScoreCore(one, oneContributions, oneGroups);
+                if (!contributions.IsEmpty)
                 {
                     for (var m = 0; m < _metricCount; m++)
                     {
-                        one[m] = columns[(m * n) + i];
-                    }
-
-                    results[i] = ScoreCore(one, oneContributions, oneGroups);
-                    if (!contributions.IsEmpty)
-                    {
-                        for (var m = 0; m < _metricCount; m++)
-                        {
-                            contributions[(m * n) + i] = oneContributions[m];
-                        }
+                        contributions[(m * n) + i] = oneContributions[m];
                     }
                 }
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<double>.Shared.Return(rented);
             }
         }
     }
@@ -434,7 +423,7 @@ public sealed partial class CompiledScorecard
     }
 }
 
-/// <summary>How batch scoring splits its work. Immutable; validated on construction of each property.</summary>
+/// <summary>How batch scoring splits its work. Immutable; each property validates its value when set.</summary>
 public sealed class HealthBatchOptions
 {
     /// <summary>The defaults: one thread, automatic block size.</summary>
@@ -445,15 +434,11 @@ public sealed class HealthBatchOptions
     /// one per processor.
     /// </summary>
     /// <value>The default is 1.</value>
-    /// <exception cref="ArgumentOutOfRangeException">The value is below -1.</exception>
+    /// <exception cref="InvalidOptionException">The value is below -1.</exception>
     public int MaxDegreeOfParallelism
     {
         get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, -1);
-            field = value;
-        }
+        init => field = OptionGuard.AtLeast(value, -1, nameof(HealthBatchOptions));
     } = 1;
 
     /// <summary>
@@ -461,14 +446,10 @@ public sealed class HealthBatchOptions
     /// about 32 KB, the size of a typical L1 data cache. The results do not depend on it.
     /// </summary>
     /// <value>The default is 0 (automatic).</value>
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    /// <exception cref="InvalidOptionException">The value is negative.</exception>
     public int BlockSize
     {
         get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            field = value;
-        }
+        init => field = OptionGuard.AtLeast(value, 0, nameof(HealthBatchOptions));
     }
 }

@@ -260,12 +260,12 @@ public sealed partial class CompiledScorecard
     {
         if (values.Length != _metricCount)
         {
-            HealthThrow.ValuesLength(values.Length, _metricCount, nameof(values));
+            ThrowHelper.WrongLength(nameof(values), _metricCount, values.Length, "one per metric, in scorecard order");
         }
 
         if (contributions.Length < _metricCount)
         {
-            HealthThrow.DestinationTooShort(contributions.Length, _metricCount, nameof(contributions));
+            ThrowHelper.DestinationTooShort(nameof(contributions), _metricCount, contributions.Length);
         }
 
         // Exact-size scratch: stack memory is zeroed on every call, so it must stay small.
@@ -281,7 +281,7 @@ public sealed partial class CompiledScorecard
     {
         if (values.Length != _metricCount)
         {
-            HealthThrow.ValuesLength(values.Length, _metricCount, nameof(values));
+            ThrowHelper.WrongLength(nameof(values), _metricCount, values.Length, "one per metric, in scorecard order");
         }
 
         var contributions = _metricCount <= 128 ? stackalloc double[_metricCount] : new double[_metricCount];
@@ -298,12 +298,12 @@ public sealed partial class CompiledScorecard
     {
         if (values.Length != _metricCount)
         {
-            HealthThrow.ValuesLength(values.Length, _metricCount, nameof(values));
+            ThrowHelper.WrongLength(nameof(values), _metricCount, values.Length, "one per metric, in scorecard order");
         }
 
         if ((uint)metric >= (uint)_metricCount)
         {
-            HealthThrow.MetricIndex(metric, _metricCount, nameof(metric));
+            ThrowHelper.IndexOutOfRange(nameof(metric), _metricCount, metric);
         }
 
         var copy = _metricCount <= 128 ? stackalloc double[_metricCount] : new double[_metricCount];
@@ -327,7 +327,7 @@ public sealed partial class CompiledScorecard
     {
         if ((uint)metric >= (uint)_metricCount)
         {
-            HealthThrow.MetricIndex(metric, _metricCount, nameof(metric));
+            ThrowHelper.IndexOutOfRange(nameof(metric), _metricCount, metric);
         }
 
         return double.IsFinite(value) ? Points(metric, value) : double.NaN;
@@ -340,7 +340,7 @@ public sealed partial class CompiledScorecard
     {
         if (values.Length != _metricCount)
         {
-            HealthThrow.ValuesLength(values.Length, _metricCount, nameof(values));
+            ThrowHelper.WrongLength(nameof(values), _metricCount, values.Length, "one per metric, in scorecard order");
         }
 
         var contributions = new double[_metricCount];

@@ -52,7 +52,7 @@ public sealed class ScorecardColumns
     {
         if (values.Length < _ordinals.Length)
         {
-            HealthThrow.DestinationTooShort(values.Length, _ordinals.Length, nameof(values));
+            ThrowHelper.DestinationTooShort(nameof(values), _ordinals.Length, values.Length);
         }
 
         for (var m = 0; m < _ordinals.Length; m++)

@@ -34,25 +34,15 @@ public sealed class ScorecardException : CsScoringException
     /// <param name="line">The 1-based line in the file, when known.</param>
     /// <param name="innerException">The cause, or <see langword="null"/>.</param>
     public ScorecardException(string problem, string path, string? source, long? line = null, Exception? innerException = null)
-        : base(Describe(problem, path, source, line), innerException!)
+        : base(Describe(problem, path, source, line), innerException, problem)
     {
-        Problem = problem;
-        Path = path;
+        JsonPath = path;
         SourceName = source;
         Line = line;
     }
 
-    /// <summary>What is wrong, without the location.</summary>
-    public string? Problem { get; }
-
-    /// <summary>The JSON path of the offending value, for example <c>$.groups[0].weight</c>.</summary>
-    public string? Path { get; }
-
-    /// <summary>The file the definition came from, when known.</summary>
-    public string? SourceName { get; }
-
-    /// <summary>The 1-based line in the file, when known.</summary>
-    public long? Line { get; }
+    /// <summary>The JSON path of the offending value, for example <c>$.groups[0].weight</c> (the same as <see cref="CsScoringException.JsonPath"/>).</summary>
+    public string? Path => JsonPath;
 
     private static string Describe(string problem, string path, string? source, long? line)
     {

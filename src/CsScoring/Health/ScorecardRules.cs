@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CsScoring.Conditions;
 using CsScoring.Data;
 
 namespace CsScoring.Health;
@@ -7,7 +8,8 @@ namespace CsScoring.Health;
 /// <summary>
 /// A rules file: scorecards chosen per account by conditions on its columns, e.g.
 /// <c>{"rules": [{"scorecard": "onboarding.json", "when": [{"attribute": "tenure_months", "operator": "less_than", "number": 3}]}]}</c>.
-/// Scorecard paths are relative to the rules file. An account no rule matches is scored with the fallback.
+/// Conditions are the library's condition language (checked as they are read); scorecard paths are relative to the
+/// rules file. An account no rule matches is scored with the fallback.
 /// </summary>
 public static class ScorecardRules
 {
@@ -50,26 +52,6 @@ public static class ScorecardRules
             if (rule.When.Count == 0)
             {
                 throw new ScorecardException("a rule needs at least one condition", string.Create(CultureInfo.InvariantCulture, $"$.rules[{i}].when"), Path.GetFileName(path));
-            }
-
-            for (var j = 0; j < rule.When.Count; j++)
-            {
-                var condition = rule.When[j];
-                var where = string.Create(CultureInfo.InvariantCulture, $"$.rules[{i}].when[{j}]");
-                if ((condition.Number is null) == (condition.Text is null))
-                {
-                    throw new ScorecardException("a condition needs exactly one of 'number' and 'text'", where, Path.GetFileName(path));
-                }
-
-                if (condition.Number is { } number && !double.IsFinite(number))
-                {
-                    throw new ScorecardException("'number' must be finite", where + ".number", Path.GetFileName(path));
-                }
-
-                if (condition.Text is not null && condition.Operator is not (ConditionOperator.Equal or ConditionOperator.NotEqual))
-                {
-                    throw new ScorecardException("text can only be compared with equal or not_equal", where + ".operator", Path.GetFileName(path));
-                }
             }
 
             var scorecardPath = Path.Combine(directory, rule.Scorecard);
@@ -137,10 +119,10 @@ public static class ScorecardRules
         return accounts;
     }
 
-    private static Dictionary<int, AccountAttributes> ReadAttributes(BufferedTable data, IReadOnlyList<int> rows)
+    private static Dictionary<int, Dictionary<string, string?>> ReadAttributes(BufferedTable data, IReadOnlyList<int> rows)
     {
         var wanted = rows.ToHashSet();
-        var result = new Dictionary<int, AccountAttributes>();
+        var result = new Dictionary<int, Dictionary<string, string?>>();
         using var reader = data.CreateReader();
         var index = -1;
         while (reader.Read())
@@ -151,18 +133,13 @@ public static class ScorecardRules
                 continue;
             }
 
-            var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
-            var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+            var attributes = new Dictionary<string, string?>(StringComparer.Ordinal);
             for (var c = 0; c < reader.Columns.Count; c++)
             {
-                texts[reader.Columns[c]] = reader.GetString(c);
-                if (reader.TryGetDouble(c, out var value))
-                {
-                    numbers[reader.Columns[c]] = value;
-                }
+                attributes[reader.Columns[c]] = reader.GetString(c);
             }
 
-            result[index] = new AccountAttributes(numbers, texts);
+            result[index] = attributes;
         }
 
         return result;
@@ -177,6 +154,6 @@ public static class ScorecardRules
     {
         public required string Scorecard { get; init; }
 
-        public required IReadOnlyList<AttributeCondition> When { get; init; }
+        public required IReadOnlyList<Condition> When { get; init; }
     }
 }

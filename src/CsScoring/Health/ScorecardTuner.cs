@@ -32,7 +32,7 @@ public static class ScorecardTuner
         var metricCount = scorecard.MetricCount;
         if ((long)columns.Length != (long)metricCount * n)
         {
-            HealthThrow.BatchLength(columns.Length, metricCount, n, nameof(columns));
+            ThrowHelper.WrongLength(nameof(columns), (long)metricCount * n, columns.Length, "one column per metric, in column-major order");
         }
 
         var problem = new Problem(scorecard, columns, churned);
@@ -351,7 +351,7 @@ public static class ScorecardTuner
     }
 }
 
-/// <summary>Options of <see cref="ScorecardTuner"/>. Immutable; each property validates itself.</summary>
+/// <summary>Options of <see cref="ScorecardTuner"/>. Immutable; each property validates its value when set.</summary>
 public sealed class ScorecardTuningOptions
 {
     /// <summary>The defaults.</summary>
@@ -359,30 +359,20 @@ public sealed class ScorecardTuningOptions
 
     /// <summary>The L2 penalty (>= 0) pulling each normalised weight towards its starting value; it keeps the fit stable.</summary>
     /// <value>The default is 0.01.</value>
+    /// <exception cref="InvalidOptionException">The value is not a finite number ≥ 0.</exception>
     public double L2
     {
         get;
-        init
-        {
-            if (!double.IsFinite(value) || value < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The L2 penalty must be finite and >= 0.");
-            }
-
-            field = value;
-        }
+        init => field = OptionGuard.NonNegative(value, nameof(ScorecardTuningOptions));
     } = 0.01;
 
     /// <summary>The optimiser's iteration limit (>= 1).</summary>
     /// <value>The default is 500.</value>
+    /// <exception cref="InvalidOptionException">The value is below 1.</exception>
     public int MaxIterations
     {
         get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            field = value;
-        }
+        init => field = OptionGuard.AtLeast(value, 1, nameof(ScorecardTuningOptions));
     } = 500;
 }
 

@@ -149,7 +149,6 @@ public static class HiringPlanner
         options ??= new HiringOptions();
         options.Validate();
         capacity ??= new CapacityOptions();
-        capacity.Validate();
         var first = new DateOnly(start.Year, start.Month, 1);
         var monthly = options.AnnualGrowthRate is { } annual ? Math.Pow(1 + annual, 1.0 / 12) - 1 : ArrHistory.MonthlyGrowthRate(history, options.TrendMonths);
         var team = options.CurrentCsms ?? WholePeopleNeeded(csmsNeeded);

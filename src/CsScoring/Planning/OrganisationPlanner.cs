@@ -88,7 +88,6 @@ public static class OrganisationPlanner
         }
 
         var capacity = options.Capacity;
-        capacity.Validate();
         var policy = options.Tiering;
         if (policy is null && book.Any(a => a.Tier is null))
         {

@@ -132,7 +132,6 @@ public sealed record OrganisationProfile
             throw new ArgumentOutOfRangeException(nameof(Stage), stage, "Unknown growth stage.");
         }
 
-        Capacity?.Validate();
     }
 
     /// <summary>

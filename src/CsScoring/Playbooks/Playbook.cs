@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using CsScoring.Conditions;
 using CsScoring.Data;
 
 namespace CsScoring.Playbooks;
@@ -9,7 +9,10 @@ namespace CsScoring.Playbooks;
 /// action a CS team should take, with the reasons that triggered it. Rules are tried by descending priority; the
 /// first whose conditions all hold wins.
 /// </summary>
-/// <remarks>Immutable and thread-safe. A condition on a signal the account lacks does not hold.</remarks>
+/// <remarks>
+/// Immutable and thread-safe. Conditions are written in the library's one condition language
+/// (<see cref="Condition"/>): a comparison with a signal the account lacks does not hold.
+/// </remarks>
 public sealed class Playbook
 {
     private readonly PlaybookRule[] _rules;
@@ -39,22 +42,22 @@ public sealed class Playbook
     public static Playbook Default { get; } = new(
     [
         new PlaybookRule("executive-escalation", "Executive escalation: CSM and executive sponsor meet the customer within 7 days; review the success plan.", 100,
-            [new("churn_probability", ComparisonOperator.GreaterOrEqual, 0.5), new("touch_model", ComparisonOperator.Equal, "high_touch")]),
+            [Condition.Compare("churn_probability", ConditionOperator.GreaterOrEqual, 0.5), Condition.Compare("touch_model", ConditionOperator.Equal, "high_touch")]),
         new PlaybookRule("renewal-rescue", "Renewal rescue: open the renewal conversation now with an ROI review.", 90,
-            [new("churn_probability", ComparisonOperator.GreaterOrEqual, 0.3), new("days_to_renewal", ComparisonOperator.LessOrEqual, 90)]),
+            [Condition.Compare("churn_probability", ConditionOperator.GreaterOrEqual, 0.3), Condition.Compare("days_to_renewal", ConditionOperator.LessOrEqual, 90)]),
         new PlaybookRule("support-recovery", "Support recovery: review the open severe tickets with support leadership and call the customer.", 80,
-            [new("severe_tickets_90d", ComparisonOperator.GreaterOrEqual, 2), new("churn_probability", ComparisonOperator.GreaterOrEqual, 0.15)]),
+            [Condition.Compare("severe_tickets_90d", ConditionOperator.GreaterOrEqual, 2), Condition.Compare("churn_probability", ConditionOperator.GreaterOrEqual, 0.15)]),
         new PlaybookRule("billing-outreach", "Billing outreach: finance and the CSM resolve the late invoices together.", 70,
-            [new("late_invoices_90d", ComparisonOperator.GreaterOrEqual, 1), new("churn_probability", ComparisonOperator.GreaterOrEqual, 0.15)]),
+            [Condition.Compare("late_invoices_90d", ConditionOperator.GreaterOrEqual, 1), Condition.Compare("churn_probability", ConditionOperator.GreaterOrEqual, 0.15)]),
         new PlaybookRule("re-engagement", "Re-engagement: enrol the users in the adoption campaign and offer a training session.", 60,
-            [new("churn_probability", ComparisonOperator.GreaterOrEqual, 0.2)]),
+            [Condition.Compare("churn_probability", ConditionOperator.GreaterOrEqual, 0.2)]),
         new PlaybookRule("health-review", "Health review: the CSM walks through the red health drivers with the customer and agrees next steps.", 50,
-            [new("health_band", ComparisonOperator.Equal, "red")]),
+            [Condition.Compare("health_band", ConditionOperator.Equal, "red")]),
         new PlaybookRule("expansion", "Expansion: the account is healthy and near its seat limit; propose more seats.", 10,
-            [new("churn_probability", ComparisonOperator.LessThan, 0.05), new("seat_utilization", ComparisonOperator.GreaterOrEqual, 0.9)]),
+            [Condition.Compare("churn_probability", ConditionOperator.LessThan, 0.05), Condition.Compare("seat_utilization", ConditionOperator.GreaterOrEqual, 0.9)]),
     ]);
 
-    /// <summary>Reads a playbook from JSON: <c>{"rules": [{"name", "action", "priority", "conditions": [{"signal", "operator", "value"}]}]}</c>.</summary>
+    /// <summary>Reads a playbook from JSON: <c>{"rules": [{"name", "action", "priority", "conditions": [{"attribute", "operator", "number" | "text" | "date"}]}]}</c> (conditions as <see cref="Condition"/> reads them, the older <c>"signal"</c> and <c>"value"</c> included).</summary>
     /// <param name="json">The JSON text.</param>
     /// <exception cref="JsonException">The JSON is malformed, has an unknown property or a wrong type (the message gives the path).</exception>
     /// <exception cref="ArgumentException">A rule is invalid.</exception>
@@ -69,15 +72,15 @@ public sealed class Playbook
     public string ToJson() => JsonSerializer.Serialize(new PlaybookDocument { Rules = _rules }, CsScoringJson.TypeInfo<PlaybookDocument>());
 
     /// <summary>The action for an account, or <see langword="null"/> when no rule applies.</summary>
-    /// <param name="signals">The account's signals by name: numbers as <see cref="double"/>, categories as <see cref="string"/>; NaN counts as missing.</param>
-    public PlaybookRecommendation? Recommend(IReadOnlyDictionary<string, object?> signals)
+    /// <param name="signals">The account's signals by name, as text (invariant-culture numbers, ISO dates, categories); blank, NaN or absent counts as missing.</param>
+    public PlaybookRecommendation? Recommend(IReadOnlyDictionary<string, string?> signals)
     {
         ArgumentNullException.ThrowIfNull(signals);
         foreach (var rule in _rules)
         {
-            if (rule.Conditions.All(c => c.IsMetBy(signals)))
+            if (rule.Conditions.All(c => c.Holds(signals)))
             {
-                var reasons = rule.Conditions.Select(c => c.Describe(signals[c.Signal])).ToArray();
+                var reasons = rule.Conditions.Select(c => c.Describe(signals.GetValueOrDefault(c.Attribute))).ToArray();
                 return new PlaybookRecommendation(rule.Name, rule.Action, reasons);
             }
         }
@@ -96,7 +99,7 @@ public sealed class Playbook
 /// <param name="Action">What the CS team should do.</param>
 /// <param name="Priority">Higher is tried first.</param>
 /// <param name="Conditions">At least one condition; all must hold.</param>
-public sealed record PlaybookRule(string Name, string Action, int Priority, IReadOnlyList<PlaybookCondition> Conditions)
+public sealed record PlaybookRule(string Name, string Action, int Priority, IReadOnlyList<Condition> Conditions)
 {
     internal void Validate()
     {
@@ -115,151 +118,10 @@ public sealed record PlaybookRule(string Name, string Action, int Priority, IRea
             throw new ArgumentException($"Rule '{Name}' has no conditions.", nameof(Conditions));
         }
 
-        foreach (var condition in Conditions)
+        if (Conditions.Contains(null!))
         {
-            condition.Validate(Name);
+            throw new ArgumentException($"Rule '{Name}' has a null condition.", nameof(Conditions));
         }
-    }
-}
-
-/// <summary>How a condition compares a signal with its value.</summary>
-public enum ComparisonOperator
-{
-    /// <summary>signal &lt; value.</summary>
-    LessThan,
-
-    /// <summary>signal &lt;= value.</summary>
-    LessOrEqual,
-
-    /// <summary>signal &gt; value.</summary>
-    GreaterThan,
-
-    /// <summary>signal &gt;= value.</summary>
-    GreaterOrEqual,
-
-    /// <summary>signal equals value (numbers or text, text ordinal).</summary>
-    Equal,
-
-    /// <summary>signal differs from value.</summary>
-    NotEqual,
-}
-
-/// <summary>A comparison of one signal with a number or a text.</summary>
-public sealed record PlaybookCondition
-{
-    /// <summary>Compares a numeric signal.</summary>
-    /// <param name="signal">The signal's name.</param>
-    /// <param name="operator">The comparison.</param>
-    /// <param name="value">The number to compare with (finite).</param>
-    public PlaybookCondition(string signal, ComparisonOperator @operator, double value)
-    {
-        Signal = signal;
-        Operator = @operator;
-        Value = value;
-    }
-
-    /// <summary>Compares a categorical signal (only <see cref="ComparisonOperator.Equal"/> and <see cref="ComparisonOperator.NotEqual"/>).</summary>
-    /// <param name="signal">The signal's name.</param>
-    /// <param name="operator">Equal or NotEqual.</param>
-    /// <param name="text">The category.</param>
-    public PlaybookCondition(string signal, ComparisonOperator @operator, string text)
-    {
-        Signal = signal;
-        Operator = @operator;
-        Text = text;
-    }
-
-    /// <summary>Creates an empty condition for serialisation.</summary>
-    [System.Text.Json.Serialization.JsonConstructor]
-    public PlaybookCondition()
-    {
-        Signal = string.Empty;
-    }
-
-    /// <summary>The signal's name.</summary>
-    public string Signal { get; init; }
-
-    /// <summary>The comparison.</summary>
-    public ComparisonOperator Operator { get; init; }
-
-    /// <summary>The number compared with, for numeric conditions.</summary>
-    public double? Value { get; init; }
-
-    /// <summary>The category compared with, for categorical conditions.</summary>
-    public string? Text { get; init; }
-
-    internal void Validate(string rule)
-    {
-        if (string.IsNullOrWhiteSpace(Signal))
-        {
-            throw new ArgumentException($"Rule '{rule}' has a condition without a signal.");
-        }
-
-        if ((Value is null) == (Text is null))
-        {
-            throw new ArgumentException($"Rule '{rule}', signal '{Signal}': give exactly one of value and text.");
-        }
-
-        if (Value is { } v && !double.IsFinite(v))
-        {
-            throw new ArgumentException($"Rule '{rule}', signal '{Signal}': the value must be finite.");
-        }
-
-        if (Text is not null && Operator is not (ComparisonOperator.Equal or ComparisonOperator.NotEqual))
-        {
-            throw new ArgumentException($"Rule '{rule}', signal '{Signal}': a text can only be compared with equal or not_equal.");
-        }
-    }
-
-    internal bool IsMetBy(IReadOnlyDictionary<string, object?> signals)
-    {
-        if (!signals.TryGetValue(Signal, out var raw) || raw is null || raw is double.NaN)
-        {
-            return false;
-        }
-
-        if (Text is not null)
-        {
-            var equal = string.Equals(Convert.ToString(raw, CultureInfo.InvariantCulture), Text, StringComparison.Ordinal);
-            return Operator == ComparisonOperator.Equal ? equal : !equal;
-        }
-
-        double x;
-        try
-        {
-            x = Convert.ToDouble(raw, CultureInfo.InvariantCulture);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        var value = Value!.Value;
-        return Operator switch
-        {
-            ComparisonOperator.LessThan => x < value,
-            ComparisonOperator.LessOrEqual => x <= value,
-            ComparisonOperator.GreaterThan => x > value,
-            ComparisonOperator.GreaterOrEqual => x >= value,
-            ComparisonOperator.Equal => x == value,
-            _ => x != value,
-        };
-    }
-
-    internal string Describe(object? actual)
-    {
-        var symbol = Operator switch
-        {
-            ComparisonOperator.LessThan => "<",
-            ComparisonOperator.LessOrEqual => "<=",
-            ComparisonOperator.GreaterThan => ">",
-            ComparisonOperator.GreaterOrEqual => ">=",
-            ComparisonOperator.Equal => "=",
-            _ => "!=",
-        };
-        var shown = actual is double d ? d.ToString("0.###", CultureInfo.InvariantCulture) : Convert.ToString(actual, CultureInfo.InvariantCulture);
-        var limit = Text ?? Value!.Value.ToString("0.###", CultureInfo.InvariantCulture);
-        return $"{Signal} = {shown} ({symbol} {limit})";
     }
 }
 

@@ -132,29 +132,35 @@ public static class PortfolioBuilder
         return new PortfolioPlan(entries, basis, policy, options, plan, actions);
     }
 
-    /// <summary>The signals the playbook sees for an account.</summary>
+    /// <summary>
+    /// The signals the playbook sees for an account, in the one shape of account attributes (text; numbers written
+    /// with "R" so they read back exactly; a missing value is <see langword="null"/>).
+    /// </summary>
     /// <param name="account">The account.</param>
     /// <param name="churn">Its churn risk, or <see langword="null"/>.</param>
     /// <param name="health">Its health, or <see langword="null"/>.</param>
     /// <param name="touch">Its touch model.</param>
-    public static IReadOnlyDictionary<string, object?> Signals(PortfolioAccount account, ChurnRisk? churn, HealthStanding? health, TouchModel touch)
+    public static IReadOnlyDictionary<string, string?> Signals(PortfolioAccount account, ChurnRisk? churn, HealthStanding? health, TouchModel touch)
     {
         ArgumentNullException.ThrowIfNull(account);
-        var signals = new Dictionary<string, object?>(StringComparer.Ordinal)
+        var signals = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            ["churn_probability"] = churn?.Probability ?? double.NaN,
+            ["churn_probability"] = Text(churn?.Probability ?? double.NaN),
             ["touch_model"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(touch.ToString()),
-            ["health_score"] = health?.Score ?? double.NaN,
+            ["health_score"] = Text(health?.Score ?? double.NaN),
             ["health_band"] = health?.Band,
-            ["arr"] = (double)account.Arr,
+            ["arr"] = Text((double)account.Arr),
         };
         foreach (var (name, value) in account.Signals)
         {
-            signals[name] = value;
+            signals[name] = Text(value);
         }
 
         return signals;
     }
+
+    private static string? Text(double value)
+        => double.IsNaN(value) ? null : value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static decimal TierValue(PortfolioAccount account, AccountValue? value)
         => value is not { } v ? account.Arr

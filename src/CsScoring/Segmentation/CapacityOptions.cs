@@ -5,9 +5,10 @@ namespace CsScoring.Segmentation;
 /// takes: the inputs of <see cref="CapacityPlanner"/>.
 /// </summary>
 /// <remarks>
-/// Immutable; <see cref="Validate"/> is called by the planner. Money is <see cref="decimal"/> in the book's currency,
-/// which <see cref="Currency"/> only labels (nothing is converted). A tier's workload is either a number of accounts
-/// per CSM or, when its hours per account are set, hours per account per month against <see cref="CsmMonthlyHours"/>.
+/// Immutable; each property validates its value when set, so an invalid instance cannot be built. Money is
+/// <see cref="decimal"/> in the book's currency, which <see cref="Currency"/> only labels (nothing is converted). A
+/// tier's workload is either a number of accounts per CSM or, when its hours per account are set, hours per account
+/// per month against <see cref="CsmMonthlyHours"/>.
 /// </remarks>
 public sealed record CapacityOptions
 {
@@ -17,126 +18,140 @@ public sealed record CapacityOptions
     /// <summary>The upper edge of the usual range of CS budget as a share of ARR (10%).</summary>
     public const double TypicalBudgetShareMaximum = 0.10;
 
-    /// <summary>The CS budget as a share of ARR, in (0, 1]. The default value is 0.08 (the median of the usual 6-10%).</summary>
-    public double BudgetShareOfArr { get; init; } = 0.08;
+    /// <summary>The CS budget as a share of ARR.</summary>
+    /// <value>The default value is 0.08 (the median of the usual 6-10%). Must be in (0, 1].</value>
+    /// <exception cref="InvalidOptionException">The value is out of range.</exception>
+    public double BudgetShareOfArr
+    {
+        get;
+        init => field = OptionGuard.AboveAndAtMost(value, 0, 1, nameof(CapacityOptions));
+    } = 0.08;
 
     /// <summary>
-    /// Fully loaded monthly cost of one CSM in the book's currency, &gt; 0 (salary, benefits, tools, share of
-    /// management). The default value is 10,000, a placeholder to replace with your own: a fully loaded CSM in Japan
-    /// costs about 450,000 JPY a month.
+    /// Fully loaded monthly cost of one CSM in the book's currency (salary, benefits, tools, share of management).
     /// </summary>
-    public decimal CsmMonthlyCost { get; init; } = 10_000m;
+    /// <value>
+    /// The default value is 10,000, a placeholder to replace with your own: a fully loaded CSM in Japan costs about
+    /// 450,000 JPY a month. Must be &gt; 0.
+    /// </value>
+    /// <exception cref="InvalidOptionException">The value is not positive.</exception>
+    public decimal CsmMonthlyCost
+    {
+        get => CostPerCsm / 12m;
+        init => CostPerCsm = OptionGuard.Positive(value, nameof(CapacityOptions)) * 12m;
+    }
 
     /// <summary>
-    /// Fully loaded yearly cost of one CSM: <see cref="CsmMonthlyCost"/> x 12. Setting it sets the monthly cost to a
-    /// twelfth, for callers that quote a yearly figure.
+    /// Fully loaded yearly cost of one CSM: <see cref="CsmMonthlyCost"/> x 12 (held as the yearly figure, so a
+    /// monthly cost and a yearly one both read back exactly). Setting it sets the monthly cost to a twelfth.
     /// </summary>
+    /// <value>The default value is 120,000 (10,000 a month). Must be &gt; 0.</value>
+    /// <exception cref="InvalidOptionException">The value is not positive.</exception>
     public decimal CostPerCsm
     {
-        get => CsmMonthlyCost * 12m;
-        init => CsmMonthlyCost = value / 12m;
-    }
+        get;
+        init => field = OptionGuard.Positive(value, nameof(CapacityOptions));
+    } = 120_000m;
 
-    /// <summary>The label of the book's currency (for example <c>JPY</c>); <see langword="null"/> (the default) when not given.</summary>
-    public string? Currency { get; init; }
-
-    /// <summary>Accounts one dedicated (high-touch) CSM serves. The default value is 15.</summary>
-    public double HighTouchAccountsPerCsm { get; init; } = 15;
-
-    /// <summary>Accounts one pooled (low-touch) CSM serves. The default value is 80.</summary>
-    public double LowTouchAccountsPerCsm { get; init; } = 80;
-
-    /// <summary>Accounts one digital-programme owner serves through automation (tech-touch). The default value is 1,000.</summary>
-    public double TechTouchAccountsPerCsm { get; init; } = 1000;
-
-    /// <summary>
-    /// Hours a high-touch account takes a month; when set (&gt; 0) it replaces <see cref="HighTouchAccountsPerCsm"/>
-    /// with <see cref="CsmMonthlyHours"/> / hours. The default value is <see langword="null"/> (use accounts per CSM).
-    /// </summary>
-    public double? HighTouchHoursPerAccount { get; init; }
-
-    /// <summary>Hours a low-touch account takes a month; see <see cref="HighTouchHoursPerAccount"/>. The default value is <see langword="null"/>.</summary>
-    public double? LowTouchHoursPerAccount { get; init; }
-
-    /// <summary>Hours a tech-touch account takes a month; see <see cref="HighTouchHoursPerAccount"/>. The default value is <see langword="null"/>.</summary>
-    public double? TechTouchHoursPerAccount { get; init; }
-
-    /// <summary>
-    /// Hours a CSM spends on accounts in a month, &gt; 0. The default value is 120 (about 160 working hours less
-    /// meetings, training and administration).
-    /// </summary>
-    public double CsmMonthlyHours { get; init; } = 120;
-
-    /// <summary>CSM hours one new account's onboarding takes, &gt;= 0. The default value is 10.</summary>
-    public double OnboardingHoursPerNewAccount { get; init; } = 10;
-
-    /// <summary>CSM hours one renewal takes (review, negotiation, paperwork), &gt;= 0. The default value is 4.</summary>
-    public double RenewalHoursPerRenewal { get; init; } = 4;
-
-    /// <summary>Checks every option.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (each names itself).</exception>
-    public void Validate()
+    /// <summary>The label of the book's currency (for example <c>JPY</c>).</summary>
+    /// <value>The default value is <see langword="null"/> (not given). Must not be blank when set.</value>
+    /// <exception cref="InvalidOptionException">The value is empty or white space.</exception>
+    public string? Currency
     {
-        if (!(BudgetShareOfArr is > 0 and <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(BudgetShareOfArr), BudgetShareOfArr, "The budget share of ARR must be in (0, 1].");
-        }
-
-        if (CsmMonthlyCost <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(CsmMonthlyCost), CsmMonthlyCost, "The monthly cost of a CSM must be positive.");
-        }
-
-        if (Currency is not null && string.IsNullOrWhiteSpace(Currency))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Currency), Currency, "The currency label must not be blank (use null for none).");
-        }
-
-        foreach (var (name, value) in new[]
-        {
-            (nameof(HighTouchAccountsPerCsm), HighTouchAccountsPerCsm),
-            (nameof(LowTouchAccountsPerCsm), LowTouchAccountsPerCsm),
-            (nameof(TechTouchAccountsPerCsm), TechTouchAccountsPerCsm),
-            (nameof(CsmMonthlyHours), CsmMonthlyHours),
-        })
-        {
-            if (!(value > 0) || double.IsInfinity(value))
-            {
-                throw new ArgumentOutOfRangeException(name, value, "The value must be a positive, finite number.");
-            }
-        }
-
-        foreach (var (name, value) in new[]
-        {
-            (nameof(HighTouchHoursPerAccount), HighTouchHoursPerAccount),
-            (nameof(LowTouchHoursPerAccount), LowTouchHoursPerAccount),
-            (nameof(TechTouchHoursPerAccount), TechTouchHoursPerAccount),
-        })
-        {
-            if (value is { } hours && (!(hours > 0) || double.IsInfinity(hours)))
-            {
-                throw new ArgumentOutOfRangeException(name, hours, "Hours per account must be a positive, finite number (or null to use accounts per CSM).");
-            }
-        }
-
-        foreach (var (name, value) in new[]
-        {
-            (nameof(OnboardingHoursPerNewAccount), OnboardingHoursPerNewAccount),
-            (nameof(RenewalHoursPerRenewal), RenewalHoursPerRenewal),
-        })
-        {
-            if (!(value >= 0) || double.IsInfinity(value))
-            {
-                throw new ArgumentOutOfRangeException(name, value, "Hours must be a finite number >= 0.");
-            }
-        }
+        get;
+        init => field = value is null ? null : OptionGuard.NotBlank(value, nameof(CapacityOptions));
     }
+
+    /// <summary>Accounts one dedicated (high-touch) CSM serves.</summary>
+    /// <value>The default value is 15. Must be finite and &gt; 0.</value>
+    /// <exception cref="InvalidOptionException">The value is not a finite number &gt; 0.</exception>
+    public double HighTouchAccountsPerCsm
+    {
+        get;
+        init => field = OptionGuard.Positive(value, nameof(CapacityOptions));
+    } = 15;
+
+    /// <summary>Accounts one pooled (low-touch) CSM serves.</summary>
+    /// <value>The default value is 80. Must be finite and &gt; 0.</value>
+    /// <exception cref="InvalidOptionException">The value is not a finite number &gt; 0.</exception>
+    public double LowTouchAccountsPerCsm
+    {
+        get;
+        init => field = OptionGuard.Positive(value, nameof(CapacityOptions));
+    } = 80;
+
+    /// <summary>Accounts one digital-programme owner serves through automation (tech-touch).</summary>
+    /// <value>The default value is 1,000. Must be finite and &gt; 0.</value>
+    /// <exception cref="InvalidOptionException">The value is not a finite number &gt; 0.</exception>
+    public double TechTouchAccountsPerCsm
+    {
+        get;
+        init => field = OptionGuard.Positive(value, nameof(CapacityOptions));
+    } = 1000;
+
+    /// <summary>
+    /// Hours a high-touch account takes a month; when set it replaces <see cref="HighTouchAccountsPerCsm"/> with
+    /// <see cref="CsmMonthlyHours"/> / hours.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (use accounts per CSM). Must be finite and &gt; 0 when set.</value>
+    /// <exception cref="InvalidOptionException">The value is not a finite number &gt; 0.</exception>
+    public double? HighTouchHoursPerAccount
+    {
+        get;
+        init => field = value is { } hours ? OptionGuard.Positive(hours, nameof(CapacityOptions)) : null;
+    }
+
+    /// <summary>Hours a low-touch account takes a month; see <see cref="HighTouchHoursPerAccount"/>.</summary>
+    /// <value>The default value is <see langword="null"/>. Must be finite and &gt; 0 when set.</value>
+    /// <exception cref="InvalidOptionException">The value is not a finite number &gt; 0.</exception>
+    public double? LowTouchHoursPerAccount
+    {
+        get;
+        init => field = value is { } hours ? OptionGuard.Positive(hours, nameof(CapacityOptions)) : null;
+    }
+
+    /// <summary>Hours a tech-touch account takes a month; see <see cref="HighTouchHoursPerAccount"/>.</summary>
+    /// <value>The default value is <see langword="null"/>. Must be finite and &gt; 0 when set.</value>
+    /// <exception cref="InvalidOptionException">The value is not a finite number &gt; 0.</exception>
+    public double? TechTouchHoursPerAccount
+    {
+        get;
+        init => field = value is { } hours ? OptionGuard.Positive(hours, nameof(CapacityOptions)) : null;
+    }
+
+    /// <summary>Hours a CSM spends on accounts in a month.</summary>
+    /// <value>The default value is 120 (about 160 working hours less meetings, training and administration). Must be finite and &gt; 0.</value>
+    /// <exception cref="InvalidOptionException">The value is not a finite number &gt; 0.</exception>
+    public double CsmMonthlyHours
+    {
+        get;
+        init => field = OptionGuard.Positive(value, nameof(CapacityOptions));
+    } = 120;
+
+    /// <summary>CSM hours one new account's onboarding takes.</summary>
+    /// <value>The default value is 10. Must be finite and &gt;= 0.</value>
+    /// <exception cref="InvalidOptionException">The value is not a finite number &gt;= 0.</exception>
+    public double OnboardingHoursPerNewAccount
+    {
+        get;
+        init => field = OptionGuard.NonNegative(value, nameof(CapacityOptions));
+    } = 10;
+
+    /// <summary>CSM hours one renewal takes (review, negotiation, paperwork).</summary>
+    /// <value>The default value is 4. Must be finite and &gt;= 0.</value>
+    /// <exception cref="InvalidOptionException">The value is not a finite number &gt;= 0.</exception>
+    public double RenewalHoursPerRenewal
+    {
+        get;
+        init => field = OptionGuard.NonNegative(value, nameof(CapacityOptions));
+    } = 4;
 
     /// <summary>
     /// Accounts one CSM serves in a touch model: <see cref="CsmMonthlyHours"/> / hours per account when the tier's
     /// hours are set, else the tier's accounts per CSM.
     /// </summary>
     /// <param name="model">The touch model.</param>
+    /// <returns>Accounts per CSM.</returns>
     public double AccountsPerCsm(TouchModel model)
     {
         var hours = HoursPerAccount(model);
@@ -150,6 +165,7 @@ public sealed record CapacityOptions
 
     /// <summary>The hours per account per month set for a touch model, or <see langword="null"/> when it is sized by accounts per CSM.</summary>
     /// <param name="model">The touch model.</param>
+    /// <returns>The hours, or <see langword="null"/>.</returns>
     public double? HoursPerAccount(TouchModel model) => model switch
     {
         TouchModel.HighTouch => HighTouchHoursPerAccount,

@@ -22,7 +22,6 @@ public static class CapacityPlanner
     {
         ArgumentOutOfRangeException.ThrowIfNegative(arr);
         options ??= new CapacityOptions();
-        options.Validate();
         var ratio = options.BudgetShareOfArr;
         var budget = arr * (decimal)ratio;
         var exact = budget / options.CostPerCsm;
@@ -59,7 +58,6 @@ public static class CapacityPlanner
     {
         ArgumentNullException.ThrowIfNull(accounts);
         options ??= new CapacityOptions();
-        options.Validate();
         activity.Validate();
         var counts = new int[3];
         var arr = new decimal[3];

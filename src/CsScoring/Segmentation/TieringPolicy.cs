@@ -10,17 +10,16 @@ public sealed record TieringPolicy
     /// <summary>Creates a policy with explicit cut-offs.</summary>
     /// <param name="highTouchMinimum">The least value served high-touch.</param>
     /// <param name="lowTouchMinimum">The least value served low-touch; at most <paramref name="highTouchMinimum"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A cut-off is negative or the two are out of order.</exception>
+    /// <exception cref="InvalidOptionException">A cut-off is negative or the two are out of order (the message names the cut-off).</exception>
     public TieringPolicy(decimal highTouchMinimum, decimal lowTouchMinimum)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(lowTouchMinimum);
+        LowTouchMinimum = OptionGuard.NonNegative(lowTouchMinimum, nameof(TieringPolicy), nameof(LowTouchMinimum));
         if (highTouchMinimum < lowTouchMinimum)
         {
-            throw new ArgumentOutOfRangeException(nameof(highTouchMinimum), highTouchMinimum, $"The high-touch cut-off must be at least the low-touch cut-off ({lowTouchMinimum}).");
+            OptionGuard.Throw(nameof(TieringPolicy), nameof(HighTouchMinimum), highTouchMinimum, FormattableString.Invariant($"must be at least the low-touch cut-off ({lowTouchMinimum})"));
         }
 
         HighTouchMinimum = highTouchMinimum;
-        LowTouchMinimum = lowTouchMinimum;
     }
 
     /// <summary>The least value served high-touch.</summary>
@@ -36,7 +35,8 @@ public sealed record TieringPolicy
     /// <param name="values">The population's values (LTV or ARR); at least one.</param>
     /// <param name="highTouchShare">Share of accounts served high-touch, in [0, 1]. The default value is 0.05.</param>
     /// <param name="lowTouchShare">Share served low-touch, in [0, 1 - <paramref name="highTouchShare"/>]. The default value is 0.25.</param>
-    /// <exception cref="ArgumentException">No values, or a share out of range.</exception>
+    /// <exception cref="ArgumentException">No values.</exception>
+    /// <exception cref="InvalidOptionException">A share is out of range (the message names it).</exception>
     public static TieringPolicy FromShares(ReadOnlySpan<decimal> values, double highTouchShare = 0.05, double lowTouchShare = 0.25)
     {
         if (values.IsEmpty)
@@ -44,10 +44,8 @@ public sealed record TieringPolicy
             throw new ArgumentException("At least one account value is needed.", nameof(values));
         }
 
-        if (!(highTouchShare is >= 0 and <= 1) || !(lowTouchShare >= 0 && highTouchShare + lowTouchShare <= 1))
-        {
-            throw new ArgumentException($"Shares must be in [0, 1] and add up to at most 1 (high {highTouchShare}, low {lowTouchShare}).", nameof(highTouchShare));
-        }
+        OptionGuard.InRange(highTouchShare, 0, 1, nameof(TieringPolicy), nameof(highTouchShare));
+        OptionGuard.InRange(lowTouchShare, 0, 1 - highTouchShare, nameof(TieringPolicy), nameof(lowTouchShare));
 
         var sorted = values.ToArray();
         Array.Sort(sorted);

@@ -18,11 +18,11 @@ public readonly struct AccountValueInputs : IEquatable<AccountValueInputs>
     {
         LtvCalculator.CheckMoney(mrr, "mrr");
         LtvCalculator.CheckRate(grossMargin, "gross_margin");
-        ValueThrow.IfNegative(monthlyDiscountRate, "discount_rate");
+        ThrowHelper.IfNegative(monthlyDiscountRate, "discount_rate");
         LtvCalculator.CheckRate(churnProbability, "churn_probability");
         if (horizonMonths < 1)
         {
-            ValueThrow.Invalid("horizon_months", horizonMonths, "must be >= 1");
+            ThrowHelper.InvalidModelInput("horizon_months", horizonMonths, "must be >= 1");
         }
 
         Mrr = mrr;
@@ -117,7 +117,7 @@ public static class AccountValuation
     {
         if (destination.Length < inputs.Length)
         {
-            ValueThrow.DestinationTooShort(nameof(destination), inputs.Length, destination.Length);
+            ThrowHelper.DestinationTooShort(nameof(destination), inputs.Length, destination.Length);
         }
 
         for (var i = 0; i < inputs.Length; i++)

@@ -20,10 +20,10 @@ public readonly struct BgBbParameters : IEquatable<BgBbParameters>
     /// <exception cref="InvalidModelInputException">A parameter is not a finite number &gt; 0.</exception>
     public BgBbParameters(double alpha, double beta, double gamma, double delta)
     {
-        ValueThrow.IfNotPositive(alpha, "alpha");
-        ValueThrow.IfNotPositive(beta, "beta");
-        ValueThrow.IfNotPositive(gamma, "gamma");
-        ValueThrow.IfNotPositive(delta, "delta");
+        ThrowHelper.IfNotPositive(alpha, "alpha");
+        ThrowHelper.IfNotPositive(beta, "beta");
+        ThrowHelper.IfNotPositive(gamma, "gamma");
+        ThrowHelper.IfNotPositive(delta, "delta");
         Alpha = alpha;
         Beta = beta;
         Gamma = gamma;
@@ -78,7 +78,7 @@ public readonly struct BgBbParameters : IEquatable<BgBbParameters>
     {
         if (opportunities < 0)
         {
-            ValueThrow.Invalid("opportunities", opportunities, "must be >= 0");
+            ThrowHelper.InvalidModelInput("opportunities", opportunities, "must be >= 0");
         }
 
         var x = customer.Frequency;
@@ -93,7 +93,7 @@ public readonly struct BgBbParameters : IEquatable<BgBbParameters>
     {
         if (opportunities < 0)
         {
-            ValueThrow.Invalid("opportunities", opportunities, "must be >= 0");
+            ThrowHelper.InvalidModelInput("opportunities", opportunities, "must be >= 0");
         }
 
         return Alpha / (Alpha + Beta) * SurvivalSum(0, opportunities);
@@ -113,12 +113,12 @@ public readonly struct BgBbParameters : IEquatable<BgBbParameters>
     {
         if (opportunities < 0)
         {
-            ValueThrow.Invalid("opportunities", opportunities, "must be >= 0");
+            ThrowHelper.InvalidModelInput("opportunities", opportunities, "must be >= 0");
         }
 
         if (!(discountRate >= 0) || double.IsInfinity(discountRate))
         {
-            ValueThrow.Invalid("discountRate", discountRate, "must be a finite number >= 0");
+            ThrowHelper.InvalidModelInput("discountRate", discountRate, "must be a finite number >= 0");
         }
 
         double total = 0, previous = 0, factor = 1;
@@ -141,7 +141,7 @@ public readonly struct BgBbParameters : IEquatable<BgBbParameters>
     {
         if (opportunities < 0)
         {
-            ValueThrow.Invalid("opportunities", opportunities, "must be >= 0");
+            ThrowHelper.InvalidModelInput("opportunities", opportunities, "must be >= 0");
         }
 
         if (transactions < 0 || transactions > opportunities)

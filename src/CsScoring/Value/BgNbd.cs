@@ -20,10 +20,10 @@ public readonly struct BgNbdParameters : IEquatable<BgNbdParameters>, IRepeatTra
     /// <exception cref="InvalidModelInputException">A parameter is not a finite number &gt; 0.</exception>
     public BgNbdParameters(double r, double alpha, double a, double b)
     {
-        ValueThrow.IfNotPositive(r, "r");
-        ValueThrow.IfNotPositive(alpha, "alpha");
-        ValueThrow.IfNotPositive(a, "a");
-        ValueThrow.IfNotPositive(b, "b");
+        ThrowHelper.IfNotPositive(r, "r");
+        ThrowHelper.IfNotPositive(alpha, "alpha");
+        ThrowHelper.IfNotPositive(a, "a");
+        ThrowHelper.IfNotPositive(b, "b");
         R = r;
         Alpha = alpha;
         A = a;
@@ -86,7 +86,7 @@ public readonly struct BgNbdParameters : IEquatable<BgNbdParameters>, IRepeatTra
     /// <inheritdoc />
     public double ExpectedTransactions(in CustomerSummary customer, double t)
     {
-        ValueThrow.IfNegative(t, "t");
+        ThrowHelper.IfNegative(t, "t");
         if (t == 0)
         {
             return 0;
@@ -132,10 +132,10 @@ public readonly struct BgNbdParameters : IEquatable<BgNbdParameters>, IRepeatTra
     {
         if (n < 0)
         {
-            ValueThrow.Invalid("n", n, "must be >= 0");
+            ThrowHelper.InvalidModelInput("n", n, "must be >= 0");
         }
 
-        ValueThrow.IfNegative(t, "t");
+        ThrowHelper.IfNegative(t, "t");
         if (t == 0)
         {
             return n == 0 ? 1.0 : 0.0;
@@ -176,10 +176,10 @@ public readonly struct BgNbdParameters : IEquatable<BgNbdParameters>, IRepeatTra
     {
         if (n < 0)
         {
-            ValueThrow.Invalid("n", n, "must be >= 0");
+            ThrowHelper.InvalidModelInput("n", n, "must be >= 0");
         }
 
-        ValueThrow.IfNegative(t, "t");
+        ThrowHelper.IfNegative(t, "t");
         var alive = ProbabilityAlive(customer);
         if (t == 0)
         {

@@ -6,7 +6,7 @@ namespace CsScoring.Value;
 /// Draws customer bases from the models' own generative stories with a seeded generator: for checking that a fit
 /// recovers known parameters, for power analysis and for benchmarks. The same parameters and seed give the same data.
 /// </summary>
-public static class CustomerSimulator
+internal static class CustomerSimulator
 {
     /// <summary>Customers from a BG/NBD model, each with an age T drawn uniformly from [<paramref name="minAge"/>, <paramref name="maxAge"/>].</summary>
     /// <param name="parameters">The model.</param>
@@ -136,7 +136,7 @@ public static class CustomerSimulator
         CheckShape(customers, 0, 0);
         if (periods < 1)
         {
-            ValueThrow.Invalid("periods", periods, "must be >= 1");
+            ThrowHelper.InvalidModelInput("periods", periods, "must be >= 1");
         }
 
         var random = new Random(seed);
@@ -176,7 +176,7 @@ public static class CustomerSimulator
         CheckShape(cohortSize, 0, 0);
         if (periods < 1)
         {
-            ValueThrow.Invalid("periods", periods, "must be >= 1");
+            ThrowHelper.InvalidModelInput("periods", periods, "must be >= 1");
         }
 
         var random = new Random(seed);
@@ -203,13 +203,13 @@ public static class CustomerSimulator
     {
         if (customers < 1)
         {
-            ValueThrow.Invalid("customers", customers, "must be >= 1");
+            ThrowHelper.InvalidModelInput("customers", customers, "must be >= 1");
         }
 
-        ValueThrow.IfNegative(minAge, "min_age");
+        ThrowHelper.IfNegative(minAge, "min_age");
         if (!(maxAge >= minAge) || double.IsInfinity(maxAge))
         {
-            ValueThrow.Invalid("max_age", maxAge, "must be finite and >= min_age");
+            ThrowHelper.InvalidModelInput("max_age", maxAge, "must be finite and >= min_age");
         }
     }
 }

@@ -67,32 +67,32 @@ public readonly struct CustomerSummary : IEquatable<CustomerSummary>
     {
         if (Frequency < 0)
         {
-            ValueThrow.Invalid("frequency", Frequency, "must be >= 0", row);
+            ThrowHelper.InvalidModelInput("frequency", Frequency, "must be >= 0", row);
         }
 
         if (!(Age >= 0) || double.IsInfinity(Age))
         {
-            ValueThrow.Invalid("T", Age, "must be a finite number >= 0", row);
+            ThrowHelper.InvalidModelInput("T", Age, "must be a finite number >= 0", row);
         }
 
         if (!(Recency >= 0) || double.IsInfinity(Recency))
         {
-            ValueThrow.Invalid("recency", Recency, "must be a finite number >= 0", row);
+            ThrowHelper.InvalidModelInput("recency", Recency, "must be a finite number >= 0", row);
         }
 
         if (Recency > Age)
         {
-            ValueThrow.Invalid("recency", Recency, string.Create(CultureInfo.InvariantCulture, $"exceeds T = {Age}: the last transaction cannot come after the end of calibration"), row);
+            ThrowHelper.InvalidModelInput("recency", Recency, string.Create(CultureInfo.InvariantCulture, $"exceeds T = {Age}: the last transaction cannot come after the end of calibration"), row);
         }
 
         if (Frequency == 0 && Recency != 0)
         {
-            ValueThrow.Invalid("recency", Recency, "must be 0 when frequency is 0", row);
+            ThrowHelper.InvalidModelInput("recency", Recency, "must be 0 when frequency is 0", row);
         }
 
         if (!(MonetaryValue >= 0) || double.IsInfinity(MonetaryValue))
         {
-            ValueThrow.Invalid("monetary_value", MonetaryValue, "must be a finite number >= 0", row);
+            ThrowHelper.InvalidModelInput("monetary_value", MonetaryValue, "must be a finite number >= 0", row);
         }
     }
 }

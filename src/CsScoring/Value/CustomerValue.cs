@@ -4,23 +4,21 @@ namespace CsScoring.Value;
 
 /// <summary>
 /// How to value customers over a horizon: the model's time unit, the horizon and the discount rate each with an
-/// explicit unit, so a model fitted in weeks cannot be read as days by mistake. Immutable; each setter validates.
+/// explicit unit, so a model fitted in weeks cannot be read as days by mistake. Immutable; each property validates its value when set.
 /// </summary>
 public sealed class ClvOptions
 {
-    private readonly double _horizon = 12;
-    private readonly double _discountRate;
-
     /// <summary>The unit of the summaries the model was fitted on (recency and T), e.g. <see cref="TimeUnit.Week"/> for CDNOW.</summary>
     public required TimeUnit ModelTimeUnit { get; init; }
 
     /// <summary>The horizon's length, in <see cref="HorizonUnit"/>.</summary>
     /// <value>The default value is 12. Must be finite and &gt; 0.</value>
+    /// <exception cref="InvalidOptionException">The value is not a finite number &gt; 0.</exception>
     public double Horizon
     {
-        get => _horizon;
-        init => _horizon = value > 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Horizon must be a finite number > 0.");
-    }
+        get;
+        init => field = OptionGuard.Positive(value, nameof(ClvOptions));
+    } = 12;
 
     /// <summary>The unit of <see cref="Horizon"/>.</summary>
     /// <value>The default value is <see cref="TimeUnit.Month"/>.</value>
@@ -28,10 +26,11 @@ public sealed class ClvOptions
 
     /// <summary>The discount rate per <see cref="DiscountPeriod"/> (e.g. 0.01 a month ≈ 12.7 % a year).</summary>
     /// <value>The default value is 0 (no discounting). Must be finite and ≥ 0.</value>
+    /// <exception cref="InvalidOptionException">The value is not a finite number ≥ 0.</exception>
     public double DiscountRate
     {
-        get => _discountRate;
-        init => _discountRate = value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "DiscountRate must be a finite number >= 0.");
+        get;
+        init => field = OptionGuard.NonNegative(value, nameof(ClvOptions));
     }
 
     /// <summary>
@@ -75,7 +74,7 @@ public static class CustomerValue
         where TModel : struct, IRepeatTransactionModel
     {
         ArgumentNullException.ThrowIfNull(options);
-        ValueThrow.IfNegative(spendPerTransaction, "spend_per_transaction");
+        ThrowHelper.IfNegative(spendPerTransaction, "spend_per_transaction");
         return spendPerTransaction * DiscountedTransactions(model, customer, options.HorizonInModelUnits, options.DiscountPeriodInModelUnits, options.DiscountRate);
     }
 
@@ -103,7 +102,7 @@ public static class CustomerValue
         ArgumentNullException.ThrowIfNull(options);
         if (destination.Length < customers.Length)
         {
-            ValueThrow.DestinationTooShort(nameof(destination), customers.Length, destination.Length);
+            ThrowHelper.DestinationTooShort(nameof(destination), customers.Length, destination.Length);
         }
 
         var horizon = options.HorizonInModelUnits;

@@ -60,22 +60,22 @@ public readonly struct DiscreteCustomerSummary : IEquatable<DiscreteCustomerSumm
     {
         if (Periods < 1)
         {
-            ValueThrow.Invalid("periods", Periods, "must be >= 1", row);
+            ThrowHelper.InvalidModelInput("periods", Periods, "must be >= 1", row);
         }
 
         if (Frequency < 0 || Frequency > Periods)
         {
-            ValueThrow.Invalid("frequency", Frequency, string.Create(CultureInfo.InvariantCulture, $"must be between 0 and periods = {Periods}"), row);
+            ThrowHelper.InvalidModelInput("frequency", Frequency, string.Create(CultureInfo.InvariantCulture, $"must be between 0 and periods = {Periods}"), row);
         }
 
         if (Frequency == 0 ? Recency != 0 : Recency < Frequency || Recency > Periods)
         {
-            ValueThrow.Invalid("recency", Recency, string.Create(CultureInfo.InvariantCulture, $"is impossible with frequency = {Frequency} and periods = {Periods} (0 when frequency is 0, else frequency <= recency <= periods)"), row);
+            ThrowHelper.InvalidModelInput("recency", Recency, string.Create(CultureInfo.InvariantCulture, $"is impossible with frequency = {Frequency} and periods = {Periods} (0 when frequency is 0, else frequency <= recency <= periods)"), row);
         }
 
         if (!(Weight > 0) || double.IsInfinity(Weight))
         {
-            ValueThrow.Invalid("weight", Weight, "must be a finite number > 0", row);
+            ThrowHelper.InvalidModelInput("weight", Weight, "must be a finite number > 0", row);
         }
     }
 }

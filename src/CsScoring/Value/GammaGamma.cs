@@ -19,9 +19,9 @@ public readonly struct GammaGammaParameters : IEquatable<GammaGammaParameters>
     /// <exception cref="InvalidModelInputException">A parameter is not a finite number &gt; 0.</exception>
     public GammaGammaParameters(double p, double q, double gamma)
     {
-        ValueThrow.IfNotPositive(p, "p");
-        ValueThrow.IfNotPositive(q, "q");
-        ValueThrow.IfNotPositive(gamma, "gamma");
+        ThrowHelper.IfNotPositive(p, "p");
+        ThrowHelper.IfNotPositive(q, "q");
+        ThrowHelper.IfNotPositive(gamma, "gamma");
         P = p;
         Q = q;
         Gamma = gamma;
@@ -51,7 +51,7 @@ public readonly struct GammaGammaParameters : IEquatable<GammaGammaParameters>
     {
         if (!(Q > 1))
         {
-            ValueThrow.Invalid("q", Q, "must be > 1 for the population mean spend to be finite");
+            ThrowHelper.InvalidModelInput("q", Q, "must be > 1 for the population mean spend to be finite");
         }
 
         return P * Gamma / (Q - 1);
@@ -69,10 +69,10 @@ public readonly struct GammaGammaParameters : IEquatable<GammaGammaParameters>
     {
         if (frequency < 0)
         {
-            ValueThrow.Invalid("frequency", frequency, "must be >= 0");
+            ThrowHelper.InvalidModelInput("frequency", frequency, "must be >= 0");
         }
 
-        ValueThrow.IfNegative(monetaryValue, "monetary_value");
+        ThrowHelper.IfNegative(monetaryValue, "monetary_value");
         if (frequency == 0)
         {
             return MeanSpend();
@@ -82,7 +82,7 @@ public readonly struct GammaGammaParameters : IEquatable<GammaGammaParameters>
         var denominator = px + Q - 1;
         if (!(denominator > 0))
         {
-            ValueThrow.Invalid("q", Q, string.Create(CultureInfo.InvariantCulture, $"gives p x + q - 1 = {denominator} <= 0 for x = {frequency}: the expected spend is infinite"));
+            ThrowHelper.InvalidModelInput("q", Q, string.Create(CultureInfo.InvariantCulture, $"gives p x + q - 1 = {denominator} <= 0 for x = {frequency}: the expected spend is infinite"));
         }
 
         return (P * (Gamma + (frequency * monetaryValue))) / denominator;
@@ -96,7 +96,7 @@ public readonly struct GammaGammaParameters : IEquatable<GammaGammaParameters>
     {
         if (destination.Length < customers.Length)
         {
-            ValueThrow.DestinationTooShort(nameof(destination), customers.Length, destination.Length);
+            ThrowHelper.DestinationTooShort(nameof(destination), customers.Length, destination.Length);
         }
 
         for (var i = 0; i < customers.Length; i++)
@@ -112,10 +112,10 @@ public readonly struct GammaGammaParameters : IEquatable<GammaGammaParameters>
     {
         if (frequency <= 0)
         {
-            ValueThrow.Invalid("frequency", frequency, "must be > 0 (a mean spend needs at least one repeat transaction)");
+            ThrowHelper.InvalidModelInput("frequency", frequency, "must be > 0 (a mean spend needs at least one repeat transaction)");
         }
 
-        ValueThrow.IfNotPositive(monetaryValue, "monetary_value");
+        ThrowHelper.IfNotPositive(monetaryValue, "monetary_value");
         var px = P * frequency;
         return SpecialFunctions.GammaLn(px + Q) - SpecialFunctions.GammaLn(px) - SpecialFunctions.GammaLn(Q) + (Q * Math.Log(Gamma))
             + ((px - 1) * Math.Log(monetaryValue)) + (px * Math.Log(frequency)) - ((px + Q) * Math.Log(Gamma + (monetaryValue * frequency)));
@@ -176,7 +176,7 @@ internal struct GammaGammaObjective : IObjective
             {
                 if (!(customers[i].MonetaryValue > 0))
                 {
-                    ValueThrow.Invalid("monetary_value", customers[i].MonetaryValue, "must be > 0 for a customer with repeat transactions", i);
+                    ThrowHelper.InvalidModelInput("monetary_value", customers[i].MonetaryValue, "must be > 0 for a customer with repeat transactions", i);
                 }
 
                 count++;

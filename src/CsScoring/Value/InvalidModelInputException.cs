@@ -6,7 +6,8 @@ namespace CsScoring.Value;
 /// An input to a value or retention model that is out of its domain (a negative frequency, a recency after the
 /// customer's age, survivor counts that increase, a non-positive parameter). Names the row, the field and the value.
 /// </summary>
-public sealed class InvalidModelInputException : ArgumentException
+/// <remarks><see cref="CsScoringException.Row"/> is the 0-based index of the item (customer, cohort) in the input collection.</remarks>
+public sealed class InvalidModelInputException : CsScoringException
 {
     /// <summary>Creates the exception with no message.</summary>
     public InvalidModelInputException()
@@ -34,21 +35,19 @@ public sealed class InvalidModelInputException : ArgumentException
     /// <param name="problem">What is wrong with it.</param>
     /// <param name="row">The 0-based index of the row (customer, cohort) in the input, or <see langword="null"/> for a single value.</param>
     public InvalidModelInputException(string field, double value, string problem, long? row = null)
-        : base(Describe(field, value, problem, row), field)
+        : base(Describe(field, value, problem, row), null, problem)
     {
-        Field = field;
+        Column = field;
         Value = value;
         Row = row;
     }
 
-    /// <summary>The field or parameter at fault, when known.</summary>
-    public string? Field { get; }
+    /// <summary>The field or parameter at fault, when known (the same as <see cref="CsScoringException.Column"/>).</summary>
+    public string? Field => Column;
 
     /// <summary>The offending value (NaN when not a single number).</summary>
     public double Value { get; } = double.NaN;
 
-    /// <summary>The 0-based index of the row at fault, when the input is a collection.</summary>
-    public long? Row { get; }
 
     private static string Describe(string field, double value, string problem, long? row)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace CsScoring.Value;
@@ -47,7 +46,7 @@ public readonly struct LtvResult : IEquatable<LtvResult>
         {
             if (IsUnbounded)
             {
-                ThrowUnbounded();
+                ThrowHelper.InvalidOperation("The LTV figure is unbounded (no churn and no discounting); it has no value.");
             }
 
             return _value;
@@ -84,9 +83,6 @@ public readonly struct LtvResult : IEquatable<LtvResult>
 
     /// <inheritdoc />
     public override string ToString() => IsUnbounded ? "unbounded" : _value.ToString(CultureInfo.InvariantCulture);
-
-    [DoesNotReturn]
-    private static void ThrowUnbounded() => throw new InvalidOperationException("The LTV figure is unbounded (no churn and no discounting); it has no value.");
 }
 
 /// <summary>
@@ -107,7 +103,7 @@ public readonly struct LtvInputs : IEquatable<LtvInputs>
         LtvCalculator.CheckMoney(arpa, "arpa");
         LtvCalculator.CheckRate(churnRate, "churn_rate");
         LtvCalculator.CheckRate(grossMargin, "gross_margin");
-        ValueThrow.IfNegative(discountRate, "discount_rate");
+        ThrowHelper.IfNegative(discountRate, "discount_rate");
         Arpa = arpa;
         ChurnRate = churnRate;
         GrossMargin = grossMargin;
@@ -199,7 +195,7 @@ public static class LtvCalculator
     {
         CheckMoney(marginPerPeriod, "margin_per_period");
         CheckRate(retentionRate, "retention_rate");
-        ValueThrow.IfNegative(discountRate, "discount_rate");
+        ThrowHelper.IfNegative(discountRate, "discount_rate");
         var denominator = (1 + (decimal)discountRate) - (decimal)retentionRate;
         if (denominator == 0)
         {
@@ -208,7 +204,7 @@ public static class LtvCalculator
 
         if (1 + discountRate - retentionRate < SmallestRate)
         {
-            ValueThrow.Invalid("discount_rate", discountRate, "with the retention rate leaves 1 + d - r below 1e-20; the LTV exceeds the decimal range");
+            ThrowHelper.InvalidModelInput("discount_rate", discountRate, "with the retention rate leaves 1 + d - r below 1e-20; the LTV exceeds the decimal range");
         }
 
         return LtvResult.Bounded(marginPerPeriod * (decimal)retentionRate / denominator);
@@ -233,7 +229,7 @@ public static class LtvCalculator
     {
         if (destination.Length < inputs.Length)
         {
-            ValueThrow.DestinationTooShort(nameof(destination), inputs.Length, destination.Length);
+            ThrowHelper.DestinationTooShort(nameof(destination), inputs.Length, destination.Length);
         }
 
         for (var i = 0; i < inputs.Length; i++)
@@ -251,8 +247,8 @@ public static class LtvCalculator
     public static double ConvertChurnRate(double churnRate, double fromPeriodLength, double toPeriodLength)
     {
         CheckRate(churnRate, "churn_rate");
-        ValueThrow.IfNotPositive(fromPeriodLength, "from_period_length");
-        ValueThrow.IfNotPositive(toPeriodLength, "to_period_length");
+        ThrowHelper.IfNotPositive(fromPeriodLength, "from_period_length");
+        ThrowHelper.IfNotPositive(toPeriodLength, "to_period_length");
         if (churnRate == 0 || churnRate == 1)
         {
             return churnRate;
@@ -306,7 +302,7 @@ public static class LtvCalculator
     {
         if (!(rate >= 0 && rate <= 1))
         {
-            ValueThrow.Invalid(field, rate, "must be a number in [0, 1]");
+            ThrowHelper.InvalidModelInput(field, rate, "must be a number in [0, 1]");
         }
     }
 
@@ -314,7 +310,7 @@ public static class LtvCalculator
     {
         if (amount < 0)
         {
-            ValueThrow.Invalid(field, (double)amount, "must be >= 0");
+            ThrowHelper.InvalidModelInput(field, (double)amount, "must be >= 0");
         }
     }
 
@@ -322,7 +318,7 @@ public static class LtvCalculator
     {
         if (rate > 0 && rate < SmallestRate)
         {
-            ValueThrow.Invalid(field, rate, "is too small for decimal money (use 0 for none)");
+            ThrowHelper.InvalidModelInput(field, rate, "is too small for decimal money (use 0 for none)");
         }
 
         return (decimal)rate;

@@ -23,10 +23,10 @@ public readonly struct ParetoNbdParameters : IEquatable<ParetoNbdParameters>, IR
     /// <exception cref="InvalidModelInputException">A parameter is not a finite number &gt; 0.</exception>
     public ParetoNbdParameters(double r, double alpha, double s, double beta)
     {
-        ValueThrow.IfNotPositive(r, "r");
-        ValueThrow.IfNotPositive(alpha, "alpha");
-        ValueThrow.IfNotPositive(s, "s");
-        ValueThrow.IfNotPositive(beta, "beta");
+        ThrowHelper.IfNotPositive(r, "r");
+        ThrowHelper.IfNotPositive(alpha, "alpha");
+        ThrowHelper.IfNotPositive(s, "s");
+        ThrowHelper.IfNotPositive(beta, "beta");
         R = r;
         Alpha = alpha;
         S = s;
@@ -74,7 +74,7 @@ public readonly struct ParetoNbdParameters : IEquatable<ParetoNbdParameters>, IR
     /// <inheritdoc />
     public double ExpectedTransactions(in CustomerSummary customer, double t)
     {
-        ValueThrow.IfNegative(t, "t");
+        ThrowHelper.IfNegative(t, "t");
         if (t == 0)
         {
             return 0;
@@ -88,7 +88,7 @@ public readonly struct ParetoNbdParameters : IEquatable<ParetoNbdParameters>, IR
     /// <inheritdoc />
     public double ExpectedTransactions(double t)
     {
-        ValueThrow.IfNegative(t, "t");
+        ThrowHelper.IfNegative(t, "t");
         return t == 0 ? 0 : R / Alpha * Beta * ParetoNbdMath.LifetimeFactor(S - 1, t / Beta);
     }
 
@@ -100,10 +100,10 @@ public readonly struct ParetoNbdParameters : IEquatable<ParetoNbdParameters>, IR
     {
         if (n < 0)
         {
-            ValueThrow.Invalid("n", n, "must be >= 0");
+            ThrowHelper.InvalidModelInput("n", n, "must be >= 0");
         }
 
-        ValueThrow.IfNegative(t, "t");
+        ThrowHelper.IfNegative(t, "t");
         if (t == 0)
         {
             return n == 0 ? 1.0 : 0.0;

@@ -8,7 +8,7 @@ internal static class RepeatTransactionBatch
     {
         if (destination.Length < customers.Length)
         {
-            ValueThrow.DestinationTooShort(nameof(destination), customers.Length, destination.Length);
+            ThrowHelper.DestinationTooShort(nameof(destination), customers.Length, destination.Length);
         }
 
         for (var i = 0; i < customers.Length; i++)
@@ -22,7 +22,7 @@ internal static class RepeatTransactionBatch
     {
         if (destination.Length < customers.Length)
         {
-            ValueThrow.DestinationTooShort(nameof(destination), customers.Length, destination.Length);
+            ThrowHelper.DestinationTooShort(nameof(destination), customers.Length, destination.Length);
         }
 
         for (var i = 0; i < customers.Length; i++)

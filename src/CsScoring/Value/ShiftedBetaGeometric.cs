@@ -21,8 +21,8 @@ public readonly struct SbgParameters : IEquatable<SbgParameters>
     /// <exception cref="InvalidModelInputException">A parameter is not a finite number &gt; 0.</exception>
     public SbgParameters(double alpha, double beta)
     {
-        ValueThrow.IfNotPositive(alpha, "alpha");
-        ValueThrow.IfNotPositive(beta, "beta");
+        ThrowHelper.IfNotPositive(alpha, "alpha");
+        ThrowHelper.IfNotPositive(beta, "beta");
         Alpha = alpha;
         Beta = beta;
     }
@@ -52,7 +52,7 @@ public readonly struct SbgParameters : IEquatable<SbgParameters>
     {
         if (period < 0)
         {
-            ValueThrow.Invalid("period", period, "must be >= 0");
+            ThrowHelper.InvalidModelInput("period", period, "must be >= 0");
         }
 
         var log = 0.0;
@@ -70,7 +70,7 @@ public readonly struct SbgParameters : IEquatable<SbgParameters>
     {
         if (period < 1)
         {
-            ValueThrow.Invalid("period", period, "must be >= 1");
+            ThrowHelper.InvalidModelInput("period", period, "must be >= 1");
         }
 
         return (Beta + period - 1) / (Alpha + Beta + period - 1);
@@ -82,7 +82,7 @@ public readonly struct SbgParameters : IEquatable<SbgParameters>
     {
         if (period < 1)
         {
-            ValueThrow.Invalid("period", period, "must be >= 1");
+            ThrowHelper.InvalidModelInput("period", period, "must be >= 1");
         }
 
         return Survival(period - 1) * Alpha / (Alpha + Beta + period - 1);
@@ -125,10 +125,10 @@ public readonly struct SbgParameters : IEquatable<SbgParameters>
     /// <exception cref="InvalidModelInputException">An input is out of range, or d = 0 with α ≤ 1 (infinite).</exception>
     public double DiscountedExpectedResidualLifetime(double discount, int renewals)
     {
-        ValueThrow.IfNegative(discount, "discount");
+        ThrowHelper.IfNegative(discount, "discount");
         if (renewals < 0)
         {
-            ValueThrow.Invalid("renewals", renewals, "must be >= 0");
+            ThrowHelper.InvalidModelInput("renewals", renewals, "must be >= 0");
         }
 
         var b = Beta + renewals;
@@ -138,7 +138,7 @@ public readonly struct SbgParameters : IEquatable<SbgParameters>
             // Gauss's sum: 2F1(1, b + 1; c; 1) = (c − 1)/(c − b − 2) with c = α + b + 1, finite for α > 1.
             if (!(Alpha > 1))
             {
-                ValueThrow.Invalid("discount", discount, string.Create(CultureInfo.InvariantCulture, $"gives an infinite expected lifetime when alpha = {Alpha} <= 1; use a discount rate > 0"));
+                ThrowHelper.InvalidModelInput("discount", discount, string.Create(CultureInfo.InvariantCulture, $"gives an infinite expected lifetime when alpha = {Alpha} <= 1; use a discount rate > 0"));
             }
 
             return head * (Alpha + b) / (Alpha - 1);
@@ -264,19 +264,19 @@ internal struct SbgObjective : IObjective
     {
         if (survivors.IsEmpty)
         {
-            ValueThrow.Invalid("survivors.length", 0, "must be >= 1 (the cohort size first)", cohort);
+            ThrowHelper.InvalidModelInput("survivors.length", 0, "must be >= 1 (the cohort size first)", cohort);
         }
 
         for (var t = 0; t < survivors.Length; t++)
         {
             if (survivors[t] < 0)
             {
-                ValueThrow.Invalid(string.Create(CultureInfo.InvariantCulture, $"survivors[{t}]"), survivors[t], "must be >= 0", cohort);
+                ThrowHelper.InvalidModelInput(string.Create(CultureInfo.InvariantCulture, $"survivors[{t}]"), survivors[t], "must be >= 0", cohort);
             }
 
             if (t > 0 && survivors[t] > survivors[t - 1])
             {
-                ValueThrow.Invalid(string.Create(CultureInfo.InvariantCulture, $"survivors[{t}]"), survivors[t], string.Create(CultureInfo.InvariantCulture, $"exceeds survivors[{t - 1}] = {survivors[t - 1]}: survivor counts cannot increase"), cohort);
+                ThrowHelper.InvalidModelInput(string.Create(CultureInfo.InvariantCulture, $"survivors[{t}]"), survivors[t], string.Create(CultureInfo.InvariantCulture, $"exceeds survivors[{t - 1}] = {survivors[t - 1]}: survivor counts cannot increase"), cohort);
             }
         }
 

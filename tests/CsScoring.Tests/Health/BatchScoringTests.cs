@@ -84,8 +84,8 @@ public sealed class BatchScoringTests
     [Fact]
     public void Options_InvalidValues_Throw()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new HealthBatchOptions { BlockSize = -1 });
-        Assert.Throws<ArgumentOutOfRangeException>(() => new HealthBatchOptions { MaxDegreeOfParallelism = -2 });
+        Assert.Equal("HealthBatchOptions.BlockSize", Assert.Throws<InvalidOptionException>(() => new HealthBatchOptions { BlockSize = -1 }).Option);
+        Assert.Equal("HealthBatchOptions.MaxDegreeOfParallelism", Assert.Throws<InvalidOptionException>(() => new HealthBatchOptions { MaxDegreeOfParallelism = -2 }).Option);
     }
 
     [Fact]

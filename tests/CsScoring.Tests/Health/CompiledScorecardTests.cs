@@ -231,7 +231,7 @@ public sealed class CompiledScorecardTests
         var compiled = HealthTestData.Mixed().Compile();
         var ex = Assert.Throws<ArgumentException>(() => compiled.Score([1.0, 2.0]));
         Assert.Equal("values", ex.ParamName);
-        Assert.Contains("5 metric values", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Expected 5 values (one per metric", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CsScoring.Conditions;
 using CsScoring.Health;
 
 namespace CsScoring.Tests.Health;
@@ -76,14 +77,14 @@ public sealed class HealthHistoryTests
         var enterprise = HealthTestData.Mixed(minimumCoverage: 0.2).Compile();
         var selector = new ScorecardSelector(
             [
-                new ScorecardRule { Scorecard = onboarding, When = [AttributeCondition.Compare("tenure_months", ConditionOperator.LessThan, 3)] },
-                new ScorecardRule { Scorecard = enterprise, When = [AttributeCondition.Is("plan", "Enterprise")] },
+                new ScorecardRule { Scorecard = onboarding, When = [Condition.Compare("tenure_months", ConditionOperator.LessThan, 3)] },
+                new ScorecardRule { Scorecard = enterprise, When = [Condition.Is("plan", "Enterprise")] },
             ],
             Scorecard);
-        Assert.Same(onboarding, selector.Select(new AccountAttributes(new Dictionary<string, double> { ["tenure_months"] = 2 }, new Dictionary<string, string> { ["plan"] = "enterprise" })));
-        Assert.Same(enterprise, selector.Select(new AccountAttributes(new Dictionary<string, double> { ["tenure_months"] = 12 }, new Dictionary<string, string> { ["plan"] = "enterprise" })));
-        Assert.Same(Scorecard, selector.Select(new AccountAttributes(new Dictionary<string, double> { ["tenure_months"] = 12 })));
-        Assert.Same(Scorecard, selector.Select(new AccountAttributes(new Dictionary<string, double> { ["tenure_months"] = double.NaN })));
+        Assert.Same(onboarding, selector.Select(new Dictionary<string, string?> { ["tenure_months"] = "2", ["plan"] = "enterprise" }));
+        Assert.Same(enterprise, selector.Select(new Dictionary<string, string?> { ["tenure_months"] = "12", ["plan"] = "enterprise" }));
+        Assert.Same(Scorecard, selector.Select(new Dictionary<string, string?> { ["tenure_months"] = "12" }));
+        Assert.Same(Scorecard, selector.Select(new Dictionary<string, string?> { ["tenure_months"] = "NaN" }));
     }
 
     [Fact]

@@ -93,6 +93,6 @@ public sealed class ScorecardTunerTests
     {
         var (columns, churned) = Simulate(100, 4);
         Assert.Throws<ArgumentException>(() => ScorecardTuner.Fit(TwoGroups.Compile(), columns, new bool[churned.Length]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ScorecardTuningOptions { L2 = -1 });
+        Assert.Equal("ScorecardTuningOptions.L2", Assert.Throws<InvalidOptionException>(() => new ScorecardTuningOptions { L2 = -1 }).Option);
     }
 }

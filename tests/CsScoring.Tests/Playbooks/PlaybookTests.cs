@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CsScoring.Conditions;
 using CsScoring.Playbooks;
 
 namespace CsScoring.Tests.Playbooks;
@@ -8,11 +9,11 @@ public sealed class PlaybookTests
     [Fact]
     public void Recommend_HighestPriorityMatchingRuleWins_WithReasons()
     {
-        var signals = new Dictionary<string, object?>
+        var signals = new Dictionary<string, string?>
         {
-            ["churn_probability"] = 0.62,
+            ["churn_probability"] = "0.62",
             ["touch_model"] = "high_touch",
-            ["days_to_renewal"] = 30.0,
+            ["days_to_renewal"] = "30",
         };
 
         var recommendation = Playbook.Default.Recommend(signals);
@@ -26,7 +27,7 @@ public sealed class PlaybookTests
     [Fact]
     public void Recommend_MissingOrNaNSignal_DoesNotMatch()
     {
-        var signals = new Dictionary<string, object?> { ["churn_probability"] = double.NaN, ["seat_utilization"] = 0.95 };
+        var signals = new Dictionary<string, string?> { ["churn_probability"] = "NaN", ["seat_utilization"] = "0.95" };
         Assert.Null(Playbook.Default.Recommend(signals));
     }
 
@@ -56,5 +57,42 @@ public sealed class PlaybookTests
     [Fact]
     public void Ctor_TextWithOrderingOperator_Throws()
         => Assert.Throws<ArgumentException>(() => new Playbook(
-            [new PlaybookRule("r", "do", 1, [new PlaybookCondition("tier", ComparisonOperator.LessThan, "high")])]));
+            [new PlaybookRule("r", "do", 1, [Condition.Compare("tier", ConditionOperator.LessThan, "high")])]));
+
+    [Fact]
+    public void FromJson_EarlierConditionForm_IsRead()
+    {
+        var playbook = Playbook.FromJson("""
+            {"rules": [{"name": "r", "action": "call", "priority": 1, "conditions": [
+              {"signal": "churn_probability", "operator": "greater_or_equal", "value": 0.5},
+              {"signal": "touch_model", "operator": "equal", "text": "high_touch"}]}]}
+            """);
+        Assert.Equal(
+            [Condition.Compare("churn_probability", ConditionOperator.GreaterOrEqual, 0.5), Condition.Is("touch_model", "high_touch")],
+            playbook.Rules[0].Conditions);
+        Assert.Contains("\"attribute\": \"churn_probability\"", playbook.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromJson_BadCondition_IsAnErrorWithItsPath()
+    {
+        var ex = Assert.Throws<JsonException>(() => Playbook.FromJson("""{"rules":[{"name":"a","action":"b","priority":1,"conditions":[{"attribute":"plan","operator":"less_than","text":"pro"}]}]}"""));
+        Assert.Equal("$.rules[0].conditions[0]", ex.Path);
+        Assert.Contains("equal or not_equal", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Recommend_DateAndMissingConditions_Apply()
+    {
+        var playbook = new Playbook(
+        [
+            new PlaybookRule("renewal-soon", "prepare the renewal", 2, [Condition.Compare("renewal_date", ConditionOperator.LessOrEqual, new DateOnly(2024, 3, 31))]),
+            new PlaybookRule("no-survey", "send the NPS survey", 1, [Condition.Missing("nps")]),
+        ]);
+        var renewal = playbook.Recommend(new Dictionary<string, string?> { ["renewal_date"] = "2024-03-01", ["nps"] = "9" });
+        Assert.Equal("renewal-soon", renewal?.Rule);
+        Assert.Equal(["renewal_date = 2024-03-01 (<= 2024-03-31)"], renewal!.Reasons);
+        Assert.Equal("no-survey", playbook.Recommend(new Dictionary<string, string?> { ["renewal_date"] = "2024-06-01", ["nps"] = " " })?.Rule);
+        Assert.Null(playbook.Recommend(new Dictionary<string, string?> { ["renewal_date"] = "2024-06-01", ["nps"] = "9" }));
+    }
 }

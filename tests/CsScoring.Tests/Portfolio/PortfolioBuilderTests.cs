@@ -89,16 +89,16 @@ public sealed class PortfolioBuilderTests
     }
 
     [Fact]
-    public void Signals_MissingPartsAreNaN()
+    public void Signals_MissingPartsAreMissing_NumbersAreExactText()
     {
         var signals = PortfolioBuilder.Signals(Account("A", 1200, daysToRenewal: 30), null, null, TouchModel.LowTouch);
 
-        Assert.True(double.IsNaN((double)signals["churn_probability"]!));
-        Assert.True(double.IsNaN((double)signals["health_score"]!));
+        Assert.Null(signals["churn_probability"]);
+        Assert.Null(signals["health_score"]);
         Assert.Null(signals["health_band"]);
         Assert.Equal("low_touch", signals["touch_model"]);
-        Assert.Equal(1200.0, signals["arr"]);
-        Assert.Equal(30.0, signals["days_to_renewal"]);
+        Assert.Equal("1200", signals["arr"]);
+        Assert.Equal("30", signals["days_to_renewal"]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CsScoring;
 using CsScoring.Segmentation;
 
 namespace CsScoring.Tests.Segmentation;
@@ -69,11 +70,11 @@ public sealed class CapacityPlannerTests
     [InlineData(1.01)]
     [InlineData(double.NaN)]
     public void TopDown_RatioOutsideZeroToOne_NamesTheOption(double ratio)
-        => Assert.Equal(nameof(CapacityOptions.BudgetShareOfArr), Assert.Throws<ArgumentOutOfRangeException>(() => CapacityPlanner.TopDown(1m, Yen with { BudgetShareOfArr = ratio })).ParamName);
+        => Assert.Equal("CapacityOptions.BudgetShareOfArr", Assert.Throws<InvalidOptionException>(() => CapacityPlanner.TopDown(1m, Yen with { BudgetShareOfArr = ratio })).Option);
 
     [Fact]
     public void TopDown_ZeroCost_NamesTheOption()
-        => Assert.Equal(nameof(CapacityOptions.CsmMonthlyCost), Assert.Throws<ArgumentOutOfRangeException>(() => CapacityPlanner.TopDown(1m, Yen with { CsmMonthlyCost = 0m })).ParamName);
+        => Assert.Equal("CapacityOptions.CsmMonthlyCost", Assert.Throws<InvalidOptionException>(() => CapacityPlanner.TopDown(1m, Yen with { CsmMonthlyCost = 0m })).Option);
 
     [Fact]
     public void Plan_PerTierWithHoursOnboardingAndRenewals_AddsUpByHand()
@@ -118,8 +119,8 @@ public sealed class CapacityPlannerTests
         => Assert.Throws<ArgumentException>(() => CapacityPlanner.Plan([], new BookActivity(-1, 0), Yen));
 
     [Fact]
-    public void Validate_ZeroHoursPerAccount_NamesTheOption()
-        => Assert.Equal(nameof(CapacityOptions.LowTouchHoursPerAccount), Assert.Throws<ArgumentOutOfRangeException>(() => (Yen with { LowTouchHoursPerAccount = 0 }).Validate()).ParamName);
+    public void Options_ZeroHoursPerAccount_NamesTheOption()
+        => Assert.Equal("CapacityOptions.LowTouchHoursPerAccount", Assert.Throws<InvalidOptionException>(() => Yen with { LowTouchHoursPerAccount = 0 }).Option);
 
     [Fact]
     public void FromDates_CountsStartsInTheYearBeforeAndRenewalsInTheYearAfter()

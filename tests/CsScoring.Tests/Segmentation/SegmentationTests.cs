@@ -25,7 +25,7 @@ public sealed class SegmentationTests
 
     [Fact]
     public void Ctor_UnorderedCutOffs_Throws()
-        => Assert.Throws<ArgumentOutOfRangeException>(() => new TieringPolicy(10, 20));
+        => Assert.Equal("TieringPolicy.HighTouchMinimum", Assert.Throws<InvalidOptionException>(() => new TieringPolicy(10, 20)).Option);
 
     [Property(MaxTest = 200)]
     public void Assign_Meets_Specification(PositiveInt a, PositiveInt b)
@@ -65,7 +65,8 @@ public sealed class SegmentationTests
     [Fact]
     public void Plan_InvalidOptions_NameTheOption()
     {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => CapacityPlanner.Plan([], new CapacityOptions { LowTouchAccountsPerCsm = 0 }));
-        Assert.Equal(nameof(CapacityOptions.LowTouchAccountsPerCsm), ex.ParamName);
+        var ex = Assert.Throws<InvalidOptionException>(() => CapacityPlanner.Plan([], new CapacityOptions { LowTouchAccountsPerCsm = 0 }));
+        Assert.Equal("CapacityOptions.LowTouchAccountsPerCsm", ex.Option);
+        Assert.StartsWith("CapacityOptions.LowTouchAccountsPerCsm = 0 ", ex.Message, StringComparison.Ordinal);
     }
 }

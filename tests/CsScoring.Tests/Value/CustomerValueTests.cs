@@ -56,5 +56,5 @@ public sealed class CustomerValueTests
 
     [Fact]
     public void Options_NegativeDiscount_Throws()
-        => Assert.Throws<ArgumentOutOfRangeException>(() => new ClvOptions { ModelTimeUnit = TimeUnit.Week, DiscountRate = -0.1 });
+        => Assert.Equal("ClvOptions.DiscountRate", Assert.Throws<InvalidOptionException>(() => new ClvOptions { ModelTimeUnit = TimeUnit.Week, DiscountRate = -0.1 }).Option);
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using CsScoring.Churn.Trees;
 
@@ -72,24 +71,12 @@ public sealed class TreeShap
     public double Explain(ReadOnlySpan<float> features, Span<float> contributions)
     {
         CheckLengths(features, contributions.Length);
-        double[]? rented = null;
-        var phi = FeatureCount <= StackFeatureLimit
-            ? stackalloc double[FeatureCount]
-            : (rented = ArrayPool<double>.Shared.Rent(FeatureCount)).AsSpan(0, FeatureCount);
-        try
+        using var owner = FeatureCount <= StackFeatureLimit ? default : ScratchBuffer<double>.Rent(FeatureCount);
+        var phi = owner.IsRented ? owner.Span : stackalloc double[FeatureCount];
+        ExplainCore(features, phi);
+        for (var i = 0; i < phi.Length; i++)
         {
-            ExplainCore(features, phi);
-            for (var i = 0; i < phi.Length; i++)
-            {
-                contributions[i] = (float)phi[i];
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<double>.Shared.Return(rented);
-            }
+            contributions[i] = (float)phi[i];
         }
 
         return ExpectedValue;
@@ -111,35 +98,23 @@ public sealed class TreeShap
     {
         if (features.Length != FeatureCount)
         {
-            TreeEnsemble.ThrowWrongLength(nameof(features), FeatureCount, features.Length);
+            ThrowHelper.WrongLength(nameof(features), FeatureCount, features.Length);
         }
 
         if (contributions != FeatureCount)
         {
-            TreeEnsemble.ThrowWrongLength(nameof(contributions), FeatureCount, contributions);
+            ThrowHelper.WrongLength(nameof(contributions), FeatureCount, contributions);
         }
     }
 
     private void ExplainCore(ReadOnlySpan<float> features, Span<double> phi)
     {
         phi.Clear();
-        PathElement[]? rented = null;
-        var path = _pathCapacity <= 1024
-            ? stackalloc PathElement[_pathCapacity]
-            : (rented = ArrayPool<PathElement>.Shared.Rent(_pathCapacity)).AsSpan(0, _pathCapacity);
-        try
+        using var owner = _pathCapacity <= 1024 ? default : ScratchBuffer<PathElement>.Rent(_pathCapacity);
+        var path = owner.IsRented ? owner.Span : stackalloc PathElement[_pathCapacity];
+        for (var t = 0; t < _ensemble.TreeCount; t++)
         {
-            for (var t = 0; t < _ensemble.TreeCount; t++)
-            {
-                Recurse(_ensemble.Roots[t], features, phi, path, 0, 0, 1, 1, -1);
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<PathElement>.Shared.Return(rented);
-            }
+            Recurse(_ensemble.Roots[t], features, phi, path, 0, 0, 1, 1, -1);
         }
     }
 

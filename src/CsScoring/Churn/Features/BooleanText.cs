@@ -2,7 +2,7 @@ namespace CsScoring.Churn.Features;
 
 /// <summary>Parses the usual spellings of a yes/no value.</summary>
 /// <remarks>Accepted (case-insensitive, surrounding white space ignored): 0/1, yes/no, true/false, y/n. Thread-safe.</remarks>
-public static class BooleanText
+internal static class BooleanText
 {
     /// <summary>Tries to read a yes/no value.</summary>
     /// <param name="text">The cell text.</param>

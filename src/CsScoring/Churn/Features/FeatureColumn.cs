@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json.Serialization;
 
@@ -104,24 +103,24 @@ public sealed class FeatureColumn : IEquatable<FeatureColumn>
     {
         if (string.IsNullOrWhiteSpace(Name))
         {
-            Throw("a feature column needs a name");
+            ThrowHelper.Argument("a feature column needs a name");
         }
 
         if (!Enum.IsDefined(Kind))
         {
-            Throw($"column '{Name}': unknown kind {(int)Kind}");
+            ThrowHelper.Argument($"column '{Name}': unknown kind {(int)Kind}");
         }
 
         if (Kind == FeatureKind.Categorical)
         {
             if (Impute is not null || MissingIndicator)
             {
-                Throw($"column '{Name}': a categorical column has no imputation value or missing indicator (missing maps to all zeros)");
+                ThrowHelper.Argument($"column '{Name}': a categorical column has no imputation value or missing indicator (missing maps to all zeros)");
             }
 
             if (Categories is null || Categories.Count == 0)
             {
-                Throw($"column '{Name}': a categorical column needs at least one category");
+                ThrowHelper.Argument($"column '{Name}': a categorical column needs at least one category");
             }
 
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -129,7 +128,7 @@ public sealed class FeatureColumn : IEquatable<FeatureColumn>
             {
                 if (category is null || !seen.Add(category))
                 {
-                    Throw($"column '{Name}': category '{category}' is null or repeated");
+                    ThrowHelper.Argument($"column '{Name}': category '{category}' is null or repeated");
                 }
             }
 
@@ -138,18 +137,18 @@ public sealed class FeatureColumn : IEquatable<FeatureColumn>
 
         if (Categories is not null)
         {
-            Throw($"column '{Name}': only categorical columns have categories");
+            ThrowHelper.Argument($"column '{Name}': only categorical columns have categories");
         }
 
         var impute = Impute ?? double.NaN;
         if (!double.IsFinite(impute))
         {
-            Throw($"column '{Name}': a {Kind.ToString().ToLowerInvariant()} column needs a finite imputation value");
+            ThrowHelper.Argument($"column '{Name}': a {Kind.ToString().ToLowerInvariant()} column needs a finite imputation value");
         }
 
         if (Kind == FeatureKind.Boolean && impute is < 0 or > 1)
         {
-            Throw($"column '{Name}': a boolean column's imputation value must be in [0, 1], not {impute.ToString(CultureInfo.InvariantCulture)}");
+            ThrowHelper.Argument($"column '{Name}': a boolean column's imputation value must be in [0, 1], not {impute.ToString(CultureInfo.InvariantCulture)}");
         }
     }
 
@@ -167,7 +166,4 @@ public sealed class FeatureColumn : IEquatable<FeatureColumn>
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Kind})";
-
-    [DoesNotReturn]
-    private static void Throw(string message) => throw new ArgumentException(message);
 }

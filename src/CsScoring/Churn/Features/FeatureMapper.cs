@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using CsScoring.Data;
 
@@ -178,14 +177,9 @@ public sealed class FeatureMapper
     {
         if (destination.Length != Schema.FeatureCount)
         {
-            ThrowLength(destination.Length, Schema.FeatureCount);
+            ThrowHelper.WrongLength(nameof(destination), Schema.FeatureCount, destination.Length, "one per feature of the schema");
         }
     }
-
-    [DoesNotReturn]
-    private static void ThrowLength(int actual, int expected)
-        => throw new ArgumentException(
-            string.Create(CultureInfo.InvariantCulture, $"the destination has {actual} elements but the schema has {expected} features"));
 
     private sealed record ReaderBinding(TabularReader Reader, int[] Ordinals, int TimeOrdinal);
 }

@@ -3,16 +3,26 @@ using CsScoring.Data;
 
 namespace CsScoring.Churn.Features;
 
-/// <summary>Options of <see cref="SchemaInference.Infer"/>; immutable once built.</summary>
+/// <summary>Options of <see cref="SchemaInference.Infer"/>. Immutable; each property validates its value when set.</summary>
 public sealed class SchemaInferenceOptions
 {
     /// <summary>Columns that are never features (label, identifier, time, user exclusions).</summary>
     /// <value>The default is none.</value>
-    public IReadOnlySet<string> Excluded { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+    /// <exception cref="InvalidOptionException">The value is null.</exception>
+    public IReadOnlySet<string> Excluded
+    {
+        get;
+        init => field = OptionGuard.NotNull(value, nameof(SchemaInferenceOptions));
+    } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Kinds forced by the user (a schema file), overriding inference.</summary>
     /// <value>The default is none.</value>
-    public IReadOnlyDictionary<string, FeatureKind> Kinds { get; init; } = new Dictionary<string, FeatureKind>(StringComparer.Ordinal);
+    /// <exception cref="InvalidOptionException">The value is null.</exception>
+    public IReadOnlyDictionary<string, FeatureKind> Kinds
+    {
+        get;
+        init => field = OptionGuard.NotNull(value, nameof(SchemaInferenceOptions));
+    } = new Dictionary<string, FeatureKind>(StringComparer.Ordinal);
 
     /// <summary>The time column date features are measured from; <see langword="null"/> for days since 1970-01-01.</summary>
     /// <value>The default is <see langword="null"/>.</value>
@@ -20,22 +30,21 @@ public sealed class SchemaInferenceOptions
 
     /// <summary>The most categories one-hot encoded per column (the most frequent; the rest map to all zeros).</summary>
     /// <value>The default is 50; range 1 to 10,000.</value>
-    public int MaxCategories { get; init; } = 50;
+    /// <exception cref="InvalidOptionException">The value is out of range.</exception>
+    public int MaxCategories
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 1, ColumnProfiler.MaxDistinct, nameof(SchemaInferenceOptions));
+    } = 50;
 
     /// <summary>The fewest rows a category needs to get its own feature.</summary>
     /// <value>The default is 1 (every category seen); must be at least 1.</value>
-    public int MinCategoryCount { get; init; } = 1;
-
-    /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A limit is out of range.</exception>
-    public void Validate()
+    /// <exception cref="InvalidOptionException">The value is below 1.</exception>
+    public int MinCategoryCount
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxCategories, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxCategories, ColumnProfiler.MaxDistinct);
-        ArgumentOutOfRangeException.ThrowIfLessThan(MinCategoryCount, 1);
-        ArgumentNullException.ThrowIfNull(Excluded);
-        ArgumentNullException.ThrowIfNull(Kinds);
-    }
+        get;
+        init => field = OptionGuard.AtLeast(value, 1, nameof(SchemaInferenceOptions));
+    } = 1;
 }
 
 /// <summary>What inference decided for one column.</summary>
@@ -62,7 +71,6 @@ public static class SchemaInference
     {
         ArgumentNullException.ThrowIfNull(profiles);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         var features = new List<FeatureColumn>();
         var decisions = new List<ColumnDecision>();
         foreach (var profile in profiles)

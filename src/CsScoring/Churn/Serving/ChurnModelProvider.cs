@@ -21,7 +21,7 @@ public interface IChurnModelProvider
 /// </remarks>
 public sealed partial class ChurnModelProvider : IChurnModelProvider, IDisposable
 {
-    private readonly CsScoringOptions _options;
+    private readonly ChurnServingOptions _options;
     private readonly ILogger _logger;
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer _timer;
@@ -31,14 +31,12 @@ public sealed partial class ChurnModelProvider : IChurnModelProvider, IDisposabl
     private int _disposed;
 
     /// <summary>Loads the directory's model and starts watching it.</summary>
-    /// <param name="options">The settings (validated here).</param>
+    /// <param name="options">The settings.</param>
     /// <param name="logger">Where reloads and rejected models are logged, or <see langword="null"/>.</param>
     /// <exception cref="ChurnModelException">The initial model cannot be loaded.</exception>
-    /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public ChurnModelProvider(CsScoringOptions options, ILogger<ChurnModelProvider>? logger = null)
+    public ChurnModelProvider(ChurnServingOptions options, ILogger<ChurnModelProvider>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         _options = options;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _seen = Stamp();

@@ -163,7 +163,7 @@ public sealed partial class TreeEnsemble
     {
         if (features.Length != FeatureCount)
         {
-            ThrowWrongLength(nameof(features), FeatureCount, features.Length);
+            ThrowHelper.WrongLength(nameof(features), FeatureCount, features.Length);
         }
 
         return (float)Sum(features);
@@ -537,18 +537,14 @@ public sealed partial class TreeEnsemble
 
         if (rowMajor.Length != (long)rows * width)
         {
-            ThrowWrongLength(nameof(rowMajor), (long)rows * width, rowMajor.Length);
+            ThrowHelper.WrongLength(nameof(rowMajor), (long)rows * width, rowMajor.Length);
         }
 
         if (outputs < rows)
         {
-            ThrowWrongLength("destination", rows, outputs);
+            ThrowHelper.DestinationTooShort("destination", rows, outputs);
         }
     }
-
-    [DoesNotReturn]
-    internal static void ThrowWrongLength(string name, long expected, long actual)
-        => throw new ArgumentException($"Expected {expected} values but got {actual}.", name);
 
     [DoesNotReturn]
     private static void ThrowNegativeRows(int rows)

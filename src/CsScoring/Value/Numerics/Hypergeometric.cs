@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 
 namespace CsScoring.Value.Numerics;
 
@@ -21,12 +20,12 @@ internal static class Hypergeometric
     {
         if (!(z > -1 && z < 1))
         {
-            ThrowOutOfDomain(z);
+            ThrowHelper.ArgumentOutOfRange(nameof(z), z, "2F1 is evaluated for -1 < z < 1 only.");
         }
 
         if (c <= 0 && c == Math.Floor(c))
         {
-            ThrowPole(c);
+            ThrowHelper.ArgumentOutOfRange(nameof(c), c, "2F1 has a pole when c is zero or a negative whole number.");
         }
 
         var sum = 1.0;
@@ -129,12 +128,4 @@ internal static class Hypergeometric
 
         throw new CsScoringException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The hypergeometric series 2F1({a}, {b}; {a + 1}; {z}) did not converge in {MaxTerms} terms."));
     }
-
-    [DoesNotReturn]
-    private static void ThrowOutOfDomain(double z)
-        => throw new ArgumentOutOfRangeException(nameof(z), z, "2F1 is evaluated for -1 < z < 1 only.");
-
-    [DoesNotReturn]
-    private static void ThrowPole(double c)
-        => throw new ArgumentOutOfRangeException(nameof(c), c, "2F1 has a pole when c is zero or a negative whole number.");
 }

@@ -11,7 +11,7 @@ public sealed class ChurnModelProviderTests
     public async Task Reload_NewValidModel_IsSwappedIn()
     {
         var directory = ModelDirectories.Copy("fast_tree");
-        using var provider = new ChurnModelProvider(new CsScoringOptions { ModelDirectory = directory, WatchForChanges = false });
+        using var provider = new ChurnModelProvider(new ChurnServingOptions { ModelDirectory = directory, WatchForChanges = false });
         var first = provider.Current;
         Assert.False(await provider.ReloadAsync());
         Replace(directory, ModelDirectories.Get("light_gbm"));
@@ -25,7 +25,7 @@ public sealed class ChurnModelProviderTests
     public async Task Reload_NewBackgroundForTheSameModel_IsSwappedIn()
     {
         var directory = ModelDirectories.Copy("fast_tree");
-        using var provider = new ChurnModelProvider(new CsScoringOptions { ModelDirectory = directory, WatchForChanges = false });
+        using var provider = new ChurnModelProvider(new ChurnServingOptions { ModelDirectory = directory, WatchForChanges = false });
         Assert.False(provider.Current.CanExplain);
         var rows = ModelDirectories.Rows(100, 4).SelectMany(ModelDirectories.Features).ToArray();
         Explain.ExplanationBackgroundTests.Store(directory, provider.Current.WithBackground(rows, 100).Background!);
@@ -39,7 +39,7 @@ public sealed class ChurnModelProviderTests
     {
         var directory = ModelDirectories.Copy("fast_tree");
         var logger = new ListLogger();
-        using var provider = new ChurnModelProvider(new CsScoringOptions { ModelDirectory = directory, WatchForChanges = false }, logger);
+        using var provider = new ChurnModelProvider(new ChurnServingOptions { ModelDirectory = directory, WatchForChanges = false }, logger);
         var first = provider.Current;
         var path = Path.Combine(directory, "scorer.json");
         var bytes = File.ReadAllBytes(path);
@@ -56,7 +56,7 @@ public sealed class ChurnModelProviderTests
     public async Task Watcher_NewModelWritten_IsSwappedInWithoutACall()
     {
         var directory = ModelDirectories.Copy("fast_tree");
-        using var provider = new ChurnModelProvider(new CsScoringOptions { ModelDirectory = directory, ReloadDelay = TimeSpan.FromMilliseconds(100), PollInterval = TimeSpan.FromMilliseconds(250) });
+        using var provider = new ChurnModelProvider(new ChurnServingOptions { ModelDirectory = directory, ReloadDelay = TimeSpan.FromMilliseconds(100), PollInterval = TimeSpan.FromMilliseconds(250) });
         var changed = new TaskCompletionSource<ChurnModel>(TaskCreationOptions.RunContinuationsAsynchronously);
         provider.ModelChanged += (_, model) => changed.TrySetResult(model);
         Replace(directory, ModelDirectories.Get("logistic"));
@@ -70,20 +70,15 @@ public sealed class ChurnModelProviderTests
     {
         var directory = ModelDirectories.Copy("fast_tree");
         File.Delete(Path.Combine(directory, "manifest.json"));
-        Assert.Throws<ChurnModelException>(() => new ChurnModelProvider(new CsScoringOptions { ModelDirectory = directory }));
-        Assert.Throws<ArgumentException>(() => new ChurnModelProvider(new CsScoringOptions()));
+        Assert.Throws<ChurnModelException>(() => new ChurnModelProvider(new ChurnServingOptions { ModelDirectory = directory }));
     }
 
     [Fact]
-    public void AddCsScoring_ResolvesProviderAndCurrentModel()
+    public void AddChurnModel_ResolvesProviderAndCurrentModel()
     {
         var directory = ModelDirectories.Copy("fast_tree");
         var services = new ServiceCollection();
-        services.AddCsScoring(options =>
-        {
-            options.ModelDirectory = directory;
-            options.WatchForChanges = false;
-        });
+        services.AddChurnModel(new ChurnServingOptions { ModelDirectory = directory, WatchForChanges = false });
         using var container = services.BuildServiceProvider();
         var provider = container.GetRequiredService<IChurnModelProvider>();
         Assert.Same(provider, container.GetRequiredService<ChurnModelProvider>());
@@ -92,12 +87,21 @@ public sealed class ChurnModelProviderTests
     }
 
     [Fact]
-    public void AddCsScoring_WithoutDirectory_FailsOnResolution()
+    public void AddChurnModel_ByDirectory_LoadsOnFirstResolution()
     {
+        var directory = ModelDirectories.Copy("fast_tree");
         var services = new ServiceCollection();
-        services.AddCsScoring(_ => { });
+        services.AddChurnModel(directory);
+        File.Delete(Path.Combine(directory, "manifest.json"));
         using var container = services.BuildServiceProvider();
-        Assert.ThrowsAny<Exception>(() => container.GetRequiredService<IChurnModelProvider>());
+        Assert.Throws<ChurnModelException>(() => container.GetRequiredService<IChurnModelProvider>());
+    }
+
+    [Fact]
+    public void AddChurnModel_BlankDirectory_NamesTheOption()
+    {
+        var ex = Assert.Throws<InvalidOptionException>(() => new ServiceCollection().AddChurnModel(" "));
+        Assert.Equal("ChurnServingOptions.ModelDirectory", ex.Option);
     }
 
     private static void Replace(string directory, string source)
