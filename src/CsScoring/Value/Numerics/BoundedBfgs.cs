@@ -3,8 +3,8 @@ namespace CsScoring.Value.Numerics;
 /// <summary>Why <see cref="BoundedBfgs"/> stopped.</summary>
 internal enum BoundedBfgsExit
 {
-    /// <summary>The projected gradient is within the tolerance: a (bound-constrained) stationary point.</summary>
-    AbsoluteGradient,
+    /// <summary>The relative projected gradient is within the tolerance: a (bound-constrained) stationary point.</summary>
+    RelativeGradient,
 
     /// <summary>The last step moved no parameter by more than the parameter tolerance (relative).</summary>
     RelativePoints,
@@ -73,25 +73,17 @@ internal static class BoundedBfgs
         var scaled = false;
         for (var iteration = 1; iteration <= maxIterations; iteration++)
         {
-            if (ProjectedGradientNorm(x, g, lower, upper) <= gradientTolerance)
+            if (RelativeGradient(x, g, f, lower, upper) <= gradientTolerance)
             {
-                return new BoundedBfgsResult(f, iteration - 1, evaluations, BoundedBfgsExit.AbsoluteGradient);
+                return new BoundedBfgsResult(f, iteration - 1, evaluations, BoundedBfgsExit.RelativeGradient);
             }
 
-            for (var i = 0; i < n; i++)
-            {
-                free[i] = !((x[i] <= lower[i] && g[i] > 0) || (x[i] >= upper[i] && g[i] < 0));
-            }
-
-            // p = −H_ff g_f on the free variables: a positive definite block, so a descent direction for them.
-            Direction(h, g, free, p);
-            var slope = Dot(p, g);
+            var slope = FreeDirection(h, x, g, lower, upper, free, p);
             if (!(slope < 0))
             {
                 SetIdentity(h, n, 1.0);
                 scaled = false;
-                Direction(h, g, free, p);
-                slope = Dot(p, g);
+                slope = FreeDirection(h, x, g, lower, upper, free, p);
             }
 
             var step = 1.0;
@@ -126,7 +118,9 @@ internal static class BoundedBfgs
             for (var i = 0; i < n; i++)
             {
                 s[i] = xNew[i] - x[i];
-                y[i] = gNew[i] - g[i];
+                // A variable held on its bound did not move: its gradient change says nothing about the curvature
+                // along the step, and left in it would inflate the update (the bound's gradient can change a lot).
+                y[i] = free[i] ? gNew[i] - g[i] : 0;
                 largestMove = Math.Max(largestMove, Math.Abs(s[i]) / Math.Max(1.0, Math.Abs(x[i])));
                 x[i] = xNew[i];
                 g[i] = gNew[i];
@@ -134,9 +128,9 @@ internal static class BoundedBfgs
 
             var progress = f - fNew;
             f = fNew;
-            if (ProjectedGradientNorm(x, g, lower, upper) <= gradientTolerance)
+            if (RelativeGradient(x, g, f, lower, upper) <= gradientTolerance)
             {
-                return new BoundedBfgsResult(f, iteration, evaluations, BoundedBfgsExit.AbsoluteGradient);
+                return new BoundedBfgsResult(f, iteration, evaluations, BoundedBfgsExit.RelativeGradient);
             }
 
             if (largestMove <= parameterTolerance)
@@ -187,37 +181,71 @@ internal static class BoundedBfgs
         return new BoundedBfgsResult(f, maxIterations, evaluations, BoundedBfgsExit.ExceedIterations);
     }
 
-    /// <summary>max |P(x − g) − x|: zero exactly at a point satisfying the bound-constrained first-order conditions.</summary>
-    private static double ProjectedGradientNorm(ReadOnlySpan<double> x, ReadOnlySpan<double> g, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper)
+    /// <summary>
+    /// max_i |P(x − g)_i − x_i| · max(|x_i|, 1) / max(|f|, 1): the projected gradient (zero exactly at a point meeting
+    /// the bound-constrained first-order conditions) made insensitive to the scales of the parameters and the objective.
+    /// </summary>
+    private static double RelativeGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> g, double f, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper)
     {
         var max = 0.0;
         for (var i = 0; i < x.Length; i++)
         {
-            max = Math.Max(max, Math.Abs(Math.Clamp(x[i] - g[i], lower[i], upper[i]) - x[i]));
+            var projected = Math.Abs(Math.Clamp(x[i] - g[i], lower[i], upper[i]) - x[i]);
+            max = Math.Max(max, projected * Math.Max(Math.Abs(x[i]), 1.0));
         }
 
-        return max;
+        return max / Math.Max(Math.Abs(f), 1.0);
     }
 
-    private static void Direction(double[] h, double[] g, bool[] free, double[] p)
+    /// <summary>
+    /// p = −H_ff g_f over the free variables (a positive definite block of H, so a descent direction for them) and
+    /// the slope pᵀg. A variable on a bound is fixed when the gradient or the direction pushes it outwards; fixing one
+    /// changes the others' direction, so this repeats until no direction leaves the box at the start of the step.
+    /// </summary>
+    private static double FreeDirection(double[] h, ReadOnlySpan<double> x, double[] g, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, bool[] free, double[] p)
     {
         var n = g.Length;
         for (var i = 0; i < n; i++)
         {
-            var sum = 0.0;
-            if (free[i])
+            free[i] = !((x[i] <= lower[i] && g[i] > 0) || (x[i] >= upper[i] && g[i] < 0));
+        }
+
+        for (var round = 0; round <= n; round++)
+        {
+            for (var i = 0; i < n; i++)
             {
-                for (var j = 0; j < n; j++)
+                var sum = 0.0;
+                if (free[i])
                 {
-                    if (free[j])
+                    for (var j = 0; j < n; j++)
                     {
-                        sum -= h[(i * n) + j] * g[j];
+                        if (free[j])
+                        {
+                            sum -= h[(i * n) + j] * g[j];
+                        }
                     }
+                }
+
+                p[i] = sum;
+            }
+
+            var changed = false;
+            for (var i = 0; i < n; i++)
+            {
+                if (free[i] && ((x[i] <= lower[i] && p[i] < 0) || (x[i] >= upper[i] && p[i] > 0)))
+                {
+                    free[i] = false;
+                    changed = true;
                 }
             }
 
-            p[i] = sum;
+            if (!changed)
+            {
+                break;
+            }
         }
+
+        return Dot(p, g);
     }
 
     private static void SetIdentity(double[] h, int n, double scale)
