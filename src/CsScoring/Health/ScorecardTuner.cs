@@ -135,7 +135,6 @@ public static class ScorecardTuner
         return new ScorecardTuningEvaluation(fit, tuned, HealthBacktest.Run(before, evaluationChurned, scorecard), HealthBacktest.Run(after, evaluationChurned, tuned));
     }
 
-    // Parameters: metric weights [0, M), group weights of groups 1..G-1 at [M, M + G - 1), then a and c.
     private static void ThrowIfNotDone(BoundedBfgsResult result, int maxIterations)
     {
         if (result.Exit == BoundedBfgsExit.ExceedIterations)
@@ -163,6 +162,7 @@ public static class ScorecardTuner
         public double Evaluate(ReadOnlySpan<double> u, Span<double> gradient) => problem.FullLoss(u, start, l2, gradient);
     }
 
+    // Parameters: metric weights [0, M), group weights of groups 1..G-1 at [M, M + G - 1), then a and c.
     private sealed class Problem
     {
         private readonly CompiledScorecard _scorecard;
@@ -429,7 +429,7 @@ public sealed class ScorecardTuningOptions
 /// <param name="LogLossBefore">Mean log-loss on the fitting window with the starting weights (calibration fitted).</param>
 /// <param name="LogLossAfter">Mean log-loss on the fitting window with the learned weights.</param>
 /// <param name="Iterations">Optimiser iterations.</param>
-/// <param name="ExitCondition">Why the optimiser stopped.</param>
+/// <param name="ExitCondition">Why the optimiser stopped: <c>RelativeGradient</c> (a stationary point within the bounds), <c>RelativePoints</c> or <c>LackOfProgress</c> (steps no longer change the weights or the loss), or <c>LineSearchFailed</c>.</param>
 /// <param name="Intercept">The fitted intercept a.</param>
 /// <param name="Slope">The fitted slope c (>= 0): churn log-odds per 10 points below 50.</param>
 /// <param name="Accounts">Accounts used (those with any data).</param>
