@@ -1,12 +1,11 @@
-using MathNet.Numerics.Optimization;
-using LinearVector = MathNet.Numerics.LinearAlgebra.Vector<double>;
+using CsScoring.Value.Numerics;
 
 namespace CsScoring.Health;
 
 /// <summary>
 /// Learns non-negative metric and group weights from churn history: a logistic model of churn on the score,
 /// <c>P(churn) = σ(a + c·(50 − score)/10)</c> with <c>c ≥ 0</c>, whose score is the scorecard's own nested weighted
-/// mean (missing data redistributed as in scoring), fitted by bounded BFGS (MathNet.Numerics) with an L2 pull towards
+/// mean (missing data redistributed as in scoring), fitted by bounded (projected) BFGS with an L2 pull towards
 /// the starting weights. The scalings, bands and policies stay as they are.
 /// </summary>
 /// <remarks>
@@ -47,16 +46,25 @@ public static class ScorecardTuner
         var intercept = Math.Log(baseRate / (1 - baseRate));
 
         // Before: only the calibration (a, c) is fitted, on the current weights.
-        var calibration = new BfgsMinimizer(1e-8, 1e-10, 1e-12, options.MaxIterations).FindMinimum(
-            ObjectiveFunction.Gradient(ac => problem.CalibrationLoss(start, ac)),
-            LinearVector.Build.DenseOfArray([intercept, 0.5]));
-        var lossBefore = problem.CalibrationLoss(start, calibration.MinimizingPoint).Loss;
+        double[] calibration = [intercept, 0.5];
+        var calibrationObjective = new CalibrationObjective(problem, start);
+        var calibrationFit = BoundedBfgs.Minimize(
+            ref calibrationObjective,
+            calibration,
+            [double.NegativeInfinity, double.NegativeInfinity],
+            [double.PositiveInfinity, double.PositiveInfinity],
+            options.MaxIterations,
+            1e-8,
+            1e-10,
+            1e-12);
+        ThrowIfNotDone(calibrationFit, options.MaxIterations);
+        var lossBefore = problem.CalibrationLoss(start, calibration, default);
 
         var parameters = start.Length;
         var initial = new double[parameters + 2];
         start.CopyTo(initial, 0);
-        initial[parameters] = calibration.MinimizingPoint[0];
-        initial[parameters + 1] = Math.Clamp(calibration.MinimizingPoint[1], 1e-3, 20);
+        initial[parameters] = calibration[0];
+        initial[parameters + 1] = Math.Clamp(calibration[1], 1e-3, 20);
         var lower = new double[parameters + 2];
         var upper = new double[parameters + 2];
         for (var j = 0; j < parameters; j++)
@@ -70,26 +78,16 @@ public static class ScorecardTuner
         upper[parameters] = 30;
         lower[parameters + 1] = 0;
         upper[parameters + 1] = 50;
-        var l2 = options.L2;
-        var minimizer = new BfgsBMinimizer(1e-7, 1e-10, 1e-12, options.MaxIterations);
-        MinimizationResult fitted;
-        try
-        {
-            fitted = minimizer.FindMinimum(
-                ObjectiveFunction.Gradient(theta => problem.FullLoss(theta, start, l2)),
-                LinearVector.Build.DenseOfArray(lower),
-                LinearVector.Build.DenseOfArray(upper),
-                LinearVector.Build.DenseOfArray(initial));
-        }
-        catch (MaximumIterationsException ex)
-        {
-            throw new CsScoringException($"Tuning did not converge within {options.MaxIterations} iterations; raise the limit or the L2 penalty.", ex);
-        }
 
-        var theta = fitted.MinimizingPoint.ToArray();
+        // The weights are bounded below (>= 1e-4) and the slope at 0, as a projected BFGS enforces exactly: a weight
+        // the data do not support lands on its bound rather than approaching it asymptotically.
+        var theta = initial;
+        var fullObjective = new FullObjective(problem, start, options.L2);
+        var fitted = BoundedBfgs.Minimize(ref fullObjective, theta, lower, upper, options.MaxIterations, 1e-7, 1e-10, 1e-12);
+        ThrowIfNotDone(fitted, options.MaxIterations);
         var (metricWeights, groupWeights) = problem.Normalised(theta);
         var tuned = scorecard.WithWeights(metricWeights, groupWeights);
-        var lossAfter = problem.FullLoss(LinearVector.Build.DenseOfArray(theta), start, 0).Loss;
+        var lossAfter = problem.FullLoss(theta, start, 0, default);
 
         var weights = new List<TunedWeight>();
         var (beforeMetrics, beforeGroups) = problem.Normalised([.. start, 0, 0]);
@@ -103,7 +101,7 @@ public static class ScorecardTuner
             weights.Add(new TunedWeight(TunedWeightKind.Metric, scorecard.Metrics[m].Name, beforeMetrics[m], metricWeights[m]));
         }
 
-        return new ScorecardTuningResult(tuned, lossBefore, lossAfter, fitted.Iterations, fitted.ReasonForExit.ToString(), theta[parameters], theta[parameters + 1], problem.Count, weights);
+        return new ScorecardTuningResult(tuned, lossBefore, lossAfter, fitted.Iterations, fitted.Exit.ToString(), theta[parameters], theta[parameters + 1], problem.Count, weights);
     }
 
     /// <summary>
@@ -135,6 +133,33 @@ public static class ScorecardTuner
         scorecard.ScoreBatch(evaluationColumns, before);
         tuned.ScoreBatch(evaluationColumns, after);
         return new ScorecardTuningEvaluation(fit, tuned, HealthBacktest.Run(before, evaluationChurned, scorecard), HealthBacktest.Run(after, evaluationChurned, tuned));
+    }
+
+    private static void ThrowIfNotDone(BoundedBfgsResult result, int maxIterations)
+    {
+        if (result.Exit == BoundedBfgsExit.ExceedIterations)
+        {
+            throw new CsScoringException($"Tuning did not converge within {maxIterations} iterations; raise the limit or the L2 penalty.");
+        }
+
+        if (result.Exit == BoundedBfgsExit.InvalidValues)
+        {
+            throw new CsScoringException("Tuning failed: the loss is not finite at the starting weights.");
+        }
+    }
+
+    private readonly struct CalibrationObjective(Problem problem, double[] weights) : IObjective
+    {
+        public int Dimension => 2;
+
+        public double Evaluate(ReadOnlySpan<double> u, Span<double> gradient) => problem.CalibrationLoss(weights, u, gradient);
+    }
+
+    private readonly struct FullObjective(Problem problem, double[] start, double l2) : IObjective
+    {
+        public int Dimension => start.Length + 2;
+
+        public double Evaluate(ReadOnlySpan<double> u, Span<double> gradient) => problem.FullLoss(u, start, l2, gradient);
     }
 
     // Parameters: metric weights [0, M), group weights of groups 1..G-1 at [M, M + G - 1), then a and c.
@@ -244,28 +269,41 @@ public static class ScorecardTuner
             return (outMetrics, outGroups);
         }
 
-        public (double Loss, LinearVector Gradient) CalibrationLoss(double[] weights, LinearVector ac)
+        /// <summary>The loss with the weights fixed at <paramref name="weights"/>; writes the gradient in (a, c) unless it is empty.</summary>
+        public double CalibrationLoss(double[] weights, ReadOnlySpan<double> ac, Span<double> gradient)
         {
             var theta = new double[weights.Length + 2];
             weights.CopyTo(theta, 0);
             theta[^2] = ac[0];
             theta[^1] = ac[1];
-            var (loss, gradient) = Evaluate(theta, weightsGradient: false);
-            return (loss, LinearVector.Build.DenseOfArray([gradient[^2], gradient[^1]]));
+            var (loss, full) = Evaluate(theta, weightsGradient: false);
+            if (!gradient.IsEmpty)
+            {
+                gradient[0] = full[^2];
+                gradient[1] = full[^1];
+            }
+
+            return loss;
         }
 
-        public (double Loss, LinearVector Gradient) FullLoss(LinearVector parameters, double[] start, double l2)
+        /// <summary>The penalised loss; writes the gradient unless it is empty.</summary>
+        public double FullLoss(ReadOnlySpan<double> parameters, double[] start, double l2, Span<double> gradient)
         {
             var theta = parameters.ToArray();
-            var (loss, gradient) = Evaluate(theta, weightsGradient: true);
+            var (loss, full) = Evaluate(theta, weightsGradient: true);
             for (var j = 0; j < start.Length; j++)
             {
                 var d = theta[j] - start[j];
                 loss += l2 * d * d;
-                gradient[j] += 2 * l2 * d;
+                full[j] += 2 * l2 * d;
             }
 
-            return (loss, LinearVector.Build.DenseOfArray(gradient));
+            if (!gradient.IsEmpty)
+            {
+                full.CopyTo(gradient);
+            }
+
+            return loss;
         }
 
         private (double Loss, double[] Gradient) Evaluate(double[] theta, bool weightsGradient)
@@ -381,7 +419,7 @@ public sealed class ScorecardTuningOptions
 /// <param name="LogLossBefore">Mean log-loss on the fitting window with the starting weights (calibration fitted).</param>
 /// <param name="LogLossAfter">Mean log-loss on the fitting window with the learned weights.</param>
 /// <param name="Iterations">Optimiser iterations.</param>
-/// <param name="ExitCondition">Why the optimiser stopped.</param>
+/// <param name="ExitCondition">Why the optimiser stopped: <c>RelativeGradient</c> (a stationary point within the bounds), <c>RelativePoints</c> or <c>LackOfProgress</c> (steps no longer change the weights or the loss), or <c>LineSearchFailed</c>.</param>
 /// <param name="Intercept">The fitted intercept a.</param>
 /// <param name="Slope">The fitted slope c (>= 0): churn log-odds per 10 points below 50.</param>
 /// <param name="Accounts">Accounts used (those with any data).</param>

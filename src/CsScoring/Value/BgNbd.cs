@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsScoring.Value.Numerics;
-using MathNet.Numerics;
 
 namespace CsScoring.Value;
 

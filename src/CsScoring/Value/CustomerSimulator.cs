@@ -1,4 +1,4 @@
-using MathNet.Numerics.Distributions;
+using CsScoring.Value.Numerics;
 
 namespace CsScoring.Value;
 
@@ -23,8 +23,8 @@ internal static class CustomerSimulator
         for (var i = 0; i < customers; i++)
         {
             var age = minAge + ((maxAge - minAge) * random.NextDouble());
-            var lambda = Gamma.Sample(random, parameters.R, parameters.Alpha);
-            var p = Beta.Sample(random, parameters.A, parameters.B);
+            var lambda = Variates.Gamma(random, parameters.R, parameters.Alpha);
+            var p = Variates.Beta(random, parameters.A, parameters.B);
             if (!(lambda > 0))
             {
                 // A rate that underflowed to 0 (tiny r): this customer never buys again.
@@ -36,7 +36,7 @@ internal static class CustomerSimulator
             var x = 0;
             while (true)
             {
-                t += Exponential.Sample(random, lambda);
+                t += Variates.Exponential(random, lambda);
                 if (t > age)
                 {
                     break;
@@ -70,9 +70,9 @@ internal static class CustomerSimulator
         for (var i = 0; i < customers; i++)
         {
             var age = minAge + ((maxAge - minAge) * random.NextDouble());
-            var lambda = Gamma.Sample(random, parameters.R, parameters.Alpha);
-            var mu = Gamma.Sample(random, parameters.S, parameters.Beta);
-            var end = mu > 0 ? Math.Min(Exponential.Sample(random, mu), age) : age;
+            var lambda = Variates.Gamma(random, parameters.R, parameters.Alpha);
+            var mu = Variates.Gamma(random, parameters.S, parameters.Beta);
+            var end = mu > 0 ? Math.Min(Variates.Exponential(random, mu), age) : age;
             if (!(lambda > 0))
             {
                 result[i] = new CustomerSummary(0, 0, age);
@@ -83,7 +83,7 @@ internal static class CustomerSimulator
             var x = 0;
             while (true)
             {
-                t += Exponential.Sample(random, lambda);
+                t += Variates.Exponential(random, lambda);
                 if (t > end)
                 {
                     break;
@@ -114,10 +114,10 @@ internal static class CustomerSimulator
             var mean = 0.0;
             if (c.Frequency > 0)
             {
-                var nu = Gamma.Sample(random, parameters.Q, parameters.Gamma);
+                var nu = Variates.Gamma(random, parameters.Q, parameters.Gamma);
 
                 // The mean of x Gamma(p, ν) values is Gamma(p x, ν x).
-                mean = Gamma.Sample(random, parameters.P * c.Frequency, nu * c.Frequency);
+                mean = Variates.Gamma(random, parameters.P * c.Frequency, nu * c.Frequency);
             }
 
             result[i] = new CustomerSummary(c.Frequency, c.Recency, c.Age, mean);
@@ -143,8 +143,8 @@ internal static class CustomerSimulator
         var result = new DiscreteCustomerSummary[customers];
         for (var i = 0; i < customers; i++)
         {
-            var p = Beta.Sample(random, parameters.Alpha, parameters.Beta);
-            var theta = Beta.Sample(random, parameters.Gamma, parameters.Delta);
+            var p = Variates.Beta(random, parameters.Alpha, parameters.Beta);
+            var theta = Variates.Beta(random, parameters.Gamma, parameters.Delta);
             int x = 0, last = 0;
             for (var t = 1; t <= periods; t++)
             {
@@ -183,7 +183,7 @@ internal static class CustomerSimulator
         var survivors = new int[periods + 1];
         for (var i = 0; i < cohortSize; i++)
         {
-            var theta = Beta.Sample(random, parameters.Alpha, parameters.Beta);
+            var theta = Variates.Beta(random, parameters.Alpha, parameters.Beta);
             survivors[0]++;
             for (var t = 1; t <= periods; t++)
             {

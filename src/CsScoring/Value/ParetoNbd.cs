@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsScoring.Value.Numerics;
-using MathNet.Numerics;
 
 namespace CsScoring.Value;
 
@@ -200,11 +199,11 @@ public static class ParetoNbdModel
 internal static class ParetoNbdMath
 {
     /// <summary>16-point Gauss-Legendre rule on [−1, 1].</summary>
-    private static class GaussLegendre
+    private static class GaussLegendre16
     {
-        private static readonly MathNet.Numerics.Integration.GaussLegendreRule Rule = new(-1, 1, 16);
+        private static readonly (double[] Nodes, double[] Weights) Rule = GaussLegendre.Rule(16);
 
-        public static readonly double[] Nodes = Rule.Abscissas;
+        public static readonly double[] Nodes = Rule.Nodes;
 
         public static readonly double[] Weights = Rule.Weights;
     }
@@ -308,8 +307,8 @@ internal static class ParetoNbdMath
         var s1 = s + 1;
         var panels = (int)Math.Clamp(Math.Ceiling(Math.Max(length / 2, (rx + s1) * length / 8)), 1, 400);
         var h = length / panels;
-        var nodes = GaussLegendre.Nodes;
-        var weights = GaussLegendre.Weights;
+        var nodes = GaussLegendre16.Nodes;
+        var weights = GaussLegendre16.Weights;
 
         // First pass: the largest log-integrand, so the sums below cannot overflow or underflow.
         var max = double.NegativeInfinity;

@@ -49,9 +49,17 @@ public sealed class CustomerValueTests
         CustomerValue.Clv(Weekly, Spend, customers, options, destination);
         Assert.Equal(CustomerValue.Clv(Weekly, Spend, customers[7], options), destination[7]);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        CustomerValue.Clv(Weekly, Spend, customers, options, destination);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // An allocation in the batch path happens on every call; a one-off runtime allocation on this thread (seen
+        // once under a loaded machine while methods were being recompiled) does not, so the least of three counts.
+        var least = long.MaxValue;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            CustomerValue.Clv(Weekly, Spend, customers, options, destination);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.Equal(0, least);
     }
 
     [Fact]

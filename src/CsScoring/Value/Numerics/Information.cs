@@ -1,5 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace CsScoring.Value.Numerics;
 
 /// <summary>
@@ -16,7 +14,7 @@ internal static class Information
         var u = new double[n];
         var gPlus = new double[n];
         var gMinus = new double[n];
-        var hessian = Matrix<double>.Build.Dense(n, n);
+        var hessian = new double[n * n];
         for (var j = 0; j < n; j++)
         {
             var step = 1e-5 * theta[j];
@@ -34,25 +32,31 @@ internal static class Information
                 // The objective's gradient is with respect to log(theta_i): divide by theta_i for the natural scale.
                 var thetaPlus = i == j ? theta[i] + step : theta[i];
                 var thetaMinus = i == j ? theta[i] - step : theta[i];
-                hessian[i, j] = ((gPlus[i] / thetaPlus) - (gMinus[i] / thetaMinus)) / (2 * step);
+                hessian[(i * n) + j] = ((gPlus[i] / thetaPlus) - (gMinus[i] / thetaMinus)) / (2 * step);
             }
         }
 
-        var symmetric = (hessian + hessian.Transpose()) * 0.5;
-        var errors = new double[n];
-        try
+        for (var i = 0; i < n; i++)
         {
-            var cholesky = symmetric.Cholesky();
-            var covariance = cholesky.Solve(Matrix<double>.Build.DenseIdentity(n));
-            for (var i = 0; i < n; i++)
+            for (var j = 0; j < i; j++)
             {
-                errors[i] = covariance[i, i] > 0 ? Math.Sqrt(covariance[i, i]) : double.NaN;
+                var mean = 0.5 * (hessian[(i * n) + j] + hessian[(j * n) + i]);
+                hessian[(i * n) + j] = mean;
+                hessian[(j * n) + i] = mean;
             }
         }
-        catch (ArgumentException)
+
+        var errors = new double[n];
+        if (!SmallDense.InverseDiagonal(hessian, n, errors))
         {
             // Not positive definite: the likelihood is flat or the fit is on a boundary; no standard errors.
             Array.Fill(errors, double.NaN);
+            return errors;
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            errors[i] = errors[i] > 0 ? Math.Sqrt(errors[i]) : double.NaN;
         }
 
         return errors;
