@@ -1,3 +1,4 @@
+using CsScoring.Segmentation;
 using System.Text.Json;
 using CsScoring.Data;
 using CsScoring.Training.Cli;
@@ -14,7 +15,8 @@ internal sealed class RunCommand : Command<RunSettings>
         RunContext? run = null;
         AtomicOutput.WriteDirectory(settings.Out, directory =>
         {
-            run = new RunContext(new DataFolder(settings.Data), directory, settings.Seed, console);
+            run = new RunContext(new DataFolder(settings.Data), directory, settings.Seed, console,
+                new CapacityOptions { CsmMonthlyCost = settings.CsmMonthlyCost, Currency = settings.Currency, BudgetShareOfArr = settings.Ratio });
             new RunPipeline().Execute(run);
             run.Summary["artifacts"] = run.Artifacts.Order(StringComparer.Ordinal).ToList();
             AtomicOutput.WriteText(Path.Combine(directory, "report.html"), writer => writer.Write(run.Report.Render()));

@@ -1,4 +1,5 @@
 using CsScoring.Data;
+using CsScoring.Segmentation;
 using CsScoring.Training.Cli;
 using CsScoring.Training.Reporting;
 
@@ -7,9 +8,10 @@ namespace CsScoring.Training.Run;
 /// <summary>What the main job's steps share: the input folder, the folder being written, the report and the summary.</summary>
 internal sealed class RunContext
 {
-    public RunContext(IDataFolder data, string outputDirectory, int seed, CliConsole console)
+    public RunContext(IDataFolder data, string outputDirectory, int seed, CliConsole console, CapacityOptions? capacity = null)
     {
         Data = data;
+        Capacity = capacity ?? new CapacityOptions();
         OutputDirectory = outputDirectory;
         Seed = seed;
         Console = console;
@@ -23,6 +25,9 @@ internal sealed class RunContext
     public string OutputDirectory { get; }
 
     public int Seed { get; }
+
+    /// <summary>What a CSM costs and the budget ratio the coverage and organisation plans use.</summary>
+    public CapacityOptions Capacity { get; }
 
     public CliConsole Console { get; }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CsScoring.Churn;
 using CsScoring.Data;
 using CsScoring.Health;
+using CsScoring.Planning;
 using CsScoring.Portfolio;
 
 namespace CsScoring.Training.Run;
@@ -35,7 +36,7 @@ internal sealed partial class RunPipeline
 
         var standings = health.ToDictionary(a => a.AccountId, a => new HealthStanding(a.Result.Score, a.Scorecard.BandName(a.Result.Band)), StringComparer.Ordinal);
         var worth = (values ?? []).ToDictionary(v => v.AccountId, v => v.Value, StringComparer.Ordinal);
-        var portfolio = PortfolioBuilder.Build(current, risks, standings, worth);
+        var portfolio = PortfolioBuilder.Build(current, risks, standings, worth, options: context.Capacity);
         var rows = portfolio.Entries;
         var plan = portfolio.Capacity;
         var options = portfolio.Options;
@@ -59,6 +60,7 @@ internal sealed partial class RunPipeline
                 tiers = plan.Tiers,
             },
             playbooks = actions,
+            organisation = PlanOrganisation(context, inputs, rows),
         };
         AtomicOutput.WriteText(context.OutputFile("plan.json"), writer => writer.Write(JsonSerializer.Serialize(planJson, CsScoringJson.Options)));
         context.Summary["coverage"] = new
@@ -72,7 +74,7 @@ internal sealed partial class RunPipeline
 
         var c = CultureInfo.InvariantCulture;
         context.Report.Section("Coverage plan: segments, headcount and playbooks")
-            .Paragraph($"{rows.Count} current customers, tiered by {(planJson.tiering.basis == "arr" ? "ARR" : "expected lifetime value")}: the top 5% high-touch, the next 25% low-touch, the rest tech-touch. The budget is {options.BudgetShareOfArr:P0} of ARR at {options.CostPerCsm:N0} per CSM.")
+            .Paragraph($"{rows.Count} current customers, tiered by {(planJson.tiering.basis == "arr" ? "ARR" : "expected lifetime value")}: the top 5% high-touch, the next 25% low-touch, the rest tech-touch. The budget is {options.BudgetShareOfArr:P0} of ARR at {options.CsmMonthlyCost.ToString("N0", CultureInfo.InvariantCulture)}{(options.Currency is { } label ? " " + label : string.Empty)} a month per CSM.")
             .Facts(
             [
                 ("ARR", plan.TotalArr.ToString("N0", c)),
@@ -104,6 +106,68 @@ internal sealed partial class RunPipeline
                     r.ValueAtRisk.ToString("N0", c), r.Recommendation?.Rule ?? "none",
                     r.Recommendation is null ? string.Empty : string.Join("; ", r.Recommendation.Reasons),
                 ]));
+    }
+
+    /// <summary>
+    /// The organisation plan for the book as the coverage plan tiered it: top-down budget and headcount, bottom-up
+    /// headcount with onboarding and renewal load, the hiring plan from the ledger's ARR trend, and the advice on the
+    /// CS organisation model (with how it changes if customers triple).
+    /// </summary>
+    private static object PlanOrganisation(RunContext context, RunInputs inputs, IReadOnlyList<PortfolioEntry> rows)
+    {
+        CustomerBook book;
+        using (var reader = inputs.Accounts.CreateReader())
+        {
+            book = CustomerBook.Read(reader, inputs.Customers);
+        }
+
+        var touch = rows.ToDictionary(r => r.Account.AccountId, r => r.Touch, StringComparer.Ordinal);
+        var accounts = book.Accounts.Select(a => touch.TryGetValue(a.Id, out var tier) ? a with { Tier = tier } : a).ToList();
+        var history = inputs.Ledger is { } ledger ? ArrHistory.FromLedger(ledger) : [];
+        var plan = OrganisationPlanner.Plan(accounts, history, new OrganisationPlanOptions { AsOf = book.AsOf, Capacity = context.Capacity });
+        context.Summary["organisation"] = new
+        {
+            top_down_csms = plan.TopDown.Headcount,
+            bottom_up_csms = Math.Round(plan.BottomUp.CsmsNeeded, 1),
+            budget_band = JsonNamingPolicy.SnakeCaseLower.ConvertName(plan.TopDown.Band.ToString()),
+            hires = plan.Hiring.Hires.Sum(h => h.People),
+            recommended_model = plan.Advice.Recommendations.Count > 0 ? JsonNamingPolicy.SnakeCaseLower.ConvertName(plan.Advice.Recommendations[0].Model.ToString()) : null,
+        };
+
+        var c = CultureInfo.InvariantCulture;
+        var currency = context.Capacity.Currency is { } label ? " " + label : string.Empty;
+        var top = plan.TopDown;
+        var bottom = plan.BottomUp;
+        context.Report.Section("Organisation plan: budget, headcount, hiring and the CS organisation model")
+            .Paragraph($"Top-down, the CS budget is {top.Ratio:P0} of ARR; at {top.CsmMonthlyCost.ToString("N0", c)}{currency} a month per CSM it pays for {top.Headcount.ToString("0.0", c)} CSMs. Bottom-up, the book as tiered above needs {bottom.CsmsNeeded.ToString("0.0", c)}, onboarding and renewals included." + (top.Warning is { } warning ? " " + warning : string.Empty))
+            .Facts(
+            [
+                ("ARR", top.Arr.ToString("N0", c) + currency),
+                ("CS budget (top-down)", top.Budget.ToString("N0", c) + currency),
+                ("CSMs the budget pays for", top.Headcount.ToString("0.0", c)),
+                ("CSMs the book needs (bottom-up)", bottom.CsmsNeeded.ToString("0.0", c)),
+                ("of which onboarding and renewals", (bottom.OnboardingCsms + bottom.RenewalCsms).ToString("0.0", c)),
+                ("gap in people (budget - need)", bottom.HeadcountGap.ToString("+0.0;-0.0", c)),
+                ("gap in money (budget - cost of need)", bottom.MoneyGap.ToString("+#,0;-#,0", c) + currency),
+                ("ARR growth used for the hiring plan", $"{plan.Hiring.AnnualGrowthRate.ToString("P1", c)} a year ({plan.Hiring.GrowthSource})"),
+            ])
+            .SubSection("Hiring plan by quarter")
+            .Table(
+                ["quarter", "starts", "ARR", "CSMs affordable", "CSMs needed", "team", "hires"],
+                plan.Hiring.Quarters.Select(q => (IReadOnlyList<string>)
+                [
+                    q.Index.ToString(c), q.Start.ToString("yyyy-MM-dd", c), q.Arr.ToString("N0", c), q.AffordableCsms.ToString("0.0", c),
+                    q.NeededCsms.ToString("0.0", c), q.Team.ToString(c), q.Hires.ToString(c),
+                ]))
+            .SubSection("CS organisation model, best first")
+            .Table(
+                ["model", "fit", "why", "risks"],
+                plan.Advice.Recommendations.Select(r => (IReadOnlyList<string>)
+                [
+                    JsonNamingPolicy.SnakeCaseLower.ConvertName(r.Model.ToString()), r.Fit.ToString("0.00", c), string.Join(" ", r.Reasons), string.Join(" ", r.Risks),
+                ]))
+            .Paragraph("If customers tripled: " + (plan.Advice.IfCustomersTriple.Changes.Count == 0 ? "the ranking stays the same." : string.Join(" ", plan.Advice.IfCustomersTriple.Changes)));
+        return new { top_down = plan.TopDown, bottom_up = plan.BottomUp, hiring = plan.Hiring, profile = plan.Profile, advice = plan.Advice };
     }
 
     private static void WritePortfolio(string path, IReadOnlyList<PortfolioEntry> rows)

@@ -19,11 +19,12 @@ public sealed class RunCommandTests : IDisposable
         SampleGenerator.Generate(new SampleOptions { Accounts = 400, Months = 15 }, data);
         var output = Path.Combine(_directory, "out");
 
-        var (code, stdout, error) = CliAppTests.Run("run", "--data", data, "--out", output, "--json", "--quiet");
+        var (code, stdout, error) = CliAppTests.Run("run", "--data", data, "--out", output, "--json", "--quiet", "--csm-monthly-cost", "9000", "--currency", "USD");
 
         Assert.True(code == ExitCodes.Success, error);
         using var json = JsonDocument.Parse(stdout);
         Assert.True(json.RootElement.GetProperty("data").GetProperty("accounts").GetInt32() > 0);
+        AssertOrganisationPlan(Path.Combine(output, "plan.json"), json.RootElement.GetProperty("organisation"));
         Assert.True(File.Exists(Path.Combine(output, "report.html")));
         Assert.True(File.Exists(Path.Combine(output, "summary.json")));
         var coverage = json.RootElement.GetProperty("coverage");
@@ -38,6 +39,39 @@ public sealed class RunCommandTests : IDisposable
         {
             Assert.True(File.Exists(Path.Combine(output, artifact.GetString()!)) || Directory.Exists(Path.Combine(output, artifact.GetString()!)));
         }
+    }
+
+    // plan.json carries the top-down plan (ARR x 8% / (9,000 x 12), to one decimal), the bottom-up plan, the hiring
+    // plan and the organisation advice; the summary repeats the headline figures.
+    private static void AssertOrganisationPlan(string planPath, JsonElement summary)
+    {
+        using var plan = JsonDocument.Parse(File.ReadAllText(planPath));
+        var organisation = plan.RootElement.GetProperty("organisation");
+        var topDown = organisation.GetProperty("top_down");
+        var arr = topDown.GetProperty("arr").GetDecimal();
+        Assert.True(arr > 0);
+        Assert.Equal("USD", topDown.GetProperty("currency").GetString());
+        Assert.Equal(9000m, topDown.GetProperty("csm_monthly_cost").GetDecimal());
+        Assert.Equal(Math.Round(arr * 0.08m / 108_000m, 1, MidpointRounding.AwayFromZero), topDown.GetProperty("headcount").GetDecimal());
+        Assert.Equal(topDown.GetProperty("headcount").GetDecimal(), summary.GetProperty("top_down_csms").GetDecimal());
+        var bottomUp = organisation.GetProperty("bottom_up");
+        Assert.True(bottomUp.GetProperty("csms_needed").GetDouble() > 0);
+        Assert.Equal(3, bottomUp.GetProperty("tiers").GetArrayLength());
+        Assert.InRange(organisation.GetProperty("hiring").GetProperty("quarters").GetArrayLength(), 4, 8);
+        var advice = organisation.GetProperty("advice").GetProperty("recommendations");
+        Assert.Equal(6, advice.GetArrayLength());
+        Assert.Equal(advice[0].GetProperty("model").GetString(), summary.GetProperty("recommended_model").GetString());
+        Assert.True(organisation.GetProperty("advice").TryGetProperty("if_customers_triple", out _));
+    }
+
+    [Fact]
+    public void Run_ZeroCsmCost_IsBadInputNamingTheOption()
+    {
+        var (code, _, error) = CliAppTests.Run("run", "--data", Path.Combine(_directory), "--out", Path.Combine(_directory, "x"), "--csm-monthly-cost", "0");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--csm-monthly-cost", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_directory, "x")));
     }
 
     [Fact]
