@@ -165,7 +165,7 @@ internal sealed class HiringCommand : Command<HiringSettings>
         else
         {
             var ledger = PlanningData.ReadLedger(settings.Ledger!);
-            book = PlanningData.BookFromLedger(ledger);
+            book = CustomerBook.FromLedger(ledger);
             history = ArrHistory.FromLedger(ledger);
         }
 

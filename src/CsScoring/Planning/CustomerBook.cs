@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsScoring.Data;
+using CsScoring.Metrics;
 
 namespace CsScoring.Planning;
 
@@ -98,5 +99,36 @@ public sealed record CustomerBook(DateOnly AsOf, IReadOnlyList<BookAccount> Acco
         return double.IsNaN(value) || double.IsInfinity(value) || value < 0
             ? throw reader.Error(ordinal, string.Create(CultureInfo.InvariantCulture, $"expected a number >= 0, not '{reader.GetString(ordinal)}'"))
             : value;
+    }
+
+    /// <summary>
+    /// A book from a ledger alone: the accounts paying in its last month, ARR = MRR x 12, and each account's contract
+    /// start the first month of its current paying run (unknown when the run starts with the ledger).
+    /// </summary>
+    /// <param name="ledger">The ledger.</param>
+    /// <returns>The book at the end of the ledger's last month.</returns>
+    public static CustomerBook FromLedger(MrrLedger ledger)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        var asOf = ledger.LastMonth.AddMonths(1).AddDays(-1);
+        var accounts = new List<BookAccount>();
+        foreach (var account in ledger.Entries.GroupBy(e => e.AccountId, StringComparer.Ordinal))
+        {
+            var paying = ledger.MrrOf(account.Key, ledger.LastMonth);
+            if (paying <= 0)
+            {
+                continue;
+            }
+
+            var start = ledger.LastMonth;
+            while (start > ledger.FirstMonth && ledger.MrrOf(account.Key, start.AddMonths(-1)) > 0)
+            {
+                start = start.AddMonths(-1);
+            }
+
+            accounts.Add(new BookAccount(account.Key, paying * 12m) { ContractStart = start == ledger.FirstMonth ? null : start });
+        }
+
+        return new CustomerBook(asOf, accounts, ledger.AccountCount - accounts.Count);
     }
 }

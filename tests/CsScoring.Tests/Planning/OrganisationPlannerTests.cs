@@ -1,4 +1,5 @@
 using CsScoring.Data;
+using CsScoring.Metrics;
 using CsScoring.Planning;
 using CsScoring.Segmentation;
 
@@ -10,6 +11,36 @@ public sealed class OrganisationPlannerTests : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("csscoring-planning-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void FromLedger_AccountsPayingInTheLastMonth_WithTheStartOfTheirPayingRun()
+    {
+        var path = Path.Combine(_directory, "ledger.csv");
+        File.WriteAllText(path, """
+            account_id,month,mrr
+            A,2025-01,100
+            A,2025-02,100
+            A,2025-03,120
+            B,2025-01,50
+            C,2025-01,10
+            C,2025-03,30
+            """);
+        MrrLedger ledger;
+        using (var reader = TabularReader.Open(path))
+        {
+            ledger = MrrLedger.Read(reader);
+        }
+
+        var book = CustomerBook.FromLedger(ledger);
+
+        Assert.Equal(new DateOnly(2025, 3, 31), book.AsOf);
+        Assert.Equal(1, book.FormerAccounts);
+        Assert.Equal(["A", "C"], book.Accounts.Select(a => a.Id).Order(StringComparer.Ordinal));
+        var a = book.Accounts.Single(x => x.Id == "A");
+        Assert.Equal(1440m, a.Arr);
+        Assert.Null(a.ContractStart); // paying since the ledger starts: its start is unknown
+        Assert.Equal(new DateOnly(2025, 3, 1), book.Accounts.Single(x => x.Id == "C").ContractStart); // returned in March
+    }
 
     // 100 accounts with ARR 1,000 x 1..100 (5,050,000 in all), 12 months of history growing 1% a month.
     private static List<BookAccount> Book() => [.. Enumerable.Range(1, 100).Select(i => new BookAccount($"A{i:000}", 1000m * i) { Region = i % 2 == 0 ? "na" : "emea" })];
