@@ -29,7 +29,7 @@ internal static class Bfgs
             return new MinimizeResult(f, 0, evaluations, false);
         }
 
-        SetIdentity(h, n, 1.0);
+        InverseHessian.SetIdentity(h, n, 1.0);
         var scaled = false;
         for (var iteration = 1; iteration <= maxIterations; iteration++)
         {
@@ -50,18 +50,18 @@ internal static class Bfgs
                 p[i] = sum;
             }
 
-            var slope = Dot(p, g);
+            var slope = InverseHessian.Dot(p, g);
             if (slope >= 0)
             {
                 // Lost descent: restart from steepest descent.
-                SetIdentity(h, n, 1.0);
+                InverseHessian.SetIdentity(h, n, 1.0);
                 scaled = false;
                 for (var i = 0; i < n; i++)
                 {
                     p[i] = -g[i];
                 }
 
-                slope = Dot(p, g);
+                slope = InverseHessian.Dot(p, g);
             }
 
             // Parameters live on the log scale: a step above 2 (a factor e^2) is never needed in one go.
@@ -109,62 +109,10 @@ internal static class Bfgs
                 return new MinimizeResult(f, iteration, evaluations, converged);
             }
 
-            var sy = Dot(s, y);
-            if (sy <= 1e-12 * Math.Sqrt(Dot(s, s) * Dot(y, y)))
-            {
-                continue;
-            }
-
-            if (!scaled)
-            {
-                SetIdentity(h, n, sy / Dot(y, y));
-                scaled = true;
-            }
-
-            // H = (I - rho s y') H (I - rho y s') + rho s s'
-            var rho = 1.0 / sy;
-            for (var i = 0; i < n; i++)
-            {
-                var sum = 0.0;
-                for (var j = 0; j < n; j++)
-                {
-                    sum += h[(i * n) + j] * y[j];
-                }
-
-                hy[i] = sum;
-            }
-
-            var yhy = Dot(y, hy);
-            for (var i = 0; i < n; i++)
-            {
-                for (var j = 0; j < n; j++)
-                {
-                    h[(i * n) + j] += (rho * rho * yhy * s[i] * s[j]) + (rho * s[i] * s[j]) - (rho * ((hy[i] * s[j]) + (s[i] * hy[j])));
-                }
-            }
+            InverseHessian.Update(h, n, s, y, hy, ref scaled);
         }
 
         return new MinimizeResult(f, maxIterations, evaluations, false);
-    }
-
-    private static void SetIdentity(double[] h, int n, double scale)
-    {
-        Array.Clear(h);
-        for (var i = 0; i < n; i++)
-        {
-            h[(i * n) + i] = scale;
-        }
-    }
-
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            sum += a[i] * b[i];
-        }
-
-        return sum;
     }
 
     private static double NormInf(ReadOnlySpan<double> a)

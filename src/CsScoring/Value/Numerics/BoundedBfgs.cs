@@ -69,7 +69,7 @@ internal static class BoundedBfgs
             return new BoundedBfgsResult(f, 0, evaluations, BoundedBfgsExit.InvalidValues);
         }
 
-        SetIdentity(h, n, 1.0);
+        InverseHessian.SetIdentity(h, n, 1.0);
         var scaled = false;
         for (var iteration = 1; iteration <= maxIterations; iteration++)
         {
@@ -81,7 +81,7 @@ internal static class BoundedBfgs
             var slope = FreeDirection(h, x, g, lower, upper, free, p);
             if (!(slope < 0))
             {
-                SetIdentity(h, n, 1.0);
+                InverseHessian.SetIdentity(h, n, 1.0);
                 scaled = false;
                 slope = FreeDirection(h, x, g, lower, upper, free, p);
             }
@@ -143,39 +143,7 @@ internal static class BoundedBfgs
                 return new BoundedBfgsResult(f, iteration, evaluations, BoundedBfgsExit.LackOfProgress);
             }
 
-            var sy = Dot(s, y);
-            if (sy <= 1e-12 * Math.Sqrt(Dot(s, s) * Dot(y, y)))
-            {
-                continue;
-            }
-
-            if (!scaled)
-            {
-                SetIdentity(h, n, sy / Dot(y, y));
-                scaled = true;
-            }
-
-            // H = (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ
-            var rho = 1.0 / sy;
-            for (var i = 0; i < n; i++)
-            {
-                var sum = 0.0;
-                for (var j = 0; j < n; j++)
-                {
-                    sum += h[(i * n) + j] * y[j];
-                }
-
-                hy[i] = sum;
-            }
-
-            var yhy = Dot(y, hy);
-            for (var i = 0; i < n; i++)
-            {
-                for (var j = 0; j < n; j++)
-                {
-                    h[(i * n) + j] += (rho * rho * yhy * s[i] * s[j]) + (rho * s[i] * s[j]) - (rho * ((hy[i] * s[j]) + (s[i] * hy[j])));
-                }
-            }
+            InverseHessian.Update(h, n, s, y, hy, ref scaled);
         }
 
         return new BoundedBfgsResult(f, maxIterations, evaluations, BoundedBfgsExit.ExceedIterations);
@@ -245,26 +213,7 @@ internal static class BoundedBfgs
             }
         }
 
-        return Dot(p, g);
+        return InverseHessian.Dot(p, g);
     }
 
-    private static void SetIdentity(double[] h, int n, double scale)
-    {
-        Array.Clear(h);
-        for (var i = 0; i < n; i++)
-        {
-            h[(i * n) + i] = scale;
-        }
-    }
-
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            sum += a[i] * b[i];
-        }
-
-        return sum;
-    }
 }
