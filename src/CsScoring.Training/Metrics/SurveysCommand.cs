@@ -16,7 +16,7 @@ internal sealed class SurveysSettings : MetricsSettings
     public string? Data { get; init; }
 
     [CommandOption("--by <period|segment|account>")]
-    [Description("Also report per period (--period month|quarter), per segment (needs --segment FILE) or per account.")]
+    [Description("Also report per period (--period month|quarter), per segment (needs --segment: a column of the answers or a file) or per account.")]
     public string? By { get; init; }
 
     [CommandOption("--ces-scale <MIN-MAX>")]
@@ -62,7 +62,7 @@ internal sealed class SurveysSettings : MetricsSettings
 
         if (Grouping == SurveyGrouping.Segment && Segment is null)
         {
-            return ValidationResult.Error("--by segment needs --segment FILE (account_id and a segment column).");
+            return ValidationResult.Error("--by segment needs --segment: a column of the answers, or a file of account_id and a segment column.");
         }
 
         if (Scale() == (0, 0))
@@ -86,7 +86,7 @@ internal sealed class SurveysCommand : Command<SurveysSettings>
     {
         var console = new CliConsole(settings);
         var (min, max) = settings.Scale();
-        var segments = settings.Segment is not null ? settings.ReadSegmentFile() : null;
+        var segments = settings.Segment is null ? null : SegmentsFromColumn(settings.Data!, settings.Segment) ?? settings.ReadSegmentFile();
         SurveyReport report;
         using (var reader = TabularReader.Open(settings.Data!))
         {
@@ -153,6 +153,25 @@ internal sealed class SurveysCommand : Command<SurveysSettings>
     }
 
     private static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    // --segment naming a column of the answers: each account takes the segment of its last answer.
+    private static Dictionary<string, string>? SegmentsFromColumn(string path, string column)
+    {
+        using var reader = TabularReader.Open(path);
+        if (!reader.TryGetOrdinal(column, out var segment))
+        {
+            return null;
+        }
+
+        var id = reader.GetOrdinal("account_id");
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            map[reader.GetString(id).Trim()] = reader.GetString(segment).Trim();
+        }
+
+        return map;
+    }
 
     private static (string First, string Second, NpsComparison Result)? Comparison(SurveysSettings settings, SurveyReport report)
     {

@@ -177,12 +177,19 @@ public sealed class MrrHistory
     /// <param name="monthIndex">The month index.</param>
     public decimal MrrOf(string accountId, int monthIndex)
     {
-        foreach (ref readonly var account in Accounts)
+        ArgumentNullException.ThrowIfNull(accountId);
+        int low = 0, high = _accounts.Length - 1;
+        while (low <= high)
         {
-            if (account.Id == accountId)
+            // Accounts are held in ordinal order of their ids.
+            var mid = low + ((high - low) / 2);
+            var order = string.CompareOrdinal(_accounts[mid].Id, accountId);
+            if (order == 0)
             {
-                return account.ValueAt(monthIndex);
+                return _accounts[mid].ValueAt(monthIndex);
             }
+
+            (low, high) = order < 0 ? (mid + 1, high) : (low, mid - 1);
         }
 
         return 0m;

@@ -115,6 +115,21 @@ public sealed class KaplanMeierTests
         Assert.Equal([1.0, 0.75], row.RevenueRetention);
     }
 
+    [Fact]
+    public void Cohorts_ByQuarter_UseTheQuartersLastMonth()
+    {
+        var history = MrrHistory.Create(
+        [
+            new("seed", new DateOnly(2025, 1, 1), 1),
+            new("a", new DateOnly(2025, 6, 1), 100), new("a", new DateOnly(2025, 9, 1), 120),
+            new("b", new DateOnly(2025, 4, 1), 100),
+        ], null);
+        var row = Assert.Single(LedgerSurvival.Cohorts(history, PeriodLength.Quarter));
+        Assert.Equal(("2025-Q2", 1, 100m), (row.Cohort, row.Customers, row.StartingMrr));
+        Assert.Equal([1.0, 1.0], row.LogoRetention);
+        Assert.Equal([1.0, 1.2], row.RevenueRetention);
+    }
+
     [Property(MaxTest = 200)]
     public void Curve_IsNonIncreasing_AndInsideItsBand(PositiveInt[] times, bool[] events, bool plain)
     {

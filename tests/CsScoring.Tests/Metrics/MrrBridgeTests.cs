@@ -151,6 +151,37 @@ public sealed class MrrBridgeTests
         Assert.Equal((10m, 10m, 20m), (growth.OpeningMrr, growth.ExpansionMrr, growth.ClosingMrr));
     }
 
+    [Fact]
+    public void Window_AnyTwoMonths_AndRejectsABackwardWindow()
+    {
+        var history = Example();
+        var window = MrrBridge.Window(history, new DateOnly(2024, 12, 1), new DateOnly(2025, 2, 1));
+        Assert.Equal("2025-01..2025-02", window.Period);
+        // Dec: only E (60). Feb: A 120, B 30, D 40, E 70. E is retained across the window's ends (expansion 10);
+        // A, B and D never paid up to the opening month, so they are new.
+        Assert.Equal((60m, 10m, 190m, 0m, 260m), (window.OpeningMrr, window.ExpansionMrr, window.NewMrr, window.ReactivatedMrr, window.ClosingMrr));
+        Assert.Throws<ArgumentException>(() => MrrBridge.Window(history, new DateOnly(2025, 2, 1), new DateOnly(2025, 1, 1)));
+    }
+
+    [Fact]
+    public void Reactivation_AfterAYearAway_IsNotNew()
+    {
+        var history = History(("A", 0, 10), ("A", 13, 25), ("B", 12, 5), ("B", 13, 5));
+        var back = MrrBridge.Periods(history, PeriodLength.Month).Single(p => p.Period == "2026-01");
+        Assert.Equal((25m, 0m, 1, 0), (back.ReactivatedMrr, back.NewMrr, back.ReactivatedCustomers, back.NewCustomers));
+        Assert.Equal(25m, history.MrrOf("A", ReportingPeriods.MonthIndex(new DateOnly(2026, 1, 1))));
+        Assert.Equal(0m, history.MrrOf("A", ReportingPeriods.MonthIndex(new DateOnly(2025, 6, 1))));
+        Assert.Equal(0m, history.MrrOf("nobody", ReportingPeriods.MonthIndex(new DateOnly(2026, 1, 1))));
+    }
+
+    [Fact]
+    public void Create_RejectsNegativeMrrAndRepeatedMonths()
+    {
+        Assert.Throws<ArgumentException>(() => History(("A", 0, -1)));
+        Assert.Throws<ArgumentException>(() => History(("A", 0, 1), ("A", 0, 2)));
+        Assert.Throws<ArgumentException>(() => MrrHistory.Create([], null));
+    }
+
     [Property(MaxTest = 200)]
     public void Bridge_Reconciles_AndRetentionIsBounded(byte[] accounts, byte[] months, NonNegativeInt[] values, bool interrupted)
     {

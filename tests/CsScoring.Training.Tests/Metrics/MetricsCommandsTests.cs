@@ -182,6 +182,29 @@ public sealed class MetricsCommandsTests : IDisposable
         Assert.True(json.GetProperty("cohorts").GetProperty("rows").GetArrayLength() > 0);
     }
 
+    [Fact]
+    public void Surveys_SegmentColumnAndCompare_TestsTwoSegments()
+    {
+        var rows = new System.Text.StringBuilder("account_id,user_id,date,kind,score,tier\n");
+        for (var i = 0; i < 20; i++)
+        {
+            rows.Append(CultureInfo.InvariantCulture, $"A{i},U1,2025-01-01,nps,{(i < 15 ? 10 : 2)},high\n");
+            rows.Append(CultureInfo.InvariantCulture, $"B{i},U1,2025-01-01,nps,{(i < 5 ? 10 : 2)},low\n");
+        }
+
+        var path = Write("tiers.csv", rows.ToString());
+        var (code, stdout, error) = CliAppTests.Run("surveys", "--data", path, "--by", "segment", "--segment", "tier", "--compare", "high,low", "--json");
+
+        Assert.True(code == ExitCodes.Success, error);
+        var json = Json(stdout);
+        Assert.Equal(["high", "low"], json.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString()));
+        var comparison = json.GetProperty("nps_comparison");
+        // By hand: NPS 50 (15 promoters, 5 detractors of 20) against -50; SE = sqrt(2 x (1 - 0.25) / 20) x 100 = 27.386.
+        Assert.Equal(100, comparison.GetProperty("difference").GetDouble(), 4);
+        Assert.Equal(27.3861, comparison.GetProperty("std_error").GetDouble(), 4);
+        Assert.True(comparison.GetProperty("p_value").GetDouble() < 0.001);
+    }
+
     [Theory]
     [InlineData("account_id,month,mrr\nA,2025-01-01,10\nA,2025-01-01,12\n", "row 2", "already has an entry")]
     [InlineData("account_id,month,mrr\nA,2025-01-01,-10\n", "mrr", "MRR must be >= 0")]
