@@ -1,6 +1,8 @@
 using System.Text;
 using CsScoring.Data;
 using CsScoring.Metrics;
+using FsCheck;
+using FsCheck.Xunit;
 
 namespace CsScoring.Tests.Metrics;
 
@@ -69,5 +71,29 @@ public sealed class UsageMetricsTests
         Assert.Equal(("usage_events.csv", 2L, "account_id"), (error.SourceName, error.Row, error.Column));
         var skipped = Read("A,U1,2025-01-06,x\nZ,U1,2025-01-06,x\nA,U1,someday,x\n", new UsageOptions { KnownAccounts = known, SkipBadRows = true });
         Assert.Equal((2L, 1L), (skipped.SkippedRows, skipped.Events));
+    }
+
+    [Property(MaxTest = 100)]
+    public void Stickiness_IsBounded_AndIndependentOfRowOrder(byte[] accounts, byte[] users, byte[] days)
+    {
+        var n = Math.Min(accounts.Length, Math.Min(users.Length, days.Length));
+        if (n == 0)
+        {
+            return;
+        }
+
+        var first = new DateOnly(2025, 1, 1);
+        var rows = Enumerable.Range(0, n).Select(i => $"A{accounts[i] % 4},U{users[i] % 5},{first.AddDays(days[i] % 90):yyyy-MM-dd},f{(accounts[i] + days[i]) % 3}\n").ToArray();
+        var report = Read(string.Concat(rows));
+        var reversed = Read(string.Concat(rows.Reverse()));
+        Assert.Equal(report.Overall, reversed.Overall);
+        Assert.Equal(report.WeeklyRetention, reversed.WeeklyRetention);
+        var o = report.Overall;
+        Assert.True(o.MonthlyActiveUsers > 0);
+        Assert.InRange(o.DauMau, 1.0 / 30 - 1e-12, 1);
+        Assert.InRange(o.WauMau, 0, 1);
+        Assert.True(o.AverageDailyActiveUsers <= o.AverageWeeklyActiveUsers + (o.MonthlyActiveUsers / 30.0) + 1e-12);
+        Assert.All(report.Features, f => Assert.InRange(f.UserShare, 0, 1));
+        Assert.Equal(1.0, report.WeeklyRetention[0]);
     }
 }
