@@ -275,7 +275,7 @@ public sealed class MrrHistory
             if (Count == 0)
             {
                 First = month;
-                Values = new decimal[4];
+                Values = new decimal[12];
                 Array.Fill(Values, Absent);
                 Count = 1;
             }
@@ -294,7 +294,8 @@ public sealed class MrrHistory
                 var needed = month - First + 1;
                 if (needed > Values.Length)
                 {
-                    var grown = new decimal[Math.Max(needed, Values.Length * 2)];
+                    // A year of slack rather than doubling: months are bounded, and memory is accounts x months.
+                    var grown = new decimal[needed + 11];
                     Array.Fill(grown, Absent);
                     Array.Copy(Values, grown, Count);
                     Values = grown;
