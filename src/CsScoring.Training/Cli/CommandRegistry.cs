@@ -20,6 +20,7 @@ internal static partial class CommandRegistry
         AddHealthCommands(config);
         AddValueCommands(config);
         AddPlanningCommands(config);
+        AddMetricsCommands(config);
     }
 
     static partial void AddSampleCommands(IConfigurator config);
@@ -33,4 +34,6 @@ internal static partial class CommandRegistry
     static partial void AddValueCommands(IConfigurator config);
 
     static partial void AddPlanningCommands(IConfigurator config);
+
+    static partial void AddMetricsCommands(IConfigurator config);
 }
