@@ -1,3 +1,5 @@
+using CsScoring.Value.Numerics;
+
 namespace CsScoring.Metrics;
 
 /// <summary>
@@ -5,39 +7,16 @@ namespace CsScoring.Metrics;
 /// computed here so the library carries no numerics dependency.
 /// </summary>
 /// <remarks>
-/// Log-gamma by the Lanczos approximation (g = 7, 9 terms; relative error below 1e-14); the regularised incomplete
+/// Log-gamma and log-beta are the library's one implementation (the value models use them too); the regularised incomplete
 /// gamma and beta functions by their series and continued fractions (Numerical Recipes, 3rd ed., 6.2 and 6.4)
 /// iterated to a relative change below 1e-15. Quantiles are found by bisection on the distribution function to
 /// 1e-12 in the argument. Pure functions; thread-safe.
 /// </remarks>
 public static class Distributions
 {
-    private static readonly double[] Lanczos =
-    [
-        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-    ];
-
     /// <summary>The natural logarithm of the gamma function, for <paramref name="x"/> &gt; 0.</summary>
     /// <param name="x">The argument, &gt; 0.</param>
-    public static double LogGamma(double x)
-    {
-        if (x < 0.5)
-        {
-            // Reflection keeps the approximation in its accurate range.
-            return Math.Log(Math.PI / Math.Abs(Math.Sin(Math.PI * x))) - LogGamma(1 - x);
-        }
-
-        x -= 1;
-        var a = Lanczos[0];
-        var t = x + 7.5;
-        for (var i = 1; i < 9; i++)
-        {
-            a += Lanczos[i] / (x + i);
-        }
-
-        return (0.5 * Math.Log(2 * Math.PI)) + ((x + 0.5) * Math.Log(t)) - t + Math.Log(a);
-    }
+    public static double LogGamma(double x) => SpecialFunctions.GammaLn(x);
 
     /// <summary>The regularised upper incomplete gamma function Q(a, x) = Γ(a, x) / Γ(a).</summary>
     /// <param name="a">The shape, &gt; 0.</param>
@@ -185,7 +164,7 @@ public static class Distributions
             return 1;
         }
 
-        var logFront = LogGamma(a + b) - LogGamma(a) - LogGamma(b) + (a * Math.Log(x)) + (b * Math.Log(1 - x));
+        var logFront = -SpecialFunctions.BetaLn(a, b) + (a * Math.Log(x)) + (b * Math.Log(1 - x));
         return x < (a + 1) / (a + b + 2)
             ? Math.Exp(logFront) * BetaFraction(a, b, x) / a
             : 1 - (Math.Exp(logFront) * BetaFraction(b, a, 1 - x) / b);
