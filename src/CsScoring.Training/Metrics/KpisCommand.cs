@@ -123,7 +123,7 @@ internal sealed class KpisCommand : Command<KpisSettings>
 
     private static double MonthlyChurn(double rate) => double.IsFinite(rate) ? RateConversion.ChurnRate(rate, 12, 1) : double.NaN;
 
-    private static Dictionary<string, object?> TtmJson(MrrBridgePeriod p)
+    internal static Dictionary<string, object?> TtmJson(MrrBridgePeriod p)
     {
         var json = Json(p);
         json["logo_churn_monthly_equivalent"] = Rounded(MonthlyChurn(p.LogoChurn));

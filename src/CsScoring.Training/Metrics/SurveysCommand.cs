@@ -196,7 +196,7 @@ internal sealed class SurveysCommand : Command<SurveysSettings>
         return null;
     }
 
-    private static Dictionary<string, object?> Json(SurveyGroup g)
+    internal static Dictionary<string, object?> Json(SurveyGroup g)
     {
         var adjusted = g.Nps.Adjusted;
         return new Dictionary<string, object?>(StringComparer.Ordinal)

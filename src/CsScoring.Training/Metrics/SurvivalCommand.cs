@@ -134,7 +134,7 @@ internal sealed class SurvivalCommand : Command<SurvivalSettings>
 
     private static string Months(double? value) => value is { } v ? v.ToString("0.#", CultureInfo.InvariantCulture) : "not reached";
 
-    private static Dictionary<string, object?> CurveJson(string name, LedgerLifetimes lifetimes, KaplanMeierCurve curve) => new(StringComparer.Ordinal)
+    internal static Dictionary<string, object?> CurveJson(string name, LedgerLifetimes lifetimes, KaplanMeierCurve curve) => new(StringComparer.Ordinal)
     {
         ["segment"] = name,
         ["n"] = curve.Count,

@@ -25,6 +25,7 @@ public sealed class RunCommandTests : IDisposable
         using var json = JsonDocument.Parse(stdout);
         Assert.True(json.RootElement.GetProperty("data").GetProperty("accounts").GetInt32() > 0);
         AssertOrganisationPlan(Path.Combine(output, "plan.json"), json.RootElement.GetProperty("organisation"));
+        AssertKpis(Path.Combine(output, "kpis.json"), Path.Combine(data, "mrr_ledger.csv"), json.RootElement.GetProperty("kpis"));
         Assert.True(File.Exists(Path.Combine(output, "report.html")));
         Assert.True(File.Exists(Path.Combine(output, "summary.json")));
         var coverage = json.RootElement.GetProperty("coverage");
@@ -62,6 +63,31 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(6, advice.GetArrayLength());
         Assert.Equal(advice[0].GetProperty("model").GetString(), summary.GetProperty("recommended_model").GetString());
         Assert.True(organisation.GetProperty("advice").TryGetProperty("if_customers_triple", out _));
+    }
+
+    // kpis.json: the bridge closes on the ledger's last month's MRR, the rates and intervals are coherent, and the
+    // summary repeats the headline figures.
+    private static void AssertKpis(string kpisPath, string ledgerPath, JsonElement summary)
+    {
+        using var kpis = JsonDocument.Parse(File.ReadAllText(kpisPath));
+        var root = kpis.RootElement;
+        var lines = File.ReadAllLines(ledgerPath).Skip(1).Select(l => l.Split(',')).ToList();
+        var lastMonth = lines.Max(l => l[1]);
+        var lastMrr = lines.Where(l => l[1] == lastMonth).Sum(l => decimal.Parse(l[2], System.Globalization.CultureInfo.InvariantCulture));
+        var periods = root.GetProperty("periods");
+        var last = periods[periods.GetArrayLength() - 1];
+        Assert.Equal(lastMonth![..7], last.GetProperty("period").GetString());
+        Assert.Equal(lastMrr, last.GetProperty("closing_mrr").GetDecimal());
+        var ttm = root.GetProperty("trailing_twelve_months");
+        Assert.InRange(ttm.GetProperty("grr").GetDouble(), 0, 1);
+        Assert.True(ttm.GetProperty("nrr").GetDouble() >= ttm.GetProperty("grr").GetDouble());
+        Assert.Equal(ttm.GetProperty("grr").GetDouble(), summary.GetProperty("ttm_grr").GetDouble(), 4);
+        var nps = root.GetProperty("surveys").GetProperty("nps");
+        Assert.True(nps.GetProperty("n").GetInt32() > 0);
+        Assert.InRange(nps.GetProperty("score").GetDouble(), nps.GetProperty("ci_low").GetDouble(), nps.GetProperty("ci_high").GetDouble());
+        Assert.True(root.GetProperty("surveys").GetProperty("by_month").GetArrayLength() > 1);
+        Assert.InRange(root.GetProperty("usage").GetProperty("dau_mau").GetDouble(), 0.0001, 1);
+        Assert.True(root.GetProperty("survival").GetProperty("steps").GetArrayLength() > 0);
     }
 
     [Fact]
