@@ -34,6 +34,17 @@ internal sealed partial class RunPipeline
             var lifetimes = LedgerSurvival.Lifetimes(history);
             var curve = KaplanMeierCurve.Estimate(lifetimes.Observations);
             document["survival"] = SurvivalCommand.CurveJson("all", lifetimes, curve);
+            var lastMonth = periods[^1];
+            context.Summary["retention"] = new
+            {
+                month = lastMonth.Period,
+                mrr = lastMonth.ClosingMrr,
+                logo_churn_rate = Math.Round(lastMonth.LogoChurn, 6),
+                gross_revenue_churn_rate = Math.Round(lastMonth.GrossMrrChurn, 6),
+                ttm_logo_retention = ttm is null ? (double?)null : Math.Round(1 - ttm.LogoChurn, 6),
+                ttm_grr = ttm is null ? (double?)null : Math.Round(ttm.Grr, 6),
+                ttm_nrr = ttm is null ? (double?)null : Math.Round(ttm.Nrr, 6),
+            };
             if (ttm is not null)
             {
                 summary["ttm_logo_churn"] = Math.Round(ttm.LogoChurn, 4);
@@ -124,6 +135,11 @@ internal sealed partial class RunPipeline
                 .Table(
                     ["feature", "share of active users", "share of active accounts"],
                     usage.Features.OrderByDescending(f => f.UserShare).Select(f => (IReadOnlyList<string>)[f.Feature, Percent(f.UserShare), Percent(f.AccountShare)]));
+        }
+
+        if (inputs.Ledger is null)
+        {
+            context.Console.Note("No mrr_ledger.csv in the data folder: the MRR bridge, rates and survival are skipped.");
         }
 
         if (document.Count == 0)

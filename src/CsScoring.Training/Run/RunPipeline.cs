@@ -10,7 +10,6 @@ internal sealed partial class RunPipeline
     {
         var inputs = RunInputs.Read(context.Data);
         SummarizeData(context, inputs.Customers);
-        MeasureRetention(context, inputs.Ledger);
         MeasureKpis(context, inputs);
         var model = TrainChurnModel(context, inputs);
         var churn = PredictChurn(context, inputs, model);
