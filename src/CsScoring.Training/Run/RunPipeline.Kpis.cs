@@ -93,12 +93,12 @@ internal sealed partial class RunPipeline
             summary["nps"] = Math.Round(surveys.Overall.Nps.Score, 1);
             report.SubSection("Surveys: NPS, CSAT and CES with 95% intervals, by month")
                 .Table(
-                    ["month", "NPS", "CSAT", $"CES ({surveys.Overall.Ces.ScaleMin}-{surveys.Overall.Ces.ScaleMax})"],
+                    ["month", "NPS (-100..100)", "CSAT (share of 4-5)", $"CES (mean, {surveys.Overall.Ces.ScaleMin}-{surveys.Overall.Ces.ScaleMax})"],
                     surveys.Groups.TakeLast(12).Append(surveys.Overall with { Key = "all" }).Select(g => (IReadOnlyList<string>)
                     [
                         g.Key,
                         $"{g.Nps.Score.ToString("0", c)} [{g.Nps.Low.ToString("0", c)}, {g.Nps.High.ToString("0", c)}] n={g.Nps.N}",
-                        $"{Percent(g.Csat.Score)} [{Percent(g.Csat.Low)}, {Percent(g.Csat.High)}] n={g.Csat.N}",
+                        $"{g.Csat.Score.ToString("0.0", c)}% [{g.Csat.Low.ToString("0.0", c)}, {g.Csat.High.ToString("0.0", c)}] n={g.Csat.N}",
                         $"{g.Ces.Mean.ToString("0.00", c)} [{g.Ces.Low.ToString("0.00", c)}, {g.Ces.High.ToString("0.00", c)}] n={g.Ces.N}",
                     ]));
         }
