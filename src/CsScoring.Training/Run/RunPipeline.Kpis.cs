@@ -3,6 +3,8 @@ using System.Text.Json;
 using CsScoring.Data;
 using CsScoring.Metrics;
 using CsScoring.Training.Metrics;
+using CsScoring.Training.Reporting;
+using CsScoring.Training.Value;
 
 namespace CsScoring.Training.Run;
 
@@ -62,7 +64,17 @@ internal sealed partial class RunPipeline
                 ]);
             }
 
+            var cohorts = LedgerSurvival.Cohorts(history, PeriodLength.Month);
+            document["cohorts"] = cohorts.Select(r => new
+            {
+                cohort = r.Cohort,
+                customers = r.Customers,
+                starting_mrr = r.StartingMrr,
+                logo_retention = r.LogoRetention.Select(v => Math.Round(v, 4)),
+                revenue_retention = r.RevenueRetention.Select(v => Math.Round(v, 4)),
+            }).ToList();
             report.SubSection("MRR bridge, last 12 months")
+                .Svg(KpiCharts.Bridge(periods.TakeLast(24).ToList()), "Monthly MRR movements over the last 24 months")
                 .Table(
                     ["month", "opening", "new", "expansion", "contraction", "churned", "reactivated", "closing", "logo churn", "GRR", "NRR"],
                     periods.TakeLast(12).Select(p => (IReadOnlyList<string>)
@@ -70,7 +82,11 @@ internal sealed partial class RunPipeline
                         p.Period, p.OpeningMrr.ToString("N0", c), p.NewMrr.ToString("N0", c), p.ExpansionMrr.ToString("N0", c), p.ContractionMrr.ToString("N0", c),
                         p.ChurnedMrr.ToString("N0", c), p.ReactivatedMrr.ToString("N0", c), p.ClosingMrr.ToString("N0", c), Percent(p.LogoChurn), Percent(p.Grr), Percent(p.Nrr),
                     ]))
+                .SubSection("Cohorts")
+                .Svg(KpiCharts.CohortHeatmap(cohorts, revenue: false), "Share of each monthly start cohort still paying, in %")
+                .Svg(KpiCharts.CohortHeatmap(cohorts, revenue: true), "Each cohort's MRR as a share of its starting MRR, in % (above 100: net expansion)")
                 .SubSection("Logo survival (Kaplan-Meier, 95% Greenwood band)")
+                .Svg(SurvivalCurve(curve), $"{lifetimes.Observations.Count} accounts that started within the ledger; those still paying are censored ({lifetimes.LeftTruncated} already paying at its start are left out)")
                 .Table(
                     ["months", "survival", "95% band"],
                     SurvivalMonths.Select(m => (IReadOnlyList<string>)
@@ -153,6 +169,26 @@ internal sealed partial class RunPipeline
 
         static string Percent(double value) => double.IsFinite(value) ? value.ToString("P1", CultureInfo.InvariantCulture) : "-";
         static string Months(double? value) => value is { } v ? v.ToString("0.#", CultureInfo.InvariantCulture) : "∞";
+    }
+
+    private static string SurvivalCurve(KaplanMeierCurve curve)
+    {
+        var months = (int)Math.Ceiling(curve.Steps.Count == 0 ? 1 : curve.Steps[^1].Time);
+        double[] survival = new double[months + 1], lower = new double[months + 1], upper = new double[months + 1];
+        for (var m = 0; m <= months; m++)
+        {
+            var steps = curve.Steps.Where(s => s.Time <= m).ToList();
+            survival[m] = curve.SurvivalAt(m);
+            lower[m] = steps.Count == 0 ? 1 : steps[^1].Lower;
+            upper[m] = steps.Count == 0 ? 1 : steps[^1].Upper;
+        }
+
+        return SurvivalChart.Render("Kaplan-Meier logo survival", "months since the first payment",
+        [
+            new SurvivalChart.Series("survival", survival, "#1565c0", Dashed: false, Points: false),
+            new SurvivalChart.Series("95% band", lower, "#90a4ae", Dashed: true, Points: false),
+            new SurvivalChart.Series(string.Empty, upper, "#90a4ae", Dashed: true, Points: false),
+        ]);
     }
 
     private static string Band(KaplanMeierCurve curve, double months)

@@ -50,6 +50,11 @@ internal static class SurvivalChart
                 }
             }
 
+            if (line.Name.Length == 0)
+            {
+                continue; // a series that shares the previous one's legend entry (a band's other edge)
+            }
+
             var legendY = top + 12 + (s * 18);
             svg.Append(c, $"<line x1=\"{left + plotWidth + 12}\" y1=\"{legendY - 4}\" x2=\"{left + plotWidth + 36}\" y2=\"{legendY - 4}\" stroke=\"{line.Color}\" stroke-width=\"2\"{(line.Dashed ? " stroke-dasharray=\"6 4\"" : string.Empty)}/>");
             svg.Append(c, $"<text x=\"{left + plotWidth + 42}\" y=\"{legendY}\">{WebUtility.HtmlEncode(line.Name)}</text>");
