@@ -263,6 +263,20 @@ internal sealed class ChurnDataset
 
     public static string Sha256File(string path)
     {
+        if (Directory.Exists(path))
+        {
+            // A folder of part files: the parts' names and bytes in reading order, so renaming or editing a part shows.
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            foreach (var part in Data.ParquetFolderReader.Parts(path))
+            {
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(part) + "\n"));
+                using var partStream = File.OpenRead(part);
+                hash.AppendData(SHA256.HashData(partStream));
+            }
+
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }

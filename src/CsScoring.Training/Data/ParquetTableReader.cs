@@ -13,10 +13,139 @@ internal sealed class ParquetFormat : ITabularFormat
     public static ParquetFormat Instance { get; } = new();
 
     /// <inheritdoc/>
-    public bool CanOpen(string path) => path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && File.Exists(path);
+    public bool CanOpen(string path) =>
+        (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && File.Exists(path))
+        || (Directory.Exists(path) && ParquetFolderReader.Parts(path).Length > 0);
 
     /// <inheritdoc/>
-    public TabularReader Open(string path) => ParquetTableReader.Open(path);
+    public TabularReader Open(string path) =>
+        Directory.Exists(path) ? ParquetFolderReader.Open(path) : ParquetTableReader.Open(path);
+}
+
+/// <summary>
+/// A folder of Parquet part files as Spark and warehouses write them (<c>part-00000-*.parquet</c> beside
+/// <c>_SUCCESS</c>, <c>_committed_*</c> and <c>.crc</c> files, which are ignored), read as one table: parts in
+/// ordinal name order, one at a time, with row numbers continuing across parts. Every part must have the same
+/// columns in the same order; errors name the part file.
+/// </summary>
+internal sealed class ParquetFolderReader : TabularReader
+{
+    private readonly string[] _parts;
+    private readonly IReadOnlyList<string> _columns;
+    private ParquetTableReader _current;
+    private int _part;
+    private long _rowsBefore;
+    private bool _done;
+
+    private ParquetFolderReader(string[] parts, ParquetTableReader first)
+    {
+        _parts = parts;
+        _current = first;
+        _columns = first.Columns;
+    }
+
+    /// <summary>The folder's part files, in ordinal name order; hidden (<c>.</c>) and marker (<c>_</c>) files skipped.</summary>
+    public static string[] Parts(string folder)
+    {
+        var parts = Directory.EnumerateFiles(folder, "*.parquet", SearchOption.TopDirectoryOnly)
+            .Where(f => Path.GetFileName(f) is var name && !name.StartsWith('.') && !name.StartsWith('_'))
+            .ToArray();
+        Array.Sort(parts, StringComparer.Ordinal);
+        return parts;
+    }
+
+    // The part being read; once every part is read, the folder (a consumer that buffers the table and reports
+    // errors afterwards then names the folder, with the row number counted across parts).
+    public override string SourceName => _done ? DirectoryName : Path.Combine(DirectoryName, _current.SourceName);
+
+    public override IReadOnlyList<string> Columns => _columns;
+
+    public override long RowNumber => _rowsBefore + _current.RowNumber;
+
+    private string DirectoryName => Path.GetFileName(Path.GetDirectoryName(_parts[0])) ?? string.Empty;
+
+    public static new ParquetFolderReader Open(string folder)
+    {
+        var parts = Parts(folder);
+        if (parts.Length == 0)
+        {
+            throw new DataFormatException("the folder holds no .parquet part files", folder, null, null);
+        }
+
+        return new ParquetFolderReader(parts, ParquetTableReader.Open(parts[0]));
+    }
+
+    public override bool Read()
+    {
+        while (true)
+        {
+            if (_current.Read())
+            {
+                return true;
+            }
+
+            if (_part + 1 >= _parts.Length)
+            {
+                _done = true;
+                return false;
+            }
+
+            var next = ParquetTableReader.Open(_parts[_part + 1]);
+            try
+            {
+                CheckSchema(next);
+            }
+            catch
+            {
+                next.Dispose();
+                throw;
+            }
+
+            _rowsBefore += _current.RowNumber;
+            _current.Dispose();
+            _current = next;
+            _part++;
+        }
+    }
+
+    public override ReadOnlySpan<char> GetSpan(int ordinal) => _current.GetSpan(ordinal);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _current.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void CheckSchema(ParquetTableReader next)
+    {
+        var columns = next.Columns;
+        for (var c = 0; c < Math.Max(columns.Count, _columns.Count); c++)
+        {
+            var expected = c < _columns.Count ? _columns[c] : null;
+            var actual = c < columns.Count ? columns[c] : null;
+            if (!string.Equals(expected, actual, StringComparison.Ordinal))
+            {
+                var column = expected ?? actual;
+                var problem = expected is null
+                    ? $"the part has an extra column '{actual}' that {_current.SourceName} does not have; all parts must share one schema"
+                    : actual is null
+                        ? $"the part lacks column '{expected}' that {_current.SourceName} has; all parts must share one schema"
+                        : $"column {c + 1} is '{actual}' where {_current.SourceName} has '{expected}'; all parts must share one schema";
+                throw new DataFormatException(problem, Path.Combine(DirectoryName, next.SourceName), null, column);
+            }
+
+            if (next.FieldTypes[c] != _current.FieldTypes[c])
+            {
+                throw new DataFormatException(
+                    $"column '{actual}' is {next.FieldTypes[c].Name} where {_current.SourceName} has {_current.FieldTypes[c].Name}; all parts must share one schema",
+                    Path.Combine(DirectoryName, next.SourceName), null, actual);
+            }
+        }
+    }
 }
 
 
@@ -51,6 +180,9 @@ internal sealed class ParquetTableReader : TabularReader
     public override IReadOnlyList<string> Columns => _columns;
 
     public override long RowNumber => _row;
+
+    /// <summary>The .NET type of each column, for comparing the schemas of part files.</summary>
+    public IReadOnlyList<Type> FieldTypes => [.. _fields.Select(f => f.ClrType)];
 
     public static new ParquetTableReader Open(string path)
     {

@@ -86,6 +86,11 @@ internal sealed class HealthScoreSettings : HealthSettings
             return ValidationResult.Error("--out is required.");
         }
 
+        if (TableOutputName.Check(Out, "--out") is { Successful: false } badName)
+        {
+            return badName;
+        }
+
         if (AsOf is not null && !TryParseDate(AsOf, out _))
         {
             return ValidationResult.Error($"--as-of: '{AsOf}' is not a date (expected yyyy-MM-dd).");

@@ -59,7 +59,12 @@ internal sealed class UsageSettings : OutputSettings
             return ValidationResult.Error($"--retention-weeks must be in 0..52, not {RetentionWeeks}.");
         }
 
-        return Out is not null && string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out must not be blank.") : ValidationResult.Success();
+        if (Out is null)
+        {
+            return ValidationResult.Success();
+        }
+
+        return string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out must not be blank.") : TableOutputName.Check(Out, "--out");
     }
 }
 

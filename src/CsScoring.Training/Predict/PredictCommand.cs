@@ -14,7 +14,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
     {
         var console = new CliConsole(settings);
         var model = ChurnModel.Load(settings.Model!);
-        if (!File.Exists(settings.Data))
+        if (!File.Exists(settings.Data) && !Directory.Exists(settings.Data))
         {
             throw new FileNotFoundException($"Data file '{settings.Data}' does not exist.", settings.Data);
         }
@@ -68,8 +68,15 @@ internal sealed class PredictCommand : Command<PredictSettings>
     }
 
     // From the line length of the file's first 64 KiB: enough for a progress bar, without reading the file twice.
+    // A folder of part files is estimated from its total size and the first part's density.
     private static double EstimateRows(string path)
     {
+        if (Directory.Exists(path))
+        {
+            var parts = Directory.EnumerateFiles(path, "*.parquet").Select(f => new FileInfo(f)).ToArray();
+            return Math.Max(1, parts.Sum(f => (double)f.Length) / 64);
+        }
+
         using var stream = File.OpenRead(path);
         var buffer = new byte[Math.Min(stream.Length, 1 << 16)];
         var read = stream.Read(buffer, 0, buffer.Length);

@@ -50,6 +50,11 @@ internal sealed class PredictSettings : OutputSettings
             return ValidationResult.Error("--out is required: the predictions CSV to write.");
         }
 
+        if (TableOutputName.Check(Out, "--out") is { Successful: false } badName)
+        {
+            return badName;
+        }
+
         if (Explain is < 0 or > 100)
         {
             return ValidationResult.Error($"--explain must be between 0 and 100 reasons per row, not {Explain}.");

@@ -49,6 +49,7 @@ public static class ChurnEvaluation
         var row = new float[width];
         long rows = 0;
         var labelOrdinal = data.GetOrdinal(manifest.Label.Column);
+        var positiveIsFlag = Features.BooleanText.TryParse(manifest.Label.Positive, out var positiveFlag);
         while (data.Read())
         {
             rows++;
@@ -70,7 +71,9 @@ public static class ChurnEvaluation
                 continue;
             }
 
-            labels.Add(label.SequenceEqual(manifest.Label.Positive));
+            // A yes/no label matches by meaning, so a model trained on true/false scores a file holding 1/0.
+            labels.Add(label.SequenceEqual(manifest.Label.Positive)
+                || (positiveIsFlag && Features.BooleanText.TryParse(label, out var flag) && flag == positiveFlag));
             probabilities.Add(model.Predict(row).Probability);
         }
 

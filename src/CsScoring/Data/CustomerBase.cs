@@ -148,7 +148,7 @@ public sealed class CustomerBase
             accounts.Add(account);
             dates.Add(reader.GetDate(asOf));
             mrrs.Add(mrr >= 0 ? reader.GetDoubleOrNaN(mrr) : double.NaN);
-            labels.Add(label >= 0 ? reader.GetDoubleOrNaN(label) : double.NaN);
+            labels.Add(label >= 0 ? reader.GetNumberOrFlagOrNaN(label) : double.NaN);
         }
 
         if (ids.Count == 0)

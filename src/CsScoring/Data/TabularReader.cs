@@ -147,6 +147,34 @@ public abstract class TabularReader : IDisposable
         throw Error(ordinal, $"'{span.ToString()}' is not a number");
     }
 
+    /// <summary>
+    /// Parses a field that may hold a number or a yes/no flag (a health metric, a churn label): numbers as in
+    /// <see cref="GetDoubleOrNaN"/>, the spellings of <see cref="Churn.Features.BooleanText"/> as 1 or 0, so a
+    /// Parquet or warehouse boolean read as <c>true</c>/<c>false</c> counts the same as 1/0.
+    /// </summary>
+    /// <param name="ordinal">The column index.</param>
+    /// <exception cref="DataFormatException">The cell is neither blank, a number nor a yes/no value.</exception>
+    internal double GetNumberOrFlagOrNaN(int ordinal)
+    {
+        var span = GetSpan(ordinal).Trim();
+        if (span.IsEmpty)
+        {
+            return double.NaN;
+        }
+
+        if (double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        if (Churn.Features.BooleanText.TryParse(span, out var flag))
+        {
+            return flag ? 1 : 0;
+        }
+
+        throw Error(ordinal, $"'{span.ToString()}' is neither a number nor a yes/no value");
+    }
+
     /// <summary>Tries to parse a field as a number with the invariant culture.</summary>
     /// <param name="ordinal">The column index.</param>
     /// <param name="value">The number, or <see cref="double.NaN"/> when blank or not a number.</param>

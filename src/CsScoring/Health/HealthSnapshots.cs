@@ -99,7 +99,7 @@ public sealed partial class HealthSnapshots
                 mrr.Add(mrrOrdinal >= 0 ? reader.GetDoubleOrNaN(mrrOrdinal) : double.NaN);
                 if (hasLabel)
                 {
-                    var outcome = reader.GetDoubleOrNaN(label);
+                    var outcome = reader.GetNumberOrFlagOrNaN(label);
                     if (!double.IsNaN(outcome) && outcome is not (0 or 1))
                     {
                         throw reader.Error(label, $"a churn label must be 0, 1 or blank, not '{reader.GetString(label)}'");

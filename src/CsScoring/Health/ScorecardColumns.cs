@@ -57,7 +57,7 @@ public sealed class ScorecardColumns
 
         for (var m = 0; m < _ordinals.Length; m++)
         {
-            values[m] = _reader.GetDoubleOrNaN(_ordinals[m]);
+            values[m] = _reader.GetNumberOrFlagOrNaN(_ordinals[m]);
         }
     }
 }

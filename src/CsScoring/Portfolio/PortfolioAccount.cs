@@ -39,7 +39,7 @@ public sealed record PortfolioAccount(string AccountId, DateOnly AsOf, decimal A
             var signals = new Dictionary<string, double>(signalColumns.Count, StringComparer.Ordinal);
             for (var i = 0; i < ordinals.Length; i++)
             {
-                signals[signalColumns[i]] = ordinals[i] < 0 ? double.NaN : snapshots.GetDoubleOrNaN(ordinals[i]);
+                signals[signalColumns[i]] = ordinals[i] < 0 ? double.NaN : snapshots.GetNumberOrFlagOrNaN(ordinals[i]);
             }
 
             var monthly = snapshots.GetDoubleOrNaN(mrr);

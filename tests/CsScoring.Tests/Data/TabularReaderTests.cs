@@ -16,6 +16,26 @@ public sealed class TabularReaderTests : IDisposable
     }
 
     [Fact]
+    public void GetNumberOrFlagOrNaN_ReadsNumbersAndEveryYesNoSpelling_AndNamesTheCellOtherwise()
+    {
+        var path = Write("flags.csv", "id,flag\nA,true\nB,FALSE\nC,yes\nD,n\nE,0.25\nF,\nG,maybe\n");
+        using var reader = TabularReader.Open(path);
+        var read = new List<double>();
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.True(reader.Read());
+            read.Add(reader.GetNumberOrFlagOrNaN(1));
+        }
+
+        Assert.Equal([1, 0, 1, 0, 0.25, double.NaN], read);
+        Assert.True(reader.Read());
+        var error = Assert.Throws<DataFormatException>(() => reader.GetNumberOrFlagOrNaN(1));
+        Assert.Equal(7, error.Row);
+        Assert.Equal("flag", error.Column);
+        Assert.Throws<DataFormatException>(() => reader.GetDoubleOrNaN(1));
+    }
+
+    [Fact]
     public void Read_ValidFile_ParsesNumbersBlanksAndDates()
     {
         var path = Write("a.csv", "id,x,when\nA,1.5,2024-01-31\nB,,2024-02-29\n");

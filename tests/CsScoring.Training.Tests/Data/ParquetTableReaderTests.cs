@@ -90,6 +90,129 @@ public sealed class ParquetTableReaderTests : IDisposable
         Assert.Equal("broken.parquet", error.SourceName);
     }
 
+    [Fact]
+    public async Task Open_PartFolder_StreamsThePartsInNameOrderAsOneTable_IgnoringMarkerFiles()
+    {
+        var folder = Path.Combine(_directory, "table");
+        Directory.CreateDirectory(folder);
+        await WriteAsync(Path.Combine(folder, "part-00001-b.snappy.parquet"), rows: 7, rowGroups: 2);
+        await WriteAsync(Path.Combine(folder, "part-00000-a.snappy.parquet"), rows: 5, rowGroups: 1);
+        File.WriteAllText(Path.Combine(folder, "_SUCCESS"), string.Empty);
+        File.WriteAllText(Path.Combine(folder, "_committed_123"), "{}");
+        File.WriteAllText(Path.Combine(folder, ".part-00000-a.snappy.parquet.crc"), "crc");
+        File.WriteAllText(Path.Combine(folder, "_temporary.parquet"), "not a part");
+
+        Assert.True(ParquetFormat.Instance.CanOpen(folder));
+        using var reader = TabularReader.Open(folder);
+        var id = reader.GetOrdinal("account_id");
+        var seen = new List<(long Row, string Id, string Source)>();
+        while (reader.Read())
+        {
+            seen.Add((reader.RowNumber, reader.GetString(id), reader.SourceName));
+        }
+
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), seen.Select(s => s.Row));
+        Assert.Equal(["A000", "A001", "A002", "A003", "A004", "A000", "A001", "A002", "A003", "A004", "A005", "A006"], seen.Select(s => s.Id));
+        Assert.Equal(Path.Combine("table", "part-00000-a.snappy.parquet"), seen[4].Source);
+        Assert.Equal(Path.Combine("table", "part-00001-b.snappy.parquet"), seen[5].Source);
+        Assert.Equal("table", reader.SourceName);
+    }
+
+    [Fact]
+    public void CanOpen_FolderWithoutParquetParts_IsFalse()
+    {
+        var folder = Path.Combine(_directory, "csv-folder");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "accounts.csv"), "a,b\n1,2\n");
+        Assert.False(ParquetFormat.Instance.CanOpen(folder));
+    }
+
+    [Fact]
+    public async Task Read_PartWithAnotherSchema_NamesThePartAndTheColumn()
+    {
+        var folder = Path.Combine(_directory, "mixed");
+        Directory.CreateDirectory(folder);
+        await WriteAsync(Path.Combine(folder, "part-00000.parquet"), rows: 3, rowGroups: 1);
+        var other = new DataField<string>("account_id");
+        var plan = new DataField<string>("tier");
+        await using (var stream = File.Create(Path.Combine(folder, "part-00001.parquet")))
+        {
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(other, plan), stream);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(other, ["B1"]);
+            await group.WriteAsync(plan, ["gold"]);
+        }
+
+        using var reader = TabularReader.Open(folder);
+        var error = Assert.Throws<DataFormatException>(() =>
+        {
+            while (reader.Read())
+            {
+            }
+        });
+        Assert.Equal(Path.Combine("mixed", "part-00001.parquet"), error.SourceName);
+        Assert.Equal("as_of", error.Column);
+        Assert.Contains("one schema", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_PartWithAColumnOfAnotherType_NamesThePartAndTheColumn()
+    {
+        var folder = Path.Combine(_directory, "typed");
+        Directory.CreateDirectory(folder);
+        await WriteAsync(Path.Combine(folder, "part-00000.parquet"), rows: 3, rowGroups: 1);
+        var id = new DataField<string>("account_id");
+        var asOf = new DataField<string>("as_of");
+        var seats = new DataField<double?>("seats");
+        var planField = new DataField<string>("plan");
+        var sponsor = new DataField<bool>("sponsor");
+        var churned = new DataField<int>("churned");
+        await using (var stream = File.Create(Path.Combine(folder, "part-00001.parquet")))
+        {
+            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(id, asOf, seats, planField, sponsor, churned), stream);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(id, ["B1"]);
+            await group.WriteAsync(asOf, ["2024-01-31"]);
+            await group.WriteAsync<double>(seats, new double?[] { 1.0 });
+            await group.WriteAsync(planField, ["pro"]);
+            await group.WriteAsync<bool>(sponsor, new[] { true });
+            await group.WriteAsync<int>(churned, new[] { 0 });
+        }
+
+        using var reader = TabularReader.Open(folder);
+        var error = Assert.Throws<DataFormatException>(() =>
+        {
+            while (reader.Read())
+            {
+            }
+        });
+        Assert.Equal(Path.Combine("typed", "part-00001.parquet"), error.SourceName);
+        Assert.Equal("as_of", error.Column);
+    }
+
+    [Fact]
+    public async Task GetDate_BadValueInALaterPart_NamesThatPartAndTheContinuedRow()
+    {
+        var folder = Path.Combine(_directory, "late");
+        Directory.CreateDirectory(folder);
+        await WriteAsync(Path.Combine(folder, "part-00000.parquet"), rows: 4, rowGroups: 1);
+        await WriteAsync(Path.Combine(folder, "part-00001.parquet"), rows: 4, rowGroups: 1);
+        using var reader = TabularReader.Open(folder);
+        var plan = reader.GetOrdinal("plan");
+        DataFormatException? error = null;
+        while (reader.Read() && error is null)
+        {
+            if (reader.RowNumber == 6)
+            {
+                error = Assert.Throws<DataFormatException>(() => reader.GetDate(plan));
+            }
+        }
+
+        Assert.NotNull(error);
+        Assert.Equal(Path.Combine("late", "part-00001.parquet"), error.SourceName);
+        Assert.Equal(6, error.Row);
+    }
+
     private static DateOnly ReadFirstDate(string path)
     {
         using var reader = TabularReader.Open(path);
