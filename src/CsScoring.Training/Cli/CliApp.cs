@@ -1,3 +1,4 @@
+using System.Reflection;
 using CsScoring.Training.Data;
 using CsScoring.Data;
 using Spectre.Console;
@@ -14,16 +15,31 @@ internal static class CliApp
         ["--T"] = "-T",
     };
 
+    private const int RedirectedWidth = 400;
+
+    /// <summary>The informational version stamped on the assembly at build (the package version).</summary>
+    internal static string InformationalVersion { get; } =
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(CliApp).Assembly.GetName().Version?.ToString()
+        ?? "unknown";
+
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         // The library reads CSV; the console adds Parquet wherever a table is read.
         TabularReader.RegisterFormat(ParquetFormat.Instance);
         var app = new CommandApp();
         var helpConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout ?? Console.Out) });
+        if (stdout is not null || Console.IsOutputRedirected)
+        {
+            // Redirected output has no terminal width; Spectre's 80-column default would break examples across lines.
+            helpConsole.Profile.Width = RedirectedWidth;
+        }
+
         app.Configure(config =>
         {
             config.ConfigureConsole(helpConsole);
             config.SetApplicationName("csscoring");
+            config.SetApplicationVersion(InformationalVersion);
             config.PropagateExceptions();
             config.ValidateExamples();
             config.UseStrictParsing();

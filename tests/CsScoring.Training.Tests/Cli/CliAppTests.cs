@@ -13,6 +13,26 @@ public sealed class CliAppTests
     }
 
     [Fact]
+    public void Version_PrintsTheAssemblyInformationalVersion()
+    {
+        var (code, output, _) = Run("--version");
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.False(string.IsNullOrWhiteSpace(CliApp.InformationalVersion));
+        Assert.Equal(CliApp.InformationalVersion, output.Trim());
+    }
+
+    [Fact]
+    public void TrainHelp_Redirected_KeepsEachExampleOnOneLine()
+    {
+        var (code, output, _) = Run("train", "--help");
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains(
+            // Colour codes are stripped: the test host may report an ANSI-capable terminal.
+            System.Text.RegularExpressions.Regex.Replace(output, "\u001b\\[[0-9;]*m", string.Empty).Split('\n'),
+            line => line.Contains("csscoring train --data data/sample/accounts.csv --label churned_within_90d --id account_id --time as_of --out model", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Help_ListsTheMainJob()
     {
         var (code, output, _) = Run("--help");
