@@ -1,11 +1,7 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using CsScoring.Churn.Explain;
 using CsScoring.Churn.Features;
-using CsScoring.Churn.Manifest;
 using CsScoring.Churn.Trees;
 
 namespace CsScoring.Churn;

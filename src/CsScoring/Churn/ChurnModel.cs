@@ -1,9 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
 using CsScoring.Churn.Explain;
 using CsScoring.Churn.Features;
 using CsScoring.Churn.Manifest;
