@@ -148,6 +148,25 @@ public sealed class FeatureMapper
         }
     }
 
+    // How a non-blank cell reads under the mapping rules; used by row validation, never by scoring itself.
+    internal CellClass Classify(int columnIndex, ReadOnlySpan<char> text)
+    {
+        var column = _columns[columnIndex];
+        switch (column.Kind)
+        {
+            case FeatureKind.Categorical:
+                var key = text.Trim();
+                return key.IsEmpty ? CellClass.Missing : _categories[columnIndex]!.Value.ContainsKey(key) ? CellClass.Value : CellClass.UnseenCategory;
+            case FeatureKind.Numeric:
+                return text.Trim().IsEmpty ? CellClass.Missing
+                    : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? CellClass.Value : CellClass.Unparsable;
+            case FeatureKind.Boolean:
+                return text.Trim().IsEmpty ? CellClass.Missing : BooleanText.TryParse(text, out _) ? CellClass.Value : CellClass.Unparsable;
+            default:
+                return text.Trim().IsEmpty ? CellClass.Missing : DateText.TryParse(text, out _) ? CellClass.Value : CellClass.Unparsable;
+        }
+    }
+
     /// <summary>Parses an as-of cell for <see cref="MapCell"/>.</summary>
     /// <param name="text">The time column's cell.</param>
     /// <returns>The <see cref="DateOnly.DayNumber"/>, or <see langword="null"/> when blank or not a date.</returns>
@@ -182,4 +201,12 @@ public sealed class FeatureMapper
     }
 
     private sealed record ReaderBinding(TabularReader Reader, int[] Ordinals, int TimeOrdinal);
+}
+
+internal enum CellClass
+{
+    Missing,
+    Value,
+    Unparsable,
+    UnseenCategory,
 }

@@ -44,11 +44,11 @@ public sealed class ChurnServingOptions
     } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How models are loaded and verified.</summary>
-    /// <value>The default value is <see cref="ChurnModelLoadOptions.Default"/>.</value>
+    /// <value>The default value is a new <see cref="ChurnModelLoadOptions"/> with its defaults (never the shared <see cref="ChurnModelLoadOptions.Default"/>, so binding configuration into this instance cannot change other loads).</value>
     /// <exception cref="InvalidOptionException">The value is null.</exception>
     public ChurnModelLoadOptions Load
     {
         get;
         init => field = OptionGuard.NotNull(value, nameof(ChurnServingOptions));
-    } = ChurnModelLoadOptions.Default;
+    } = new();
 }
