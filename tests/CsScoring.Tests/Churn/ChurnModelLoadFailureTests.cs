@@ -19,6 +19,45 @@ public sealed class ChurnModelLoadFailureTests
         Assert.Contains("manifest.json", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("fast_tree")]
+    [InlineData("light_gbm")]
+    [InlineData("logistic")]
+    public async Task LoadAsync_ValidDirectory_EqualsLoad(string name)
+    {
+        var directory = ModelDirectories.Get(name);
+        var expected = ChurnModel.Load(directory);
+        var loaded = await ChurnModel.LoadAsync(directory);
+        Assert.Equal(expected.ModelSha256, loaded.ModelSha256);
+        foreach (var row in ModelDirectories.Rows(50, 12).Select(ModelDirectories.Features))
+        {
+            Assert.Equal(expected.Predict(row), loaded.Predict(row));
+        }
+    }
+
+    [Fact]
+    public async Task LoadAsync_Cancelled_Throws()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ChurnModel.LoadAsync(ModelDirectories.Get("fast_tree"), null, cancelled.Token));
+    }
+
+    [Fact]
+    public async Task LoadAsync_MissingManifestOrDamagedScorer_ThrowsAsLoadDoes()
+    {
+        var missing = ModelDirectories.Copy("fast_tree");
+        File.Delete(Path.Combine(missing, "manifest.json"));
+        Assert.Equal(ChurnModelError.MissingManifest, (await Assert.ThrowsAsync<ChurnModelException>(() => ChurnModel.LoadAsync(missing))).Error);
+
+        var damaged = ModelDirectories.Copy("fast_tree");
+        var scorer = Path.Combine(damaged, "scorer.json");
+        var bytes = File.ReadAllBytes(scorer);
+        bytes[bytes.Length / 3] ^= 0x08;
+        File.WriteAllBytes(scorer, bytes);
+        Assert.Equal(ChurnModelError.IntegrityCheckFailed, (await Assert.ThrowsAsync<ChurnModelException>(() => ChurnModel.LoadAsync(damaged))).Error);
+    }
+
     [Fact]
     public void Load_MissingScorerFile_ThrowsMissingModel()
     {

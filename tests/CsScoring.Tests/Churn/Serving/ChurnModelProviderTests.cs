@@ -66,6 +66,95 @@ public sealed class ChurnModelProviderTests
     }
 
     [Fact]
+    public async Task Watcher_DirectoryReplacedAsAWhole_IsSwappedInWithoutWaitingForThePoll()
+    {
+        var directory = FreshDirectory("fast_tree");
+        using var provider = new ChurnModelProvider(new ChurnServingOptions { ModelDirectory = directory, ReloadDelay = TimeSpan.FromMilliseconds(200), PollInterval = TimeSpan.FromHours(1) });
+        var changed = Signal(provider);
+
+        // As 'csscoring train --force' does: the new directory is renamed in after the old one is renamed away.
+        ReplaceWhole(directory, ModelDirectories.Get("light_gbm"));
+        var swapped = await Within(changed, TimeSpan.FromSeconds(5));
+        Assert.Equal(CsScoring.Churn.Manifest.ModelKind.LightGbm, swapped.Kind);
+        Assert.Same(swapped, provider.Current);
+
+        // The watch follows the new directory: a second replacement is noticed too.
+        changed = Signal(provider);
+        ReplaceWhole(directory, ModelDirectories.Get("logistic"));
+        Assert.Equal(CsScoring.Churn.Manifest.ModelKind.LogisticRegression, (await Within(changed, TimeSpan.FromSeconds(5))).Kind);
+        Assert.Equal(2, provider.ReloadCount);
+    }
+
+    [Fact]
+    public async Task Watcher_CorruptReplacement_KeepsTheOldModelAndRecordsTheError_ThenAGoodOneRecovers()
+    {
+        var directory = FreshDirectory("fast_tree");
+        using var provider = new ChurnModelProvider(
+            new ChurnServingOptions { ModelDirectory = directory, ReloadDelay = TimeSpan.FromMilliseconds(200), PollInterval = TimeSpan.FromHours(1) },
+            null,
+            TimeProvider.System);
+        var first = provider.Current;
+        var failed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.ReloadFailed += (_, e) => failed.TrySetResult(e);
+
+        var corrupt = ModelDirectories.Copy("light_gbm");
+        var scorer = Path.Combine(corrupt, "scorer.json");
+        var bytes = File.ReadAllBytes(scorer);
+        bytes[bytes.Length / 2] ^= 0x10;
+        File.WriteAllBytes(scorer, bytes);
+        ReplaceWhole(directory, corrupt);
+
+        var error = await Within(failed.Task, TimeSpan.FromSeconds(5));
+        Assert.Equal(ChurnModelError.IntegrityCheckFailed, Assert.IsType<ChurnModelException>(error).Error);
+        Assert.Same(first, provider.Current);
+        var status = provider.Status;
+        Assert.True(status.IsDegraded);
+        Assert.Same(error, status.LastError);
+        Assert.NotNull(status.LastErrorAt);
+        Assert.Same(first, status.Model);
+
+        var changed = Signal(provider);
+        ReplaceWhole(directory, ModelDirectories.Get("logistic"));
+        var recovered = await Within(changed, TimeSpan.FromSeconds(5));
+        Assert.Same(recovered, provider.Current);
+        Assert.False(provider.Status.IsDegraded);
+        Assert.Null(provider.LastError);
+        Assert.Equal(1, provider.ReloadCount);
+        Assert.NotNull(provider.Status.LoadedAt);
+    }
+
+    [Fact]
+    public async Task Poll_WithoutFileSystemEvents_StillNoticesANewModel()
+    {
+        var directory = FreshDirectory("fast_tree");
+        using var provider = new ChurnModelProvider(new ChurnServingOptions { ModelDirectory = directory, WatchForChanges = true, ReloadDelay = TimeSpan.FromMinutes(10), PollInterval = TimeSpan.FromMilliseconds(300) });
+        var changed = Signal(provider);
+        // The debounce is ten minutes, so only the poll can load it within the test's time.
+        ReplaceWhole(directory, ModelDirectories.Get("logistic"));
+        Assert.Equal(CsScoring.Churn.Manifest.ModelKind.LogisticRegression, (await Within(changed, TimeSpan.FromSeconds(10))).Kind);
+    }
+
+    [Fact]
+    public async Task CreateAsync_LoadsLikeTheConstructor_AndHonoursCancellation()
+    {
+        var directory = ModelDirectories.Copy("light_gbm");
+        using var provider = await ChurnModelProvider.CreateAsync(new ChurnServingOptions { ModelDirectory = directory, WatchForChanges = false });
+        Assert.Equal(ChurnModel.Load(directory).ModelSha256, provider.Current.ModelSha256);
+        Assert.Null(provider.Status.LoadedAt);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ChurnModelProvider.CreateAsync(new ChurnServingOptions { ModelDirectory = directory }, cancellationToken: cancelled.Token));
+    }
+
+    [Fact]
+    public void ServingOptions_Load_IsNotTheSharedDefault()
+    {
+        var options = new ChurnServingOptions { ModelDirectory = "m" };
+        Assert.NotSame(ChurnModelLoadOptions.Default, options.Load);
+        Assert.Equal(ChurnModelLoadOptions.Default, options.Load);
+    }
+
+    [Fact]
     public void Constructor_BadInitialModel_Throws()
     {
         var directory = ModelDirectories.Copy("fast_tree");
@@ -102,6 +191,38 @@ public sealed class ChurnModelProviderTests
     {
         var ex = Assert.Throws<InvalidOptionException>(() => new ServiceCollection().AddChurnModel(" "));
         Assert.Equal("ChurnServingOptions.ModelDirectory", ex.Option);
+    }
+
+    // A model directory alone in its own parent, so that the parent's watch sees only this test's deployments.
+    private static string FreshDirectory(string name)
+    {
+        var parent = Path.Combine(Path.GetTempPath(), "csscoring-serving-" + Guid.NewGuid().ToString("N"));
+        var directory = Path.Combine(parent, "model");
+        ReplaceWhole(directory, ModelDirectories.Get(name));
+        return directory;
+    }
+
+    private static void ReplaceWhole(string directory, string source)
+        => CsScoring.Data.AtomicOutput.WriteDirectory(directory, target =>
+        {
+            foreach (var file in Directory.GetFiles(source))
+            {
+                File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+            }
+        }, force: true);
+
+    private static Task<ChurnModel> Signal(ChurnModelProvider provider)
+    {
+        var changed = new TaskCompletionSource<ChurnModel>(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.ModelChanged += (_, model) => changed.TrySetResult(model);
+        return changed.Task;
+    }
+
+    private static async Task<T> Within<T>(Task<T> task, TimeSpan timeout)
+    {
+        var winner = await Task.WhenAny(task, Task.Delay(timeout));
+        Assert.True(ReferenceEquals(task, winner), $"Nothing happened within {timeout.TotalSeconds} s.");
+        return await task;
     }
 
     private static void Replace(string directory, string source)
