@@ -71,8 +71,8 @@ app.MapPost("/explain", Results<Ok<ExplainResponse>, ProblemHttpResult> (Diction
     return TypedResults.Ok(new ExplainResponse(prediction.Probability, prediction.Band, expected, explained, Warnings(diagnostics, options.Value.RowValidation)));
 });
 
-// POST /health-score {"seat_utilization": 0.42, "logins_30d": 120, ...} -> health score and band from the scorecard.
-app.MapPost("/health-score", Results<Ok<HealthScoreResponse>, ProblemHttpResult> (Dictionary<string, double?> metrics, ScorecardHolder holder) =>
+// POST /health-score with the same body (or only the metric columns) -> health score and band from the scorecard.
+app.MapPost("/health-score", Results<Ok<HealthScoreResponse>, ProblemHttpResult> (Dictionary<string, JsonElement> body, ScorecardHolder holder) =>
 {
     if (holder.Scorecard is not { } scorecard)
     {
@@ -82,9 +82,19 @@ app.MapPost("/health-score", Results<Ok<HealthScoreResponse>, ProblemHttpResult>
     var values = new double[scorecard.MetricCount];
     foreach (var metric in scorecard.Metrics)
     {
-        values[metric.Index] = metrics.TryGetValue(metric.Column, out var value) && value is { } v ? v
-            : metrics.TryGetValue(metric.Name, out value) && value is { } byName ? byName
-            : double.NaN; // missing: the scorecard's missing-data policy applies
+        // Missing (absent, null or blank) is NaN: the scorecard's missing-data policy applies. Other columns are ignored.
+        values[metric.Index] = double.NaN;
+        if (body.TryGetValue(metric.Column, out var value) && value.ValueKind is not JsonValueKind.Null)
+        {
+            if (value.ValueKind == JsonValueKind.Number)
+            {
+                values[metric.Index] = value.GetDouble();
+            }
+            else if (value.ValueKind != JsonValueKind.String || !TryNumber(value.GetString(), out values[metric.Index]))
+            {
+                return TypedResults.Problem($"Metric column '{metric.Column}': {value.GetRawText()} is not a number.", statusCode: StatusCodes.Status400BadRequest);
+            }
+        }
     }
 
     var score = scorecard.Score(values);
@@ -123,6 +133,12 @@ static bool TryReadRow(Dictionary<string, JsonElement> body, out Dictionary<stri
     }
 
     return true;
+}
+
+static bool TryNumber(string? text, out double value)
+{
+    value = double.NaN;
+    return string.IsNullOrWhiteSpace(text) || double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value);
 }
 
 static bool TryPredict(ChurnModel model, Dictionary<string, string?> row, ChurnRowValidation validation, out ChurnPrediction prediction, out ChurnRowDiagnostics diagnostics, out ProblemHttpResult problem)

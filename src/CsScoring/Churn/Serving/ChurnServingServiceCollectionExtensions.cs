@@ -14,6 +14,11 @@ public static class ChurnServingServiceCollectionExtensions
     /// <see cref="ChurnModel"/> itself as a transient service resolving to the model current at resolution time.
     /// The model is loaded when the provider is first resolved.
     /// </summary>
+    /// <remarks>
+    /// For applications with a host (ASP.NET Core, worker services), prefer <c>services.AddCsScoring(...)</c> from the
+    /// <c>CsScoring.Hosting</c> package: options bound from configuration and validated at start-up, the model loaded
+    /// when the host starts (a bad model fails the start instead of the first request), and a health check.
+    /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="options">The directory and serving settings (validated when they were built).</param>
     /// <returns>The service collection, for chaining.</returns>
