@@ -34,6 +34,8 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 });
 
 var app = builder.Build();
+// A wrong scorecard path fails the start, as a bad model does, rather than the first request.
+app.Services.GetRequiredService<ScorecardHolder>();
 
 // POST /score {"plan": "pro", "seat_utilization": 0.42, ...} -> churn probability and risk band.
 app.MapPost("/score", Results<Ok<ScoreResponse>, ProblemHttpResult> (Dictionary<string, JsonElement> body, IChurnModelProvider models, IOptions<CsScoringOptions> options) =>
