@@ -31,7 +31,7 @@ public sealed class TableOutputTests : IDisposable
         Assert.Equal(["a1", "12", "0.5", "true", "2024-01-31", "x, y"], rows[0]);
         Assert.Equal(["a2", "", "1E-07", "false", "", "plain"], rows[1]);
         Assert.Equal(["a3", "-3", "2", "", "2024-02-29", ""], rows[2]);
-        Assert.Empty(Directory.GetFiles(_directory).Where(f => Path.GetFileName(f) != "out.parquet"));
+        Assert.Equal(["out.parquet"], Directory.GetFiles(_directory).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class TableOutputTests : IDisposable
     private static List<string[]> ReadAll(string path)
     {
         using var reader = TabularReader.Open(path);
-        var rows = new List<string[]> { [.. reader.Columns] };
+        var rows = new List<string[]> { reader.Columns.ToArray() };
         while (reader.Read())
         {
             rows.Add([.. Enumerable.Range(0, reader.Columns.Count).Select(reader.GetString)]);
