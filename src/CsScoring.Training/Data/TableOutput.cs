@@ -78,7 +78,8 @@ internal static class TableOutput
 
 /// <summary>
 /// Converts a CSV table to Parquet with typed, nullable columns (blank cells are nulls): a column whose every value
-/// is an integer becomes INT64, a number DOUBLE, <c>true</c>/<c>false</c> BOOLEAN, a <c>yyyy-MM-dd</c> date a
+/// is an integer becomes INT64, a number DOUBLE (numbers with padding such as <c>007</c> or <c>+5</c> stay text, so
+/// zero-padded ids keep their digits), <c>true</c>/<c>false</c> BOOLEAN, a <c>yyyy-MM-dd</c> date a
 /// DATE-like timestamp (midnight UTC), anything else UTF-8 strings. Column names and order are kept; rows go into
 /// row groups of <see cref="RowGroupSize"/>, Snappy-compressed, so Spark, DuckDB, pandas and warehouses read the
 /// file with the types a person would expect.
@@ -195,12 +196,15 @@ internal static class ParquetTableWriter
             return kind;
         }
 
-        if (kind is Kind.Empty or Kind.Integer && long.TryParse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+        // Only numbers written the way numbers are: "00123" or "+5" stay text, so zero-padded ids keep their digits.
+        var numeric = !HasPaddedDigits(cell);
+        if (kind is Kind.Empty or Kind.Integer && numeric && long.TryParse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
+            && integer.ToString(CultureInfo.InvariantCulture) == cell)
         {
             return Kind.Integer;
         }
 
-        if (kind is Kind.Empty or Kind.Integer or Kind.Number && double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        if (kind is Kind.Empty or Kind.Integer or Kind.Number && numeric && double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
             return Kind.Number;
         }
@@ -216,6 +220,14 @@ internal static class ParquetTableWriter
         }
 
         return Kind.Text;
+    }
+
+    // A leading '+', whitespace, or a leading zero followed by another digit ("007", "-01.5").
+    private static bool HasPaddedDigits(string cell)
+    {
+        var digits = cell.AsSpan().TrimStart('-');
+        return cell.Length == 0 || cell[0] == '+' || char.IsWhiteSpace(cell[0]) || char.IsWhiteSpace(cell[^1])
+            || (digits.Length > 1 && digits[0] == '0' && char.IsAsciiDigit(digits[1]));
     }
 
     private static CsvDataReader Open(string path)

@@ -16,21 +16,21 @@ public sealed class TableOutputTests : IDisposable
     public void WriteText_ParquetName_RoundTripsTypedColumnsAndBlanks()
     {
         var path = Path.Combine(_directory, "out.parquet");
-        const string Csv = "id,count,share,flag,day,note\na1,12,0.5,true,2024-01-31,\"x, y\"\na2,,1e-7,false,,plain\na3,-3,2,,2024-02-29,\n";
+        const string Csv = "id,count,share,flag,day,note,code\na1,12,0.5,true,2024-01-31,\"x, y\",007\na2,,1e-7,false,,plain,12\na3,-3,2,,2024-02-29,,+5\n";
 
         TableOutput.WriteText(path, text => text.Write(Csv), overwrite: false);
 
         using var reader = TabularReader.Open(path);
-        Assert.Equal(["id", "count", "share", "flag", "day", "note"], reader.Columns);
+        Assert.Equal(["id", "count", "share", "flag", "day", "note", "code"], reader.Columns);
         var rows = new List<string[]>();
         while (reader.Read())
         {
             rows.Add([.. Enumerable.Range(0, reader.Columns.Count).Select(reader.GetString)]);
         }
 
-        Assert.Equal(["a1", "12", "0.5", "true", "2024-01-31", "x, y"], rows[0]);
-        Assert.Equal(["a2", "", "1E-07", "false", "", "plain"], rows[1]);
-        Assert.Equal(["a3", "-3", "2", "", "2024-02-29", ""], rows[2]);
+        Assert.Equal(["a1", "12", "0.5", "true", "2024-01-31", "x, y", "007"], rows[0]);
+        Assert.Equal(["a2", "", "1E-07", "false", "", "plain", "12"], rows[1]);
+        Assert.Equal(["a3", "-3", "2", "", "2024-02-29", "", "+5"], rows[2]);
         Assert.Equal(["out.parquet"], Directory.GetFiles(_directory).Select(Path.GetFileName));
     }
 
