@@ -11,24 +11,22 @@ using CsScoring.Data;
 using CsScoring.Training.Reporting;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using CsScoring.Training.Churn.MlNet;
+using CsScoring.Training.Churn.Onnx;
 
 namespace CsScoring.Training.Churn;
 
 /// <summary>What was written to a model directory.</summary>
-internal sealed record ArtifactSummary(IReadOnlyList<string> Files, string ModelSha256, bool OnnxWritten, double OnnxMaxDelta, string? OnnxNote, ModelManifest Manifest);
+internal sealed record ArtifactSummary(IReadOnlyList<string> Files, string ModelSha256, ManifestOnnx Onnx, ModelManifest Manifest);
 
-/// <summary>Writes a trained model's directory: model.zip, manifest.json, metrics.json, model.onnx (after a parity
-/// check), validation_predictions.csv and report.html.</summary>
+/// <summary>Writes a trained model's directory: scorer.json, model.zip, background.json, model.onnx (after a parity
+/// check), manifest.json, metrics.json, validation_predictions.csv and report.html.</summary>
 internal static class ChurnArtifacts
 {
-    public const double OnnxTolerance = 1e-5;
     private static readonly DateTimeOffset FixedTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Writes every artifact into <paramref name="directory"/> (a temporary folder the caller moves into place).</summary>
-    public static ArtifactSummary WriteInto(ChurnTrainingResult result, string directory, string? pseudonymKey, Action<string>? warn = null)
+    public static ArtifactSummary WriteInto(ChurnTrainingResult result, string directory, string? pseudonymKey)
     {
         var ml = result.Context;
         var data = result.Data;
@@ -36,13 +34,21 @@ internal static class ChurnArtifacts
 
         // The portable scorer the library loads, proved against ML.NET on the training rows and edge rows first.
         var export = PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymKey is not null),
-            data.Features, data.Width, [.. TrainingRows(result)]);
+            data.Features, data.Width, [.. TrainingRows(result)], result.FinalModel.Calibrator.Predict);
         var scorer = export.Scorer;
         var manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(scorer), pseudonymKey is not null) with { Parity = export.Parity };
 
         // The explanation background from the training rows, so the saved model explains as soon as it is loaded.
         var explained = ExplainedModel(result, ChurnModel.Create(manifest, scorer));
         var background = explained.Background is { } learnt ? learnt with { Population = TrainingPopulation } : null;
+
+        // model.onnx, generated from the portable scorer and proved with ONNX Runtime against the compiled scorer on
+        // the same training rows and edge rows; its hash and parity go into the manifest.
+        var onnx = OnnxExport.Export(explained, scorer, manifest, data.Features, data.Width, [.. TrainingRows(result)]);
+        manifest = manifest with
+        {
+            Onnx = new ManifestOnnx(OnnxExport.FileName, Convert.ToHexStringLower(SHA256.HashData(onnx.Bytes)), onnx.Rows, onnx.EdgeRows, onnx.MaxScoreDifference, onnx.MaxProbabilityDifference),
+        };
         manifest = ChurnModelDirectory.Write(directory, manifest, scorer, background, modelZip);
         var files = new List<string> { ChurnModelDirectory.ScorerFileName, ChurnModelDirectory.MlNetModelFileName };
         if (background is not null)
@@ -50,23 +56,13 @@ internal static class ChurnArtifacts
             files.Add(ChurnModelDirectory.BackgroundFileName);
         }
 
+        AtomicOutput.WriteFile(Path.Combine(directory, OnnxExport.FileName), s => s.Write(onnx.Bytes));
+        files.Add(OnnxExport.FileName);
         files.Add(ChurnModelDirectory.ManifestFileName);
-
-        // ONNX, only when it reproduces ML.NET's probabilities on the validation rows.
-        var (onnx, maxDelta, onnxNote) = ExportOnnx(result);
-        if (onnx is not null)
-        {
-            AtomicOutput.WriteFile(Path.Combine(directory, "model.onnx"), s => s.Write(onnx));
-            files.Add("model.onnx");
-        }
-        else
-        {
-            warn?.Invoke($"model.onnx not written: {onnxNote}");
-        }
 
         GlobalShap(result, explained);
 
-        var summary = new ArtifactSummary(files, manifest.ScorerSha256, onnx is not null, maxDelta, onnxNote, manifest);
+        var summary = new ArtifactSummary(files, manifest.ScorerSha256, manifest.Onnx!, manifest);
         AtomicOutput.WriteText(Path.Combine(directory, "metrics.json"), w => w.Write(JsonSerializer.Serialize(MetricsDocument(result, summary), CsScoringJson.Options)));
         files.Add("metrics.json");
 
@@ -180,87 +176,6 @@ internal static class ChurnArtifacts
     public static string Pseudonym(string id, string key)
         => "p_" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(id)))[..32];
 
-    private static (byte[]? Onnx, double MaxDelta, string? Note) ExportOnnx(ChurnTrainingResult result)
-    {
-        var ml = result.Context;
-        var data = result.Data;
-        var rows = result.ValidationRows;
-        var view = new MatrixDataView(data.Features, data.Width, data.Labels, rows);
-        if (result.FinalModel.Calibrator.Method == CalibrationMethod.Isotonic)
-        {
-            return (null, double.NaN, "ML.NET's ONNX converter cannot export the isotonic calibrator (train with --calibration platt for an ONNX model)");
-        }
-
-        byte[] bytes;
-        try
-        {
-            using var stream = new MemoryStream();
-            ml.Model.ConvertToOnnx(result.FinalModel.Chain, view, stream);
-            bytes = stream.ToArray();
-        }
-        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException or TargetInvocationException)
-        {
-            return (null, double.NaN, $"ML.NET cannot export this model to ONNX ({ex.GetBaseException().Message})");
-        }
-
-        var expected = result.FinalModel.Chain.Transform(view).GetColumn<float>("Probability").ToArray();
-        float[] actual;
-        try
-        {
-            actual = RunOnnx(bytes, data.Features, data.Width, rows);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            return (null, double.NaN, $"ONNX Runtime cannot run the exported model ({ex.Message})");
-        }
-
-        double max = 0;
-        for (var i = 0; i < expected.Length; i++)
-        {
-            max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
-        }
-
-        if (double.IsNaN(max) || max > OnnxTolerance)
-        {
-            return (null, max, string.Create(CultureInfo.InvariantCulture, $"parity check failed: max |Δp| = {max:E2} against ML.NET on {rows.Length} validation rows (limit {OnnxTolerance:E0})"));
-        }
-
-        return (bytes, max, null);
-    }
-
-    /// <summary>Runs the exported model with ONNX Runtime and returns the last <c>Probability</c> output.</summary>
-    public static float[] RunOnnx(byte[] onnx, float[] features, int width, int[] rows)
-    {
-        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-        using var session = new InferenceSession(onnx, options);
-        var input = new float[rows.Length * width];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            features.AsSpan(rows[i] * width, width).CopyTo(input.AsSpan(i * width, width));
-        }
-
-        var inputs = new List<NamedOnnxValue>();
-        foreach (var (name, meta) in session.InputMetadata)
-        {
-            if (name.StartsWith(MatrixDataView.FeaturesColumn, StringComparison.Ordinal))
-            {
-                inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(input, [rows.Length, width])));
-            }
-            else if (meta.ElementType == typeof(bool))
-            {
-                inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<bool>(new bool[rows.Length], [rows.Length, 1])));
-            }
-            else
-            {
-                inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(new float[rows.Length], [rows.Length, 1])));
-            }
-        }
-
-        var outputName = session.OutputMetadata.Keys.Last(k => k.StartsWith("Probability", StringComparison.Ordinal));
-        using var results = session.Run(inputs, [outputName]);
-        return [.. results[0].AsEnumerable<float>()];
-    }
-
     public static ModelManifest BuildManifest(ChurnTrainingResult result, string scorerSha, bool pseudonymized)
     {
         var data = result.Data;
@@ -352,12 +267,7 @@ internal static class ChurnArtifacts
                 ["seconds"] = Math.Round(c.Seconds, 2),
                 ["chosen"] = c.Chosen,
             }).ToList(),
-            ["onnx"] = new SortedDictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["written"] = artifacts.OnnxWritten,
-                ["max_abs_delta"] = double.IsNaN(artifacts.OnnxMaxDelta) ? null : artifacts.OnnxMaxDelta,
-                ["note"] = artifacts.OnnxNote,
-            },
+            ["onnx"] = artifacts.Onnx,
             ["model_sha256"] = artifacts.ModelSha256,
             ["parity"] = artifacts.Manifest.Parity,
             ["artifacts"] = artifacts.Files.Select(f => Path.Combine(output, f)).ToList(),
@@ -386,7 +296,7 @@ internal static class ChurnArtifacts
             ["candidates"] = result.Candidates.Select(c => new { trainer = c.Spec.Name, hyperparameters = c.Spec.Hyperparameters, cv_log_loss = c.CvLogLoss, cv_auc = c.CvAuc, cv_brier = c.CvBrier, chosen = c.Chosen }).ToList(),
             ["drivers"] = result.Drivers.Select(d => new { column = d.Column, permutation_log_loss = d.PermutationLogLoss, permutation_auc = d.PermutationAuc, mean_abs_shap = d.MeanAbsShap }).ToList(),
             ["feature_shap"] = result.FeatureShap?.Select(f => new { feature = f.Feature, mean_abs_shap = f.MeanAbsShap }).ToList(),
-            ["onnx"] = new { written = artifacts.OnnxWritten, max_abs_delta = double.IsNaN(artifacts.OnnxMaxDelta) ? (double?)null : artifacts.OnnxMaxDelta, note = artifacts.OnnxNote },
+            ["onnx"] = artifacts.Onnx,
         };
     }
 

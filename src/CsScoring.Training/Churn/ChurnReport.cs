@@ -33,7 +33,7 @@ internal static class ChurnReport
 
         if (artifacts is not null)
         {
-            facts.Add(("ONNX", artifacts.OnnxWritten ? $"model.onnx written; parity with ML.NET max |Δp| = {artifacts.OnnxMaxDelta.ToString("E2", CultureInfo.InvariantCulture)}" : $"not written: {artifacts.OnnxNote}"));
+            facts.Add(("ONNX", string.Create(CultureInfo.InvariantCulture, $"model.onnx: ONNX Runtime reproduces the compiled scorer on {artifacts.Onnx.Rows} rows, max |Δp| = {artifacts.Onnx.MaxProbabilityDifference:E2}")));
         }
 
         report.Facts(facts);

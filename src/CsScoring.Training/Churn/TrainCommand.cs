@@ -49,7 +49,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
         ArtifactSummary artifacts = null!;
         AtomicOutput.WriteDirectory(settings.Out!, directory =>
         {
-            artifacts = ChurnArtifacts.WriteInto(result, directory, settings.PseudonymizeIds, console.Warn);
+            artifacts = ChurnArtifacts.WriteInto(result, directory, settings.PseudonymizeIds);
         }, settings.Force);
 
         var summary = ChurnArtifacts.JsonSummary(result, artifacts, settings.Out!);
@@ -111,9 +111,8 @@ internal sealed class TrainCommand : Command<TrainSettings>
         console.ResultLine($"Split: {result.SplitDescription}");
         console.Result(table);
         console.ResultLine(string.Create(CultureInfo.InvariantCulture, $"Thresholds: F1 {result.Thresholds.F1:0.###}, cost {result.Thresholds.Cost:0.###}"));
-        console.ResultLine(artifacts.OnnxWritten
-            ? string.Create(CultureInfo.InvariantCulture, $"ONNX parity: max |dp| = {artifacts.OnnxMaxDelta:E2}")
-            : $"model.onnx not written: {artifacts.OnnxNote}");
+        console.ResultLine(string.Create(CultureInfo.InvariantCulture,
+            $"ONNX parity (ONNX Runtime vs the compiled scorer, {artifacts.Onnx.Rows} rows): max |dp| = {artifacts.Onnx.MaxProbabilityDifference:E2}"));
         console.ResultLine($"Wrote {string.Join(", ", artifacts.Files)} to {output}.");
     }
 

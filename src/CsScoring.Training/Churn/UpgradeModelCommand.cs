@@ -7,6 +7,7 @@ using CsScoring.Churn.Explain;
 using CsScoring.Churn.Manifest;
 using CsScoring.Data;
 using CsScoring.Training.Churn.MlNet;
+using CsScoring.Training.Churn.Onnx;
 using CsScoring.Training.Cli;
 using Microsoft.ML;
 using Spectre.Console;
@@ -124,9 +125,16 @@ internal sealed class UpgradeModelCommand : Command<UpgradeModelSettings>
             background = loaded.WithBackground(old with { ModelSha256 = loaded.ModelSha256 }).Background;
         }
 
+        // model.onnx is generated afresh from the portable scorer (an older export needed a label input and lacked
+        // isotonic calibration), proved with ONNX Runtime on the edge rows.
+        var onnx = OnnxExport.Export(loaded, export.Scorer, manifest, [], width, []);
+        manifest = manifest with
+        {
+            Onnx = new ManifestOnnx(OnnxExport.FileName, Convert.ToHexStringLower(SHA256.HashData(onnx.Bytes)), onnx.Rows, onnx.EdgeRows, onnx.MaxScoreDifference, onnx.MaxProbabilityDifference),
+        };
         var formatFiles = new HashSet<string>(StringComparer.Ordinal)
         {
-            ChurnModelDirectory.ManifestFileName, ChurnModelDirectory.ScorerFileName, ChurnModelDirectory.BackgroundFileName, ChurnModelDirectory.MlNetModelFileName,
+            ChurnModelDirectory.ManifestFileName, ChurnModelDirectory.ScorerFileName, ChurnModelDirectory.BackgroundFileName, ChurnModelDirectory.MlNetModelFileName, OnnxExport.FileName,
         };
         var others = Directory.GetFiles(modelDirectory).Select(Path.GetFileName).OfType<string>().Where(f => !formatFiles.Contains(f) && f != Path.GetFileName(zipPath)).ToList();
         var copies = others.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(modelDirectory, f)), StringComparer.Ordinal);
@@ -134,6 +142,7 @@ internal sealed class UpgradeModelCommand : Command<UpgradeModelSettings>
         AtomicOutput.WriteDirectory(output, directory =>
         {
             written = ChurnModelDirectory.Write(directory, manifest, export.Scorer, background, zip);
+            AtomicOutput.WriteFile(Path.Combine(directory, OnnxExport.FileName), s => s.Write(onnx.Bytes));
             foreach (var (name, bytes) in copies)
             {
                 AtomicOutput.WriteFile(Path.Combine(directory, name), s => s.Write(bytes));

@@ -1,10 +1,12 @@
+using CsScoring.Training.Data;
 using Spectre.Console;
 
 namespace CsScoring.Training.Cli;
 
 /// <summary>
-/// Checks the name of a table a command writes: tables are written as CSV, so the name must end in <c>.csv</c>;
-/// any other extension (<c>.parquet</c> included) is refused rather than silently written as CSV under that name.
+/// Checks the name of a table a command writes: <c>.csv</c> is written as CSV, <c>.parquet</c> as Parquet
+/// (<see cref="TableOutput"/>); any other extension is refused rather than silently written in some format under
+/// that name.
 /// </summary>
 internal static class TableOutputName
 {
@@ -12,7 +14,7 @@ internal static class TableOutputName
     /// <param name="path">The option's value (already known not to be blank).</param>
     /// <param name="option">The option, for example <c>--out</c>.</param>
     public static ValidationResult Check(string path, string option) =>
-        path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+        TableOutput.Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase))
             ? ValidationResult.Success()
-            : ValidationResult.Error($"{option} '{path}': tables are written as CSV, so the file name must end in .csv.");
+            : ValidationResult.Error($"{option} '{path}': the file name must end in {string.Join(" or ", TableOutput.Extensions)} (CSV or Parquet is written by the name's extension).");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsScoring.Data;
 using CsScoring.Health;
+using CsScoring.Training.Data;
 
 namespace CsScoring.Training.Health;
 
@@ -12,7 +13,7 @@ internal static class HealthWorkflow
     {
         var metrics = accounts.Select(a => a.Scorecard).Distinct().SelectMany(s => s.Metrics.Select(m => m.Name)).Distinct(StringComparer.Ordinal).ToList();
         var column = metrics.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.Ordinal);
-        AtomicOutput.WriteText(path, text =>
+        TableOutput.WriteText(path, text =>
         {
             using var csv = new CsvWriter(text);
             csv.WriteRow(

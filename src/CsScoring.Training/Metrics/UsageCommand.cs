@@ -3,6 +3,7 @@ using System.Globalization;
 using CsScoring.Data;
 using CsScoring.Metrics;
 using CsScoring.Training.Cli;
+using CsScoring.Training.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static CsScoring.Training.Metrics.MetricsOutput;
@@ -104,7 +105,7 @@ internal sealed class UsageCommand : Command<UsageSettings>
 
         if (settings.Out is { } path)
         {
-            AtomicOutput.WriteText(path, text => WriteAccounts(text, report), overwrite: settings.Force);
+            TableOutput.WriteText(path, text => WriteAccounts(text, report), overwrite: settings.Force);
         }
 
         ReportSkipped(console, report.SkippedRows, report.Warnings);

@@ -2,6 +2,8 @@ using System.Globalization;
 using CsScoring.Churn;
 using CsScoring.Data;
 using CsScoring.Training.Cli;
+using CsScoring.Training.Churn.Onnx;
+using CsScoring.Training.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,23 +15,34 @@ internal sealed class PredictCommand : Command<PredictSettings>
     public override int Execute(CommandContext context, PredictSettings settings, CancellationToken cancellationToken)
     {
         var console = new CliConsole(settings);
+        if (settings.FeaturesOut is { } existing && !settings.Force && File.Exists(existing))
+        {
+            throw new OutputExistsException($"Output file '{existing}' already exists; pass --force to replace it.", existing);
+        }
+
         var model = ChurnModel.Load(settings.Model!);
         if (!File.Exists(settings.Data) && !Directory.Exists(settings.Data))
         {
             throw new FileNotFoundException($"Data file '{settings.Data}' does not exist.", settings.Data);
         }
 
-        var summary = console.Step("Scoring", progress => new ChurnScoringJob
+        // The job writes CSV; TableOutput leaves it as CSV or converts it to Parquet, by the output's name.
+        var summary = console.Step("Scoring", progress => TableOutput.Write(settings.Out!, settings.Force, csvPath => new ChurnScoringJob
         {
             Model = model,
             OpenData = () => TabularReader.Open(settings.Data!),
             EstimatedRows = EstimateRows(settings.Data!),
-            OutputPath = settings.Out!,
+            OutputPath = csvPath,
             Explain = settings.Explain,
             TopAtRisk = settings.Top,
             Overwrite = settings.Force,
             Progress = progress,
-        }.Run());
+        }.Run()));
+
+        if (settings.FeaturesOut is { } featuresOut)
+        {
+            console.Step("Writing the model's input matrix", _ => TableOutput.WriteText(featuresOut, text => WriteFeatures(text, model, settings.Data!), settings.Force));
+        }
 
         if (summary.Background is not null && !summary.BackgroundFromModel)
         {
@@ -41,6 +54,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
             Model = new { Directory = settings.Model, Kind = model.Kind, Sha256 = model.ModelSha256, Features = model.FeatureCount },
             Data = settings.Data,
             Output = settings.Out,
+            FeaturesOutput = settings.FeaturesOut,
             summary.Rows,
             summary.Bands,
             MeanProbability = double.IsNaN(summary.MeanProbability) ? (double?)null : Math.Round(summary.MeanProbability, 6),
@@ -65,6 +79,52 @@ internal sealed class PredictCommand : Command<PredictSettings>
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The model's input matrix: id and as-of (when the data has them), one column per feature named as model.onnx's
+    /// inputs (NaN as a blank cell), and the probability and raw score the compiled scorer gives, in round-trip form.
+    /// </summary>
+    internal static void WriteFeatures(TextWriter text, ChurnModel model, string data)
+    {
+        using var reader = TabularReader.Open(data);
+        model.CheckColumns(reader.Columns, reader.SourceName);
+        var manifest = model.Manifest;
+        var id = manifest.IdColumn is { } idName && reader.TryGetOrdinal(idName, out var idOrdinal) ? (idName, idOrdinal) : ((string, int)?)null;
+        var time = manifest.TimeColumn is { } timeName && reader.TryGetOrdinal(timeName, out var timeOrdinal) ? (timeName, timeOrdinal) : ((string, int)?)null;
+        using var csv = new CsvWriter(text);
+        csv.WriteRow(
+        [
+            .. id is { } i ? [i.Item1] : Array.Empty<string>(),
+            .. time is { } t ? [t.Item1] : Array.Empty<string>(),
+            .. manifest.Features.FeatureNames.Select(OnnxScorerGraph.InputName),
+            OnnxScorerGraph.ProbabilityOutput,
+            OnnxScorerGraph.ScoreOutput,
+        ]);
+        var features = new float[model.FeatureCount];
+        while (reader.Read())
+        {
+            model.Mapper.Map(reader, features);
+            var prediction = model.Predict(features);
+            if (id is { } idColumn)
+            {
+                csv.WriteField(reader.GetString(idColumn.Item2));
+            }
+
+            if (time is { } timeColumn)
+            {
+                csv.WriteField(reader.GetString(timeColumn.Item2));
+            }
+
+            foreach (var value in features)
+            {
+                csv.WriteField(value);
+            }
+
+            csv.WriteField(prediction.Probability);
+            csv.WriteField(prediction.RawScore);
+            csv.EndRow();
+        }
     }
 
     // From the line length of the file's first 64 KiB: enough for a progress bar, without reading the file twice.

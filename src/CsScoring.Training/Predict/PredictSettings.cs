@@ -12,12 +12,16 @@ internal sealed class PredictSettings : OutputSettings
     public string? Model { get; init; }
 
     [CommandOption("--data <FILE>")]
-    [Description("The accounts to score: a CSV with the columns the model was trained on (streamed, so any size works).")]
+    [Description("The accounts to score: a CSV or Parquet file, or a folder of Parquet part files, with the columns the model was trained on (streamed, so any size works).")]
     public string? Data { get; init; }
 
     [CommandOption("--out <FILE>")]
-    [Description("The predictions CSV to write (atomically): id, as-of, churn_probability, risk_band, raw_score and the reasons.")]
+    [Description("The predictions to write (atomically; CSV, or Parquet when the name ends in .parquet): id, as-of, churn_probability, risk_band, raw_score and the reasons.")]
     public string? Out { get; init; }
+
+    [CommandOption("--features-out <FILE>")]
+    [Description("Also write the model's input matrix (CSV, or Parquet when the name ends in .parquet): the id and as-of columns, one column per model feature named as model.onnx's inputs, then probability and score at full precision. For scoring with model.onnx elsewhere and checking it against predict.")]
+    public string? FeaturesOut { get; init; }
 
     [CommandOption("--explain <K>")]
     [Description("How many reasons (exact TreeSHAP drivers) to give per row; 0 for none. They are relative to the training rows stored with the model (background.json), or to the scored rows for a model directory without one.")]
@@ -53,6 +57,16 @@ internal sealed class PredictSettings : OutputSettings
         if (TableOutputName.Check(Out, "--out") is { Successful: false } badName)
         {
             return badName;
+        }
+
+        if (FeaturesOut is not null && (string.IsNullOrWhiteSpace(FeaturesOut) ? ValidationResult.Error("--features-out must not be blank.") : TableOutputName.Check(FeaturesOut, "--features-out")) is { Successful: false } badFeatures)
+        {
+            return badFeatures;
+        }
+
+        if (FeaturesOut is not null && string.Equals(Path.GetFullPath(FeaturesOut), Path.GetFullPath(Out), StringComparison.Ordinal))
+        {
+            return ValidationResult.Error($"--features-out '{FeaturesOut}' is the same file as --out.");
         }
 
         if (Explain is < 0 or > 100)

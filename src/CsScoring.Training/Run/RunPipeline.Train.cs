@@ -29,7 +29,7 @@ internal sealed partial class RunPipeline
             progress => new ChurnTrainer(options, context.Console.Note).Train(ChurnDataset.Load(options.Data, inputs.Accounts), progress));
         var directory = Path.Combine(context.OutputDirectory, "model");
         Directory.CreateDirectory(directory);
-        var artifacts = ChurnArtifacts.WriteInto(result, directory, pseudonymKey: null, context.Console.Warn);
+        var artifacts = ChurnArtifacts.WriteInto(result, directory, pseudonymKey: null);
         foreach (var file in artifacts.Files)
         {
             context.OutputFile(Path.Combine("model", file));
@@ -67,7 +67,7 @@ internal sealed partial class RunPipeline
             ["cv_auc"] = result.Cv["auc"].Mean,
             ["oracle_auc"] = oracle?.Validation,
             ["cv_oracle_auc"] = oracle?.Cv,
-            ["onnx"] = artifacts.OnnxWritten,
+            ["onnx"] = artifacts.Files.Contains(Churn.Onnx.OnnxExport.FileName),
             ["model"] = "model",
         };
 

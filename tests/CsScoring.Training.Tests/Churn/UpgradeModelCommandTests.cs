@@ -48,6 +48,11 @@ public sealed class UpgradeModelCommandTests : IDisposable
         }
 
         Assert.True(File.Exists(Path.Combine(upgraded, "report.html")));
+
+        // model.onnx is generated afresh from the same scorer: the same graph as training wrote, checked on the edge rows.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(current, "model.onnx")), File.ReadAllBytes(Path.Combine(upgraded, "model.onnx")));
+        Assert.Equal(expected.Manifest.Onnx!.Sha256, actual.Manifest.Onnx!.Sha256);
+        Assert.Equal(29, actual.Manifest.Onnx.EdgeRows);
     }
 
     [Fact]

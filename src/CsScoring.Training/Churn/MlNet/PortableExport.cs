@@ -24,8 +24,20 @@ internal static class PortableExport
     /// <summary>The largest relative raw-score difference accepted for linear models (float products summed in another order).</summary>
     public const double LinearScoreTolerance = 1e-5;
 
+    /// <param name="model">The ML.NET model (learner and calibrator).</param>
+    /// <param name="manifestFor">The manifest for a scorer hash.</param>
+    /// <param name="features">Row-major features.</param>
+    /// <param name="width">Features per row.</param>
+    /// <param name="rows">The rows to compare.</param>
+    /// <param name="calibrate">
+    /// The training library's calibrator, or <see langword="null"/>. A linear model's score agrees with ML.NET's only
+    /// to float rounding (ML.NET sums in another order), and a steep isotonic segment can turn that last-bit
+    /// difference into more than 1e-6 of probability; with the calibrator, such a row passes when the score agrees
+    /// to rounding and ML.NET's calibrator gives the compiled probability for the compiled score (so the calibration
+    /// is exact and only the rounding of the sum differs). The parity figures record the difference either way.
+    /// </param>
     /// <exception cref="ChurnModelException">The model is not a supported shape, or the compiled scorer disagrees with ML.NET.</exception>
-    public static PortableExportResult Export(ITransformer model, Func<string, ModelManifest> manifestFor, float[] features, int width, int[] rows)
+    public static PortableExportResult Export(ITransformer model, Func<string, ModelManifest> manifestFor, float[] features, int width, int[] rows, Func<float, double>? calibrate = null)
     {
         var schema = MatrixDataView.CreateSchema(width);
         var scorer = MlNetModelReader.Read(model, schema, null);
@@ -44,7 +56,7 @@ internal static class PortableExport
             scorer,
             new ChurnModelLoadOptions { VerifySelfTest = false });
         var isTrees = scorer.Trees is not null;
-        var parity = new ParityAccumulator(isTrees);
+        var parity = new ParityAccumulator(isTrees, calibrate);
         parity.Compare(compiled, edgeFeatures, width, [.. Enumerable.Range(0, edges.Count)], edgeScores, edgeProbabilities, "edge row");
         parity.Compare(compiled, features, width, rows, rowScores, rowProbabilities, "training row");
         var withSelfTest = scorer with
@@ -62,7 +74,7 @@ internal static class PortableExport
         return (output.GetColumn<float>("Score").ToArray(), output.GetColumn<float>("Probability").ToArray());
     }
 
-    private sealed class ParityAccumulator(bool trees)
+    private sealed class ParityAccumulator(bool trees, Func<float, double>? calibrate)
     {
         public double MaxScoreDifference { get; private set; }
 
@@ -94,7 +106,9 @@ internal static class PortableExport
             var scoreDifference = Difference(prediction.RawScore, score);
             var probabilityDifference = Difference(prediction.Probability, probability);
             var scoreOk = prediction.RawScore.Equals(score) || (!trees && scoreDifference <= LinearScoreTolerance * Math.Max(1, Math.Abs(score)));
-            if (!scoreOk || !(probabilityDifference <= ProbabilityTolerance))
+            var probabilityOk = probabilityDifference <= ProbabilityTolerance
+                || (!trees && scoreOk && calibrate is not null && Math.Abs((float)calibrate(prediction.RawScore) - (double)prediction.Probability) <= ProbabilityTolerance);
+            if (!scoreOk || !probabilityOk)
             {
                 throw new ChurnModelException(ChurnModelError.UnsupportedModel, string.Create(CultureInfo.InvariantCulture,
                     $"The portable scorer disagrees with ML.NET on {kind} {index}: score {prediction.RawScore:R} vs {score:R}, probability {prediction.Probability:R} vs {probability:R}; the model is not written."));

@@ -45,6 +45,12 @@ public sealed record ModelManifest
     /// <summary>How closely the portable scorer reproduced ML.NET when the model was written, or <see langword="null"/>.</summary>
     public ManifestParity? Parity { get; init; }
 
+    /// <summary>
+    /// The ONNX form of the model (normally <c>model.onnx</c>) with its hash and the parity ONNX Runtime showed against
+    /// the portable scorer when the model was written, or <see langword="null"/> for a model directory without one.
+    /// </summary>
+    public ManifestOnnx? Onnx { get; init; }
+
     /// <summary>ML.NET's model file, relative to the manifest (normally <c>model.zip</c>), or <see langword="null"/>; the library never reads it.</summary>
     public string? ModelFile { get; init; }
 
@@ -184,10 +190,20 @@ public sealed record ModelManifest
         CheckHash(ScorerSha256, "scorer_sha256");
         CheckOptionalFile(ModelFile, ModelSha256, "model_file", "model_sha256");
         CheckOptionalFile(BackgroundFile, BackgroundSha256, "background_file", "background_sha256");
-        var files = new[] { ScorerFile, ModelFile, BackgroundFile }.Where(f => f is not null).ToList();
+        if (Onnx is { } onnx)
+        {
+            CheckFileName(onnx.File, "onnx.file");
+            CheckHash(onnx.Sha256, "onnx.sha256");
+            if (!(onnx.Rows >= 0 && onnx.EdgeRows >= 0 && onnx.EdgeRows <= onnx.Rows && onnx.MaxScoreDifference >= 0 && onnx.MaxProbabilityDifference >= 0))
+            {
+                Fail("onnx needs rows >= edge_rows >= 0 and non-negative differences");
+            }
+        }
+
+        var files = new[] { ScorerFile, ModelFile, BackgroundFile, Onnx?.File }.Where(f => f is not null).ToList();
         if (files.Distinct(StringComparer.Ordinal).Count() != files.Count)
         {
-            Fail("scorer_file, model_file and background_file must name different files");
+            Fail("scorer_file, model_file, background_file and onnx.file must name different files");
         }
 
         if (Parity is { } parity && !(parity.Rows >= 0 && parity.EdgeRows >= 0 && parity.EdgeRows <= parity.Rows

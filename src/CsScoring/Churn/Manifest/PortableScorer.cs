@@ -119,3 +119,16 @@ public sealed record PortableSelfTest(IReadOnlyList<IReadOnlyList<float>> Rows, 
 /// <param name="MaxScoreDifference">The largest |raw score difference| (0 for trees: they agree bit for bit).</param>
 /// <param name="MaxProbabilityDifference">The largest |probability difference|.</param>
 public sealed record ManifestParity(long Rows, long EdgeRows, double MaxScoreDifference, double MaxProbabilityDifference);
+
+/// <summary>
+/// The model as an ONNX graph, and how closely ONNX Runtime reproduced the portable scorer on it when the model was
+/// written. The graph takes one float input per feature (named as in <c>features.feature_names</c>, shape [N, 1])
+/// and returns <c>probability</c> (calibrated) and <c>score</c> (raw), both float [N, 1].
+/// </summary>
+/// <param name="File">The file, relative to the manifest (normally <c>model.onnx</c>).</param>
+/// <param name="Sha256">Its SHA-256, lower-case hex.</param>
+/// <param name="Rows">Rows compared: the training rows plus the edge rows.</param>
+/// <param name="EdgeRows">Of those, edge rows (NaN, infinities, values on and beside every split threshold).</param>
+/// <param name="MaxScoreDifference">The largest |raw score difference| between ONNX Runtime and the portable scorer.</param>
+/// <param name="MaxProbabilityDifference">The largest |probability difference| (the trainer refuses more than 1e-6).</param>
+public sealed record ManifestOnnx(string File, string Sha256, long Rows, long EdgeRows, double MaxScoreDifference, double MaxProbabilityDifference);

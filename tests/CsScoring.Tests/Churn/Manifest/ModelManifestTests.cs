@@ -33,6 +33,27 @@ public sealed class ModelManifestTests
     };
 
     [Fact]
+    public void WriteThenRead_OnnxSection_RoundTrips()
+    {
+        var manifest = Sample() with { Onnx = new ManifestOnnx("model.onnx", new string('c', 64), 1029, 29, 0, 1e-7) };
+        var json = manifest.ToJson();
+        Assert.Contains("\"max_probability_difference\": 1E-07", json, StringComparison.Ordinal);
+        Assert.Equal(manifest.Onnx, ModelManifest.Read(new MemoryStream(Encoding.UTF8.GetBytes(json))).Onnx);
+    }
+
+    [Fact]
+    public void Validate_BadOnnxSection_Throws()
+    {
+        var good = new ManifestOnnx("model.onnx", new string('c', 64), 1029, 29, 0, 0);
+        Assert.Throws<ModelManifestException>(() => (Sample() with { Onnx = good with { Sha256 = "XYZ" } }).Validate());
+        Assert.Throws<ModelManifestException>(() => (Sample() with { Onnx = good with { File = "../model.onnx" } }).Validate());
+        Assert.Throws<ModelManifestException>(() => (Sample() with { Onnx = good with { File = "model.zip" } }).Validate());
+        Assert.Throws<ModelManifestException>(() => (Sample() with { Onnx = good with { EdgeRows = 2000 } }).Validate());
+        Assert.Throws<ModelManifestException>(() => (Sample() with { Onnx = good with { MaxProbabilityDifference = -1 } }).Validate());
+        (Sample() with { Onnx = good }).Validate();
+    }
+
+    [Fact]
     public void WriteThenRead_RoundTrips()
     {
         var manifest = Sample();
