@@ -61,7 +61,7 @@ internal static class DashboardCharts
         const double width = 640, left = 190, right = 10, barHeight = 46;
         var scored = health.Bands.Count(b => b != DashboardBuilder.UnscoredBand);
         var rows = new (string Label, IReadOnlyList<int> Counts)[] { ("before", health.Before), ("now", health.Now) };
-        var height = 40 + (rows.Length * (barHeight + 28)) + 34;
+        var height = 16 + (rows.Length * (barHeight + 28)) + 22;
         var svg = new StringBuilder();
         svg.Append(C, $"<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"bands-title\" {Font} font-size=\"12\">");
         svg.Append(C, $"<title id=\"bands-title\">Accounts by health band, {Encode(health.BeforeLabel)} and now</title>");
@@ -267,7 +267,7 @@ internal static class DashboardCharts
         if (double.IsFinite(cut))
         {
             svg.Append(C, $"<line x1=\"{F(X(cut))}\" y1=\"{top}\" x2=\"{F(X(cut))}\" y2=\"{F(top + plotHeight)}\" stroke=\"#283593\" stroke-dasharray=\"5 4\"/>");
-            svg.Append(C, $"<text x=\"{F(X(cut) + 4)}\" y=\"{F(top + plotHeight - 6)}\" fill=\"#283593\">{Encode(string.Create(C, $"{cutLabel} {MoneyShort(cut, currency)}"))}</text>");
+            svg.Append(C, $"<text x=\"{F(X(cut) + 4)}\" y=\"{F(top + 28)}\" fill=\"#283593\">{Encode(string.Create(C, $"{cutLabel} {MoneyShort(cut, currency)}"))}</text>");
         }
 
         // The quadrants, tallied over every account (not only the ones drawn); the two at risk are named in the plot.

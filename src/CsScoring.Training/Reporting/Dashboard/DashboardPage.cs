@@ -19,7 +19,10 @@ internal static class DashboardPage
     /// <summary>Owner queues shown; the others are counted.</summary>
     public const int Owners = 10;
 
-    /// <summary>Accounts in the table of the largest values at risk.</summary>
+    /// <summary>A fall in health score from which an account counts as at risk without an action.</summary>
+    public const int FallingHealthPoints = 10;
+
+        /// <summary>Accounts in the table of the largest values at risk.</summary>
     public const int TopAccounts = 25;
 
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
@@ -100,7 +103,7 @@ internal static class DashboardPage
         foreach (var tile in data.Kpis)
         {
             var change = tile.Change;
-            var tone = !double.IsFinite(change) || Math.Abs(change) < 1e-9 ? "flat" : (change > 0) == tile.HigherIsBetter ? "good" : "bad";
+            var tone = !double.IsFinite(change) || Negligible(change, tile.Format) ? "flat" : (change > 0) == tile.HigherIsBetter ? "good" : "bad";
             var arrow = tone == "flat" ? "→" : change > 0 ? "▲" : "▼";
             html.Append("<div class=\"tile\"><div class=\"name\">").Append(Encode(tile.Name)).Append("</div>");
             html.Append("<div class=\"value\">").Append(Encode(Kpi(tile.Value, tile.Format, data.Currency))).Append("</div>");
@@ -225,10 +228,32 @@ internal static class DashboardPage
         var total = new TierSummary(TouchModel.TechTouch, data.Tiers.Sum(t => t.Accounts), data.Tiers.Sum(t => t.Arr), data.Tiers.Sum(t => t.PotentialValue), data.Tiers.Sum(t => t.ValueAtRisk));
         html.Append("<tr class=\"total\"><td>all</td>").Append(Cell(Number(total.Accounts))).Append(Cell(Money(total.Arr, currency))).Append(Cell(Money(total.PotentialValue, currency)))
             .Append(Cell(data.HasChurnModel ? Money(total.ValueAtRisk, currency) : Unknown))
-            .Append(Cell(data.HasChurnModel && total.Arr > 0 ? Percent(total.ValueAtRisk / total.Arr) : Unknown)).Append("</tr></tbody></table></section>");
+            .Append(Cell(data.HasChurnModel && total.Arr > 0 ? Percent(total.ValueAtRisk / total.Arr) : Unknown)).Append("</tr></tbody></table>");
+        Coverage(html, data);
+        html.Append("</section>");
     }
 
-    private static void QueueSection(StringBuilder html, DashboardData data)
+    /// <summary>Whether every account the model calls high risk, and every account whose health fell sharply, has an action.</summary>
+    private static void Coverage(StringBuilder html, DashboardData data)
+    {
+        html.Append("<h3 class=\"gap\">At-risk accounts without an action</h3><table><thead><tr><th>tier</th><th class=\"num\">high churn risk</th><th class=\"num\">without an action</th>")
+            .Append("<th class=\"num\">health fell ").Append(FallingHealthPoints.ToString(C)).Append("+ points</th><th class=\"num\">without an action</th></tr></thead><tbody>");
+        foreach (var tier in TierOrder)
+        {
+            var accounts = data.Accounts.Where(a => a.Tier == tier).ToList();
+            var risky = accounts.Where(a => string.Equals(a.ChurnBand, "high", StringComparison.OrdinalIgnoreCase)).ToList();
+            var falling = accounts.Where(a => a.HealthChange <= -FallingHealthPoints).ToList();
+            var riskyBare = risky.Count(a => string.IsNullOrWhiteSpace(a.Action));
+            var fallingBare = falling.Count(a => string.IsNullOrWhiteSpace(a.Action));
+            html.Append("<tr><td>").Append(TierChip(tier)).Append("</td>").Append(Cell(data.HasChurnModel ? Number(risky.Count) : Unknown))
+                .Append(riskyBare > 0 ? "<td class=\"num bad\">" : "<td class=\"num\">").Append(data.HasChurnModel ? Number(riskyBare) : Unknown).Append("</td>")
+                .Append(Cell(Number(falling.Count))).Append(fallingBare > 0 ? "<td class=\"num bad\">" : "<td class=\"num\">").Append(Number(fallingBare)).Append("</td></tr>");
+        }
+
+        html.Append("</tbody></table><p class=\"caption\">High churn risk: the model's high band. A non-zero count in red is an at-risk account no playbook rule reached.</p>");
+    }
+
+        private static void QueueSection(StringBuilder html, DashboardData data)
     {
         var queues = data.Queues;
         var actions = queues.Sum(q => q.Actions.Count);
@@ -369,7 +394,11 @@ internal static class DashboardPage
         }
     }
 
-    private static string Count(int count, string noun) => count.ToString("N0", C) + " " + noun + (count == 1 ? string.Empty : "s");
+    /// <summary>Whether a change rounds to zero as the tile writes it, so it is neither good nor bad news.</summary>
+    private static bool Negligible(double change, KpiFormat format)
+        => Math.Abs(change) < (format == KpiFormat.Score ? 0.05 : 0.0005);
+
+        private static string Count(int count, string noun) => count.ToString("N0", C) + " " + noun + (count == 1 ? string.Empty : "s");
 
     private const string Style =
         "*{box-sizing:border-box}body{margin:0;background:#f3f5f8;color:#1d2330;font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}" +
@@ -385,17 +414,17 @@ internal static class DashboardPage
         ".row{display:grid;grid-template-columns:1fr 1fr;gap:14px;margin-top:14px}" +
         ".card{background:#fff;border:1px solid #dde2e8;border-radius:8px;padding:12px 16px;min-width:0}.card.full{margin-top:14px}" +
         ".card svg{display:block;width:100%;height:auto}" +
-        "h2{font-size:16px;margin:0 0 8px}h3{font-size:14px;margin:0}" +
+        "h2{font-size:16px;margin:0 0 8px}h3{font-size:14px;margin:0}h3.gap{margin-top:18px}" +
         "table{border-collapse:collapse;width:100%;font-size:12.5px;margin-top:6px}" +
         "th{font-weight:600;color:#5b6573;font-size:11.5px;text-align:left;border-bottom:1px solid #cfd5dc;padding:4px 6px}" +
         "td{border-bottom:1px solid #eef1f4;padding:4px 6px;vertical-align:top}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}" +
         "tr.total td{font-weight:600;border-top:1px solid #cfd5dc}tr.bad td{color:#c62828;font-weight:600}tr.good td{color:#2e7d32;font-weight:600}" +
         ".id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}" +
-        ".why{color:#5b6573;font-size:11.5px;font-family:system-ui,sans-serif}.due{white-space:nowrap}" +
+        ".why{color:#5b6573;font-size:11.5px;font-weight:400}.due{white-space:nowrap}" +
         ".chip{display:inline-block;border:1px solid;border-radius:9px;padding:0 7px;font-size:11px;font-weight:600;white-space:nowrap}" +
         ".dot{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:5px}" +
         ".split{display:grid;grid-template-columns:1fr 1fr;gap:24px;align-items:start}.action{font-weight:600}.health{white-space:nowrap}" +
-        ".queue-table{table-layout:fixed}.c-rank{width:40px}.c-id{width:96px}.c-action{width:30%}.c-due{width:84px}" +
+        ".queue-table{table-layout:fixed}.c-rank{width:40px}.c-id{width:96px}.c-action{width:33%}.c-due{width:84px}" +
         ".queues{columns:2;column-gap:12px}.queue{break-inside:avoid;border:1px solid #e3e7ec;border-radius:6px;padding:8px 10px;margin-bottom:12px}" +
         ".more{font-size:12px;color:#5b6573;margin:4px 0 0;font-style:italic}.note{color:#5b6573;font-style:italic;margin:8px 0}" +
         ".tiles .note.wide{grid-column:1/-1;background:#fff;border:1px dashed #cfd5dc;border-radius:8px;padding:14px}" +
