@@ -397,18 +397,48 @@ internal static class DashboardCharts
             return (accounts, false);
         }
 
-        var byRisk = accounts
-            .Select((a, i) => (a, i))
-            .OrderByDescending(x => double.IsNaN(x.a.ValueAtRisk) ? -1 : x.a.ValueAtRisk)
-            .ThenBy(x => x.a.AccountId, StringComparer.Ordinal)
-            .ToList();
-        var top = byRisk.Take(ScatterTopByRisk).Select(x => x.a);
-        var rest = byRisk.Skip(ScatterTopByRisk)
-            .OrderBy(x => StableHash(x.a.AccountId))
-            .ThenBy(x => x.a.AccountId, StringComparer.Ordinal)
-            .Take(MaxScatterPoints - ScatterTopByRisk)
-            .Select(x => x.a);
-        return ([.. top.Concat(rest)], true);
+        // Two bounded selections instead of sorting the book: fast and memory-light at a million accounts.
+        var top = Top(accounts, ScatterTopByRisk, ByRisk);
+        var chosen = new HashSet<DashboardAccount>(top, ReferenceEqualityComparer.Instance);
+        var rest = Top(
+            accounts.Where(a => !chosen.Contains(a)).Select(a => (Hash: StableHash(a.AccountId), Account: a)).ToList(),
+            MaxScatterPoints - ScatterTopByRisk,
+            (x, y) => x.Hash != y.Hash ? x.Hash.CompareTo(y.Hash) : string.CompareOrdinal(x.Account.AccountId, y.Account.AccountId));
+        return ([.. top.Concat(rest.Select(r => r.Account))], true);
+    }
+
+    /// <summary>The larger value at risk first (not valued last), then the account id (ordinal).</summary>
+    internal static int ByRisk(DashboardAccount x, DashboardAccount y)
+    {
+        var risk = (double.IsNaN(y.ValueAtRisk) ? double.NegativeInfinity : y.ValueAtRisk).CompareTo(double.IsNaN(x.ValueAtRisk) ? double.NegativeInfinity : x.ValueAtRisk);
+        return risk != 0 ? risk : string.CompareOrdinal(x.AccountId, y.AccountId);
+    }
+
+    /// <summary>The first <paramref name="count"/> items in <paramref name="order"/>, sorted: a bounded heap, O(n log count).</summary>
+    internal static List<T> Top<T>(IEnumerable<T> items, int count, Comparison<T> order)
+    {
+        // A max-heap of the kept items (the worst on top), so each newcomer is compared with the one it would evict.
+        var kept = new PriorityQueue<T, T>(Comparer<T>.Create((x, y) => order(y, x)));
+        foreach (var item in items)
+        {
+            if (kept.Count < count)
+            {
+                kept.Enqueue(item, item);
+            }
+            else if (count > 0 && order(item, kept.Peek()) < 0)
+            {
+                kept.EnqueueDequeue(item, item);
+            }
+        }
+
+        var result = new List<T>(kept.Count);
+        while (kept.Count > 0)
+        {
+            result.Add(kept.Dequeue());
+        }
+
+        result.Reverse();
+        return result;
     }
 
     /// <summary>FNV-1a over the id's UTF-16 code units: the same on every run and platform, unlike <see cref="string.GetHashCode()"/>.</summary>

@@ -341,11 +341,7 @@ internal static class DashboardPage
             return;
         }
 
-        var top = data.Accounts
-            .OrderByDescending(a => double.IsNaN(a.ValueAtRisk) ? double.NegativeInfinity : a.ValueAtRisk)
-            .ThenBy(a => a.Priority ?? int.MaxValue)
-            .ThenBy(a => a.AccountId, StringComparer.Ordinal)
-            .Take(TopAccounts);
+        var top = DashboardCharts.Top(data.Accounts, TopAccounts, DashboardCharts.ByRisk);
         html.Append("<table class=\"accounts\"><thead><tr><th class=\"num\">#</th><th>account</th><th>tier</th><th class=\"num\">ARR</th><th>health</th><th class=\"num\">churn</th>")
             .Append("<th>top reasons</th><th class=\"num\">potential value</th><th class=\"num\">expected value</th><th class=\"num\">value at risk</th><th>action</th><th>owner</th><th>due</th></tr></thead><tbody>");
         foreach (var a in top)
