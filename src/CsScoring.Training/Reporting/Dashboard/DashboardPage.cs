@@ -342,8 +342,9 @@ internal static class DashboardPage
         }
 
         var top = DashboardCharts.Top(data.Accounts, TopAccounts, DashboardCharts.ByRisk);
-        html.Append("<table class=\"accounts\"><thead><tr><th class=\"num\">#</th><th>account</th><th>tier</th><th class=\"num\">ARR</th><th>health</th><th class=\"num\">churn</th>")
-            .Append("<th>top reasons</th><th class=\"num\">potential value</th><th class=\"num\">expected value</th><th class=\"num\">value at risk</th><th>action</th><th>owner</th><th>due</th></tr></thead><tbody>");
+        html.Append("<table class=\"accounts\"><colgroup><col style=\"width:34px\"><col style=\"width:86px\"><col style=\"width:88px\"><col style=\"width:84px\"><col style=\"width:84px\">")
+            .Append("<col style=\"width:84px\"><col style=\"width:150px\"><col style=\"width:96px\"><col style=\"width:96px\"><col style=\"width:90px\"><col><col style=\"width:104px\"><col style=\"width:82px\"></colgroup><thead><tr><th class=\"num\">#</th><th>account</th><th>tier</th><th class=\"num\">ARR</th><th>health</th><th class=\"num\">churn</th>")
+            .Append("<th>top reasons</th><th class=\"num\">potential</th><th class=\"num\">expected</th><th class=\"num\">at risk</th><th>action and why</th><th>owner</th><th>due</th></tr></thead><tbody>");
         foreach (var a in top)
         {
             html.Append("<tr><td class=\"num\">").Append(a.Priority is { } p ? p.ToString("N0", C) : Unknown).Append("</td><td class=\"id\">").Append(Encode(a.AccountId)).Append("</td><td>")
@@ -420,7 +421,7 @@ internal static class DashboardPage
         ".chip{display:inline-block;border:1px solid;border-radius:9px;padding:0 7px;font-size:11px;font-weight:600;white-space:nowrap}" +
         ".dot{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:5px}" +
         ".split{display:grid;grid-template-columns:1fr 1fr;gap:24px;align-items:start}.action{font-weight:600}.health{white-space:nowrap}" +
-        ".queue-table{table-layout:fixed}.c-rank{width:40px}.c-id{width:96px}.c-action{width:33%}.c-due{width:84px}" +
+        ".queue-table,table.accounts{table-layout:fixed}.c-rank{width:40px}.c-id{width:96px}.c-action{width:33%}.c-due{width:84px}" +
         ".queues{columns:2;column-gap:12px}.queue{break-inside:avoid;border:1px solid #e3e7ec;border-radius:6px;padding:8px 10px;margin-bottom:12px}" +
         ".more{font-size:12px;color:#5b6573;margin:4px 0 0;font-style:italic}.note{color:#5b6573;font-style:italic;margin:8px 0}" +
         ".tiles .note.wide{grid-column:1/-1;background:#fff;border:1px dashed #cfd5dc;border-radius:8px;padding:14px}" +
