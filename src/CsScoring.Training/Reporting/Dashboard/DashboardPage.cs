@@ -342,8 +342,8 @@ internal static class DashboardPage
         }
 
         var top = DashboardCharts.Top(data.Accounts, TopAccounts, DashboardCharts.ByRisk);
-        html.Append("<table class=\"accounts\"><colgroup><col style=\"width:34px\"><col style=\"width:86px\"><col style=\"width:88px\"><col style=\"width:84px\"><col style=\"width:84px\">")
-            .Append("<col style=\"width:84px\"><col style=\"width:150px\"><col style=\"width:96px\"><col style=\"width:96px\"><col style=\"width:90px\"><col><col style=\"width:104px\"><col style=\"width:82px\"></colgroup><thead><tr><th class=\"num\">#</th><th>account</th><th>tier</th><th class=\"num\">ARR</th><th>health</th><th class=\"num\">churn</th>")
+        html.Append("<table class=\"accounts\"><colgroup><col style=\"width:34px\"><col style=\"width:86px\"><col style=\"width:84px\"><col style=\"width:80px\"><col style=\"width:118px\">")
+            .Append("<col style=\"width:100px\"><col style=\"width:140px\"><col style=\"width:92px\"><col style=\"width:92px\"><col style=\"width:88px\"><col><col style=\"width:100px\"><col style=\"width:82px\"></colgroup><thead><tr><th class=\"num\">#</th><th>account</th><th>tier</th><th class=\"num\">ARR</th><th>health</th><th class=\"num\">churn</th>")
             .Append("<th>top reasons</th><th class=\"num\">potential</th><th class=\"num\">expected</th><th class=\"num\">at risk</th><th>action and why</th><th>owner</th><th>due</th></tr></thead><tbody>");
         foreach (var a in top)
         {
