@@ -41,9 +41,8 @@ internal sealed class CsvTableReader : TabularReader
 
     internal override char DecimalMark => _decimalMark;
 
-    // Sylvan's RowNumber is the 1-based record number, header included; with quoted new lines a record may span
-    // several physical lines, so Sylvan's own count is used rather than ours.
-    public override long? LineNumber => _row == 0 ? null : _reader.RowNumber;
+    // Sylvan counts physical lines; with quoted new lines a record may span several, so report where it starts.
+    public override long? LineNumber => _row == 0 ? null : _reader.RowNumber + 1;
 
     internal override DateOrder DateOrderOf(int ordinal) => (uint)ordinal < (uint)_dateOrders.Length ? _dateOrders[ordinal] : DateOrder.Unknown;
 
@@ -84,7 +83,7 @@ internal sealed class CsvTableReader : TabularReader
         catch (CsvRecordTooLargeException ex)
         {
             all.Dispose();
-            throw TooLarge(source, null, ex.RowNumber, options, ex);
+            throw TooLarge(source, null, 1, options, ex);
         }
         catch (CsvFormatException ex)
         {
@@ -112,11 +111,12 @@ internal sealed class CsvTableReader : TabularReader
             }
             catch (CsvRecordTooLargeException ex)
             {
-                throw TooLarge(_source, _row + 1, ex.RowNumber, _options, ex);
+                // Sylvan numbers records from 0 at the header; lines count from 1 (as LineNumber does).
+                throw TooLarge(_source, _row + 1, ex.RowNumber + 1, _options, ex);
             }
             catch (CsvFormatException ex)
             {
-                throw new DataFormatException($"the row cannot be parsed: {ex.Message}", _source, _row + 1, null, ex.RowNumber, ex);
+                throw new DataFormatException($"the row cannot be parsed: {ex.Message}", _source, _row + 1, null, ex.RowNumber + 1, ex);
             }
 
             if (!more)
@@ -160,16 +160,14 @@ internal sealed class CsvTableReader : TabularReader
 
     private static CsvDataReaderOptions CreateSylvan(TextReader text, TabularReadOptions options)
     {
-        const int bufferSize = 1 << 16;
+        // A record must fit Sylvan's buffer: it starts at 64 KiB and grows up to the longest accepted cell.
         return new CsvDataReaderOptions
         {
             HasHeaders = true,
             OwnsReader = true,
             Delimiter = options.Delimiter,
-            BufferSize = bufferSize,
-
-            // A record must fit the buffer: let it grow to hold one cell of the longest accepted length.
-            MaxBufferSize = Math.Max(bufferSize, options.MaxCellLength + bufferSize),
+            BufferSize = Math.Min(1 << 16, options.MaxCellLength),
+            MaxBufferSize = options.MaxCellLength,
         };
     }
 
@@ -292,12 +290,14 @@ internal sealed class CsvTableReader : TabularReader
                 source, null, commaDecimal[0]);
         }
 
-        if (commaDecimal.Count > 0)
+        // In a comma-separated file the decimal mark is the point unless stated: a quoted "1,5" there is refused
+        // cell by cell with a hint rather than switching every number of the file.
+        if (commaDecimal.Count > 0 && delimiter != ',')
         {
             return (',', orders);
         }
 
-        if (pointDecimal.Count == 0 && commaEither.Count > 0)
+        if (pointDecimal.Count == 0 && commaDecimal.Count == 0 && commaEither.Count > 0)
         {
             var (column, value) = commaEither[0];
             throw new DataFormatException(

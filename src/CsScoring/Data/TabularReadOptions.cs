@@ -130,7 +130,8 @@ public sealed class TabularReadOptions
         }
     }
 
-    /// <summary>The longest cell, in characters, a delimited-text reader accepts (a long CRM note fits).
+    /// <summary>The longest cell (more exactly, record), in characters, a delimited-text reader accepts: a long CRM
+    /// note fits; a runaway unclosed quote is stopped.
     /// <value>The default value is <see cref="DefaultMaxCellLength"/> (1 MiB).</value></summary>
     /// <exception cref="ArgumentOutOfRangeException">Below 1 024 characters or above 256 MiB.</exception>
     public int MaxCellLength
