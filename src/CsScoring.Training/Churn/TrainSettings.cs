@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Churn;
 
-internal sealed class TrainSettings : OutputSettings
+internal sealed class TrainSettings : DataReadSettings
 {
     [CommandOption("--data <FILE>")]
     [Description("The training data: CSV (delimiter detected) or Parquet, one row per account or per account snapshot.")]

@@ -43,6 +43,7 @@ internal static class CliApp
             config.PropagateExceptions();
             config.ValidateExamples();
             config.UseStrictParsing();
+            config.SetInterceptor(new CliReading.Interceptor());
             CommandRegistry.Register(config);
         });
 

@@ -22,7 +22,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
         var summary = console.Step("Scoring", progress => new ChurnScoringJob
         {
             Model = model,
-            OpenData = () => TabularReader.Open(settings.Data!),
+            OpenData = () => CliReading.Open(settings.Data!),
             EstimatedRows = EstimateRows(settings.Data!),
             OutputPath = settings.Out!,
             Explain = settings.Explain,

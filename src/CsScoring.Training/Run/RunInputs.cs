@@ -1,3 +1,4 @@
+using CsScoring.Training.Cli;
 using CsScoring.Data;
 using CsScoring.Metrics;
 
@@ -13,7 +14,7 @@ internal sealed record RunInputs(BufferedTable Accounts, CustomerBase Customers,
 
     public static RunInputs Read(IDataFolder folder)
     {
-        var accounts = BufferedTable.Read(folder, CustomerBase.AccountsFile);
+        var accounts = BufferedTable.Read(folder, CustomerBase.AccountsFile, CliReading.Options);
         CustomerBase customers;
         using (var reader = accounts.CreateReader())
         {
@@ -23,7 +24,7 @@ internal sealed record RunInputs(BufferedTable Accounts, CustomerBase Customers,
         MrrLedger? ledger = null;
         if (folder.Contains(LedgerFile))
         {
-            using var reader = folder.OpenTable(LedgerFile);
+            using var reader = folder.OpenTable(LedgerFile, CliReading.Options);
             ledger = MrrLedger.Read(reader);
         }
 

@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Run;
 
-internal sealed class RunSettings : OutputSettings
+internal sealed class RunSettings : DataReadSettings
 {
     [CommandOption("--data <DIR>")]
     [Description("The data folder, laid out like data/sample (accounts.csv, mrr_ledger.csv, surveys.csv, usage_events.csv).")]

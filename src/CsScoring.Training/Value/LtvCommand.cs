@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Value;
 
-internal sealed class LtvSettings : OutputSettings
+internal sealed class LtvSettings : DataReadSettings
 {
     [CommandOption("--arpa <AMOUNT>")]
     [Description("Average revenue per account per --period.")]
