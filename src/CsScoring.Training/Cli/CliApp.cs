@@ -65,7 +65,7 @@ internal static class CliApp
         }
         catch (Exception ex)
         {
-            return ErrorReporter.Report(ex, Console.Error);
+            return ErrorReporter.Report(OptionValueErrors.Explain(ex, args), Console.Error);
         }
         finally
         {

@@ -31,7 +31,7 @@ internal sealed class RunSettings : DataReadSettings
     public string? Currency { get; init; }
 
     [CommandOption("--ratio <R>")]
-    [Description("The CS budget as a share of ARR, in (0, 1]; 0.06-0.10 is typical.")]
+    [Description("The CS budget as a share of ARR, in (0, 1]]; 0.06-0.10 is typical.")]
     [DefaultValue(0.08)]
     public double Ratio { get; init; } = 0.08;
 

@@ -41,7 +41,7 @@ internal sealed class ClvFitSettings : DataReadSettings
     public string? Model { get; init; }
 
     [CommandOption("--data <FILE>")]
-    [Description("Customer summaries (frequency, recency, T[, monetary_value]), BG/BB histories (frequency, recency, periods[, weights]) or a transaction log (customer_id, date[, amount]).")]
+    [Description("Customer summaries (frequency, recency, T[[, monetary_value]]), BG/BB histories (frequency, recency, periods[[, weights]]) or a transaction log (customer_id, date[[, amount]]).")]
     public string? Data { get; init; }
 
     [CommandOption("--time-unit <UNIT>")]
