@@ -20,7 +20,7 @@ internal sealed class FitSbgSettings : DataReadSettings
     public string? Ledger { get; init; }
 
     [CommandOption("--horizon <PERIODS>")]
-    [Description("Project survival up to this many periods (default: 12, or the oldest cohort's age if larger).")]
+    [Description("Project survival up to this many periods (by default 12, or the oldest cohort's age if larger).")]
     public int? Horizon { get; init; }
 
     public override ValidationResult Validate()
