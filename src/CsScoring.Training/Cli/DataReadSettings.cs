@@ -13,7 +13,7 @@ namespace CsScoring.Training.Cli;
 internal class DataReadSettings : OutputSettings
 {
     [CommandOption("--na <VALUE>")]
-    [Description("Also read VALUE as a missing cell (repeatable). Blank cells and NA, N/A, #N/A, NaN, NULL, None, -, #NULL! (any case) always are.")]
+    [Description("Also read VALUE (any case) as a missing cell; repeatable. Blank cells and NA, N/A, #N/A, NaN, nan, NULL, null, None, -, #NULL! always are.")]
     public string[] Na { get; init; } = [];
 
     [CommandOption("--delimiter <CHAR>")]

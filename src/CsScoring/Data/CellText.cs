@@ -84,6 +84,12 @@ internal static class CellText
                 : DateCell.Invalid;
         }
 
+        // A month (yyyy-MM, as ledgers write it) is its first day.
+        if (text.Length == 7 && text[4] is '-' or '/' && DateOnly.TryParseExact(text, text[4] == '-' ? "yyyy-MM" : "yyyy/MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+        {
+            return DateCell.Date;
+        }
+
         if (options.DateFormat is { } format
             && DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var exact))
         {

@@ -24,10 +24,13 @@ public sealed class TabularReadOptions
     /// <summary>The largest magnitude read as a number; anything larger is treated as absurd (an export's sentinel or overflow).</summary>
     public const double MaxMagnitude = 1e15;
 
+    // The spellings the tools write, case for case (as pandas does): "na" or "none" can be a real value (a region
+    // code, a plan name), "NA" from R cannot.
     private static readonly string[] s_standard =
     [
-        "NA", "N/A", "#N/A", "#NA", "N.A.", "NaN", "-NaN", "NULL", "#NULL!", "None", "nil", "<NA>", "NaT", "-", "--",
-        "?", "#VALUE!", "#DIV/0!", "#REF!", "#NUM!", "#NAME?", "1.#QNAN", "-1.#IND", "undefined",
+        "NA", "N/A", "n/a", "#N/A", "#NA", "#N/A N/A", "N.A.", "n.a.", "NaN", "nan", "NAN", "-NaN", "-nan", "NULL", "null",
+        "Null", "#NULL!", "None", "<NA>", "NaT", "nil", "-", "--", "?", "#VALUE!", "#DIV/0!", "#REF!", "#NUM!", "#NAME?",
+        "1.#IND", "1.#QNAN", "-1.#IND", "-1.#QNAN", "undefined",
     ];
 
     private readonly string[] _missing = [];
@@ -40,9 +43,9 @@ public sealed class TabularReadOptions
     public static TabularReadOptions Default { get; } = new();
 
     /// <summary>
-    /// The cell texts every reader treats as missing (besides a blank cell), compared case-insensitively: the
-    /// markers R, pandas, Excel and databases write (<c>NA</c>, <c>N/A</c>, <c>#N/A</c>, <c>NaN</c>, <c>NULL</c>,
-    /// <c>None</c>, <c>-</c>, ...).
+    /// The cell texts every reader treats as missing (besides a blank cell), in the spellings R, pandas, Excel and
+    /// databases write them (<c>NA</c>, <c>N/A</c>, <c>#N/A</c>, <c>NaN</c>, <c>nan</c>, <c>NULL</c>, <c>null</c>,
+    /// <c>None</c>, <c>-</c>, ...), compared case for case so that a region code <c>na</c> stays a value.
     /// </summary>
     public static IReadOnlyList<string> StandardMissingValues => s_standard;
 
@@ -169,7 +172,7 @@ public sealed class TabularReadOptions
             return false;
         }
 
-        return Contains(s_standard, text) || (_missing.Length > 0 && Contains(_missing, text));
+        return Contains(s_standard, text, StringComparison.Ordinal) || (_missing.Length > 0 && Contains(_missing, text, StringComparison.OrdinalIgnoreCase));
     }
 
     internal static NumberFormatInfo NumberFormat(char decimalMark) => decimalMark == ',' ? s_decimalComma : NumberFormatInfo.InvariantInfo;
@@ -183,11 +186,11 @@ public sealed class TabularReadOptions
         NaNSymbol = "NaN",
     };
 
-    private static bool Contains(string[] markers, ReadOnlySpan<char> text)
+    private static bool Contains(string[] markers, ReadOnlySpan<char> text, StringComparison comparison)
     {
         foreach (var marker in markers)
         {
-            if (marker.Length == text.Length && text.Equals(marker, StringComparison.OrdinalIgnoreCase))
+            if (marker.Length == text.Length && text.Equals(marker, comparison))
             {
                 return true;
             }
