@@ -38,15 +38,17 @@ internal static class CellText
     public static NumberCell ParseNumber(ReadOnlySpan<char> cell, TabularReadOptions options, char decimalMark, out double value)
     {
         var text = cell.Trim();
-        if (options.IsMissing(text))
+        if (options.IsMissingTrimmed(text))
         {
             value = double.NaN;
             return NumberCell.Missing;
         }
 
+        // The plain parse first (the common case); thousands separators only where grouped by three.
+        var format = TabularReadOptions.NumberFormat(decimalMark);
         var group = decimalMark == ',' ? '.' : ',';
-        if ((text.IndexOf(group) < 0 || GroupingValid(text, group, decimalMark))
-            && double.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, TabularReadOptions.NumberFormat(decimalMark), out value))
+        if (double.TryParse(text, NumberStyles.Float, format, out value)
+            || (text.IndexOf(group) >= 0 && GroupingValid(text, group, decimalMark) && double.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, format, out value)))
         {
             if (double.IsNaN(value))
             {
@@ -71,7 +73,7 @@ internal static class CellText
     {
         var text = cell.Trim();
         date = default;
-        if (options.IsMissing(text))
+        if (options.IsMissingTrimmed(text))
         {
             return DateCell.Missing;
         }

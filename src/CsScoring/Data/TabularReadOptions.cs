@@ -157,9 +157,11 @@ public sealed class TabularReadOptions
     /// <param name="cell">The cell text (surrounding white space ignored).</param>
     /// <returns><see langword="true"/> when missing.</returns>
     /// <remarks>Does not allocate.</remarks>
-    public bool IsMissing(ReadOnlySpan<char> cell)
+    public bool IsMissing(ReadOnlySpan<char> cell) => IsMissingTrimmed(cell.Trim());
+
+    /// <summary><see cref="IsMissing"/> for text already trimmed.</summary>
+    internal bool IsMissingTrimmed(ReadOnlySpan<char> text)
     {
-        var text = cell.Trim();
         if (text.IsEmpty)
         {
             return true;

@@ -156,12 +156,13 @@ public abstract class TabularReader : IDisposable
     /// <see cref="TabularReadOptions.MaxMagnitude"/> in magnitude.</exception>
     public double GetDoubleOrNaN(int ordinal)
     {
-        return CellText.ParseNumber(GetSpan(ordinal), Options, DecimalMark, out var value) switch
+        var kind = CellText.ParseNumber(GetSpan(ordinal), Options, DecimalMark, out var value);
+        if (kind == NumberCell.Number)
         {
-            NumberCell.Number => value,
-            NumberCell.Missing => double.NaN,
-            var kind => throw NumberError(ordinal, kind, "is not a number"),
-        };
+            return value;
+        }
+
+        return kind == NumberCell.Missing ? double.NaN : throw NumberError(ordinal, kind, "is not a number");
     }
 
     /// <summary>
