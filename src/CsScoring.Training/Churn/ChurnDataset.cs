@@ -1,4 +1,3 @@
-using CsScoring.Training.Cli;
 using System.Globalization;
 using System.Security.Cryptography;
 using CsScoring.Churn.Features;

@@ -1,5 +1,5 @@
-using CsScoring.Training.Cli;
 using CsScoring.Data;
+using CsScoring.Training.Cli;
 using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Cli;

@@ -1,7 +1,7 @@
-using CsScoring.Training.Cli;
 using CsScoring.Data;
 using CsScoring.Metrics;
 using CsScoring.Planning;
+using CsScoring.Training.Cli;
 
 namespace CsScoring.Training.Planning;
 

@@ -1,6 +1,6 @@
-using CsScoring.Segmentation;
 using System.Text.Json;
 using CsScoring.Data;
+using CsScoring.Segmentation;
 using CsScoring.Training.Cli;
 using Spectre.Console.Cli;
 

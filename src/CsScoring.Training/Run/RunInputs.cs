@@ -1,6 +1,6 @@
-using CsScoring.Training.Cli;
 using CsScoring.Data;
 using CsScoring.Metrics;
+using CsScoring.Training.Cli;
 
 namespace CsScoring.Training.Run;
 

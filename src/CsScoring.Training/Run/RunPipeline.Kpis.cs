@@ -1,8 +1,8 @@
-using CsScoring.Training.Cli;
 using System.Globalization;
 using System.Text.Json;
 using CsScoring.Data;
 using CsScoring.Metrics;
+using CsScoring.Training.Cli;
 using CsScoring.Training.Metrics;
 using CsScoring.Training.Reporting;
 using CsScoring.Training.Value;

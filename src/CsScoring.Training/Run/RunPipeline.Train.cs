@@ -1,8 +1,8 @@
-using CsScoring.Training.Cli;
 using System.Globalization;
 using CsScoring.Churn;
 using CsScoring.Data;
 using CsScoring.Training.Churn;
+using CsScoring.Training.Cli;
 
 namespace CsScoring.Training.Run;
 

@@ -97,6 +97,17 @@ internal sealed class CsvTableReader : TabularReader
             dateOrders = new DateOrder[columns.Length];
         }
 
+        // Say when a day/month order was inferred rather than stated, so a reader of the output can check it.
+        for (var i = 0; options.Warnings is { } warnings && options.DateFormat is null && i < columns.Length; i++)
+        {
+            if (dateOrders[i] is DateOrder.DayFirst or DateOrder.MonthFirst)
+            {
+                warnings.Add("inferred-date-order",
+                    dateOrders[i] == DateOrder.DayFirst ? "dates read day-first (dd/MM/yyyy), as a value has a day above 12" : "dates read month-first (MM/dd/yyyy), as a value has a day above 12",
+                    source, columns[i]);
+            }
+        }
+
         return new CsvTableReader(reader, columns, source, options, decimalMark, dateOrders);
     }
 
