@@ -203,9 +203,13 @@ public sealed class TabularReadOptionsTests : IDisposable
     }
 
     [Fact]
-    public void GetDate_ColumnWithADayAbove12_InfersDayFirst()
+    public void GetDate_ColumnWithADayAbove12_InfersDayFirst_AndSaysSo()
     {
-        using var reader = TabularReader.Open(Write("d.csv", "id,renewal\nA,01/03/2025\nB,25/12/2024\n"));
+        var warnings = new DataWarnings();
+        using var reader = TabularReader.Open(Write("d.csv", "id,renewal\nA,01/03/2025\nB,25/12/2024\n"), new TabularReadOptions { Warnings = warnings });
+        var note = Assert.Single(warnings.Items);
+        Assert.Equal("inferred-date-order", note.Code);
+        Assert.Equal("renewal", note.Column);
         Assert.True(reader.Read());
         Assert.Equal(new DateOnly(2025, 3, 1), reader.GetDate(1));
         Assert.True(reader.Read());
