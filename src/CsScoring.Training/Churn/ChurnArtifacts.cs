@@ -220,6 +220,8 @@ internal static class ChurnArtifacts
             ["rows_read"] = result.Data.RowsRead,
             ["unlabelled_rows"] = result.Data.UnlabelledRows,
             ["positives"] = result.Data.Positives,
+            ["negatives"] = result.Data.Rows - result.Data.Positives,
+            ["positive_class"] = result.Data.Positive,
             ["features"] = result.Data.Width,
             ["feature_names"] = result.Data.Schema.FeatureNames,
             ["split"] = result.SplitDescription,

@@ -26,6 +26,9 @@ internal sealed record ChurnDataOptions
     public string? SchemaSource { get; init; }
 
     public int Seed { get; init; }
+
+    /// <summary>How cells are read (markers, decimal mark, dates); its warnings collect duplicates and imputations.</summary>
+    public TabularReadOptions ReadOptions { get; init; } = TabularReadOptions.Default;
 }
 
 /// <summary>
@@ -72,7 +75,7 @@ internal sealed class ChurnDataset
     public int Positives => Labels.Count(l => l);
 
     public static ChurnDataset Load(ChurnDataOptions options)
-        => Load(options, () => TabularReader.Open(options.DataPath), () => Sha256File(options.DataPath));
+        => Load(options, () => TabularReader.Open(options.DataPath, options.ReadOptions), () => Sha256File(options.DataPath));
 
     /// <summary>Loads from a table already in memory (read once by the caller, hashed on the way).</summary>
     public static ChurnDataset Load(ChurnDataOptions options, BufferedTable table)
@@ -82,7 +85,7 @@ internal sealed class ChurnDataset
     {
         string sourceName;
         var profilers = new List<(int Ordinal, ColumnProfiler Profiler)>();
-        var labelCounts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var labelCounts = new SortedDictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         long rows = 0, unlabelled = 0;
         var excluded = new HashSet<string>(StringComparer.Ordinal) { options.Label };
         using (var reader = open())
@@ -120,7 +123,7 @@ internal sealed class ChurnDataset
                 }
 
                 var label = reader.GetSpan(labelOrdinal).Trim();
-                if (label.IsEmpty)
+                if (reader.IsBlank(labelOrdinal))
                 {
                     unlabelled++;
                 }
@@ -137,7 +140,7 @@ internal sealed class ChurnDataset
 
                 foreach (var (ordinal, profiler) in profilers)
                 {
-                    profiler.Add(reader.GetSpan(ordinal), asOf);
+                    profiler.AddCell(reader, ordinal, asOf);
                 }
             }
         }
@@ -195,10 +198,11 @@ internal sealed class ChurnDataset
             var idOrdinal = options.IdColumn is null ? -1 : reader.GetOrdinal(options.IdColumn);
             var timeOrdinal = options.TimeColumn is null ? -1 : reader.GetOrdinal(options.TimeColumn);
             var row = 0;
+            var seen = idOrdinal >= 0 && days is not null ? new Dictionary<(int Group, int Day), (bool Label, long Row)>() : null;
             while (reader.Read())
             {
                 var label = reader.GetSpan(labelOrdinal).Trim();
-                if (label.IsEmpty)
+                if (reader.IsBlank(labelOrdinal))
                 {
                     continue;
                 }
@@ -208,7 +212,7 @@ internal sealed class ChurnDataset
                     throw new DataFormatException("the file changed while it was being read", sourceName, reader.RowNumber, null);
                 }
 
-                labels[row] = label.SequenceEqual(positive);
+                labels[row] = label.Equals(positive, StringComparison.OrdinalIgnoreCase);
                 mapper.Map(reader, features.AsSpan(row * width, width));
                 if (idOrdinal >= 0)
                 {
@@ -232,6 +236,19 @@ internal sealed class ChurnDataset
                 if (days is not null)
                 {
                     days[row] = reader.GetDate(timeOrdinal).DayNumber;
+                    if (seen is not null && !seen.TryAdd((groups[row], days[row]), (labels[row], reader.RowNumber)))
+                    {
+                        // A repeated snapshot with the same label only weighs double: counted. Two labels for one
+                        // account and date cannot both be true: refused.
+                        var first = seen[(groups[row], days[row])];
+                        if (first.Label != labels[row])
+                        {
+                            throw reader.Error(labelOrdinal, string.Create(CultureInfo.InvariantCulture,
+                                $"account '{groupKeys[groups[row]]}' has two rows for {DateOnly.FromDayNumber(days[row]):yyyy-MM-dd} with different labels (rows {first.Row} and {reader.RowNumber}); remove the wrong one"));
+                        }
+
+                        options.ReadOptions.Warnings?.Add("duplicate-rows", $"rows repeating an ({options.IdColumn}, {options.TimeColumn}) pair, kept with the same label", sourceName, null, reader.RowNumber);
+                    }
                 }
 
                 row++;
@@ -332,12 +349,20 @@ internal sealed class ChurnDataset
         if (options.Positive is { } given)
         {
             var trimmed = given.Trim();
-            if (!counts.ContainsKey(trimmed))
+            var match = counts.Keys.FirstOrDefault(k => string.Equals(k, trimmed, StringComparison.OrdinalIgnoreCase));
+            if (match is null)
             {
                 throw new DataFormatException($"the positive class '{given}' is not present in the label (values: {Describe(counts)})", source, null, options.Label);
             }
 
-            return trimmed;
+            if (counts.Count > 2)
+            {
+                var others = new SortedDictionary<string, long>(counts.Where(c => c.Key != match).ToDictionary(), StringComparer.OrdinalIgnoreCase);
+                throw new DataFormatException(
+                    $"the label does not split cleanly into '{match}' and one other class: the other values are {Describe(others)}; recode the label to two values", source, null, options.Label);
+            }
+
+            return match;
         }
 
         if (counts.Count == 1)

@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Churn;
 
-internal sealed class EvaluateSettings : OutputSettings
+internal sealed class EvaluateSettings : DataReadSettings
 {
     [CommandOption("--model <DIR>")]
     [Description("The model directory written by train (manifest.json + scorer.json).")]
@@ -73,7 +73,7 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
 
         var model = ChurnModel.Load(modelDirectory);
         ChurnEvaluationResult result;
-        using (var reader = TabularReader.Open(dataPath))
+        using (var reader = CliReading.Open(dataPath))
         {
             result = ChurnEvaluation.Evaluate(model, reader);
         }

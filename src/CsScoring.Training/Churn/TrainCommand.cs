@@ -74,6 +74,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
                 Kinds = kinds,
                 SchemaSource = settings.Schema is null ? null : Path.GetFileName(settings.Schema),
                 Seed = settings.Seed,
+                ReadOptions = CliReading.Options,
             },
             Trainer = TrainSettings.ParseTrainer(settings.Trainer)!.Value,
             Trees = settings.Trees,
@@ -108,6 +109,9 @@ internal sealed class TrainCommand : Command<TrainSettings>
         }
 
         console.ResultLine($"Trainer: {result.FinalModel.Spec.Describe()}, calibration: {result.FinalModel.Calibrator.Method.ToString().ToLowerInvariant()}");
+        var data = result.Data;
+        console.ResultLine(string.Create(CultureInfo.InvariantCulture,
+            $"Labels: {data.Positives} positive ('{data.Positive}'), {data.Rows - data.Positives} negative ({string.Join(", ", data.LabelValues.Where(v => !string.Equals(v, data.Positive, StringComparison.OrdinalIgnoreCase)).Select(v => $"'{v}'"))}), {data.UnlabelledRows} unlabelled"));
         console.ResultLine($"Split: {result.SplitDescription}");
         console.Result(table);
         console.ResultLine(string.Create(CultureInfo.InvariantCulture, $"Thresholds: F1 {result.Thresholds.F1:0.###}, cost {result.Thresholds.Cost:0.###}"));

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Churn;
 
-internal sealed class TrainSettings : OutputSettings
+internal sealed class TrainSettings : DataReadSettings
 {
     [CommandOption("--data <FILE>")]
     [Description("The training data: CSV (delimiter detected) or Parquet, one row per account or per account snapshot.")]
@@ -42,19 +42,22 @@ internal sealed class TrainSettings : OutputSettings
     public string Trainer { get; init; } = "fasttree";
 
     [CommandOption("--trees <N>")]
-    [Description("Trees (boosting rounds) for fasttree/lightgbm; default 200.")]
+    [Description("Trees (boosting rounds) for fasttree/lightgbm (default: 200).")]
+    [ImplicitDefault(typeof(TrainerSpec), nameof(TrainerSpec.DefaultTrees))]
     public int? Trees { get; init; }
 
     [CommandOption("--leaves <N>")]
-    [Description("Leaves per tree; default 16.")]
+    [Description("Leaves per tree (default: 8).")]
+    [ImplicitDefault(typeof(TrainerSpec), nameof(TrainerSpec.DefaultLeaves))]
     public int? Leaves { get; init; }
 
     [CommandOption("--min-leaf <N>")]
-    [Description("Minimum rows per leaf; default 20.")]
+    [Description("Minimum rows per leaf; by default 1% of the training rows, at least 2 and at most 50.")]
     public int? MinLeaf { get; init; }
 
     [CommandOption("--learning-rate <RATE>")]
-    [Description("Learning rate (shrinkage); default 0.05.")]
+    [Description("Learning rate, or shrinkage (default: 0.05).")]
+    [ImplicitDefault(typeof(TrainerSpec), nameof(TrainerSpec.DefaultLearningRate))]
     public double? LearningRate { get; init; }
 
     [CommandOption("--time-budget <SECONDS>")]

@@ -11,8 +11,14 @@ namespace CsScoring.Training.Churn;
 /// One learner with its hyperparameters. Every trainer runs single-threaded with a fixed seed, so the same data and
 /// seed give the same model bytes.
 /// </summary>
-internal sealed record TrainerSpec(ModelKind Kind, int Trees = 200, int Leaves = 8, int MinLeaf = 50, double LearningRate = 0.05, double L2 = 1.0)
+internal sealed record TrainerSpec(ModelKind Kind, int Trees = TrainerSpec.DefaultTrees, int Leaves = TrainerSpec.DefaultLeaves, int MinLeaf = 50, double LearningRate = TrainerSpec.DefaultLearningRate, double L2 = 1.0)
 {
+    public const int DefaultTrees = 200;
+
+    public const int DefaultLeaves = 8;
+
+    public const double DefaultLearningRate = 0.05;
+
     /// <summary>The default settings: small trees with large leaves suit churn data (few positives, noisy labels).</summary>
     public static TrainerSpec Default(ModelKind kind, int rows)
         => new(kind) { MinLeaf = Math.Clamp(rows / 100, 2, 50) };

@@ -43,6 +43,7 @@ internal static class CliApp
             config.PropagateExceptions();
             config.ValidateExamples();
             config.UseStrictParsing();
+            config.SetInterceptor(new CliReading.Interceptor());
             CommandRegistry.Register(config);
         });
 
@@ -64,7 +65,7 @@ internal static class CliApp
         }
         catch (Exception ex)
         {
-            return ErrorReporter.Report(ex, Console.Error);
+            return ErrorReporter.Report(OptionValueErrors.Explain(ex, args), Console.Error);
         }
         finally
         {

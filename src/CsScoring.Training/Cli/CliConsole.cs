@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CsScoring.Data;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -69,14 +70,44 @@ internal sealed class CliConsole
         }
     }
 
-    /// <summary>Prints the JSON result when --json was given.</summary>
+    /// <summary>
+    /// Prints the counted data warnings of the command (stderr, even with --quiet: they say the numbers may be off),
+    /// and the JSON result when --json was given, with the warnings as its <c>warnings</c> array.
+    /// </summary>
     public void JsonResult<T>(T value)
     {
-        if (Json)
+        var warnings = CliReading.Warnings.Items;
+        foreach (var warning in warnings)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(value, CsScoringJson.Options));
+            _err.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
         }
+
+        if (!Json)
+        {
+            return;
+        }
+
+        if (warnings.Count > 0 && JsonSerializer.SerializeToNode(value, CsScoringJson.Options) is JsonObject result)
+        {
+            result["warnings"] = WarningsJson(warnings);
+            Console.Out.WriteLine(result.ToJsonString(CsScoringJson.Options));
+            return;
+        }
+
+        Console.Out.WriteLine(JsonSerializer.Serialize(value, CsScoringJson.Options));
     }
+
+    /// <summary>The warnings as a JSON array of objects (code, message, file, column, first_row, count).</summary>
+    public static JsonArray WarningsJson(IReadOnlyList<DataWarning> warnings)
+        => [.. warnings.Select(w => (JsonNode)new JsonObject
+        {
+            ["code"] = w.Code,
+            ["message"] = w.Message,
+            ["file"] = w.Source,
+            ["column"] = w.Column,
+            ["first_row"] = w.FirstRow,
+            ["count"] = w.Count,
+        })];
 
     /// <summary>Runs a long step with a progress bar when one can be shown, else silently.</summary>
     /// <param name="description">What the step does.</param>

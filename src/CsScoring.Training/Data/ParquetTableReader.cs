@@ -6,7 +6,7 @@ using CsScoring.Data;
 
 namespace CsScoring.Training.Data;
 
-/// <summary>Parquet files for <see cref="TabularReader.Open"/>: registered by the console at start-up.</summary>
+/// <summary>Parquet files for <see cref="TabularReader.Open(string)"/>: registered by the console at start-up.</summary>
 internal sealed class ParquetFormat : ITabularFormat
 {
     /// <summary>The one instance.</summary>
@@ -18,8 +18,16 @@ internal sealed class ParquetFormat : ITabularFormat
         || (Directory.Exists(path) && ParquetFolderReader.Parts(path).Length > 0);
 
     /// <inheritdoc/>
-    public TabularReader Open(string path) =>
-        Directory.Exists(path) ? ParquetFolderReader.Open(path) : ParquetTableReader.Open(path);
+    public TabularReader Open(string path) => Open(path, TabularReadOptions.Default);
+
+    /// <inheritdoc/>
+    public TabularReader Open(string path, TabularReadOptions options)
+    {
+        // Parquet stores numbers typed and they are written back as invariant text: only the rules for text cells
+        // (missing-value markers, date format) apply; a decimal comma stated for CSV files must not.
+        var text = new TabularReadOptions { MissingValues = options.MissingValues, DateFormat = options.DateFormat, MaxCellLength = options.MaxCellLength, Warnings = options.Warnings };
+        return Directory.Exists(path) ? ParquetFolderReader.Open(path, text) : ParquetTableReader.Open(path, text);
+    }
 }
 
 /// <summary>
@@ -37,8 +45,11 @@ internal sealed class ParquetFolderReader : TabularReader
     private long _rowsBefore;
     private bool _done;
 
-    private ParquetFolderReader(string[] parts, ParquetTableReader first)
+    private readonly TabularReadOptions _options;
+
+    private ParquetFolderReader(string[] parts, ParquetTableReader first, TabularReadOptions options)
     {
+        _options = options;
         _parts = parts;
         _current = first;
         _columns = first.Columns;
@@ -62,9 +73,11 @@ internal sealed class ParquetFolderReader : TabularReader
 
     public override long RowNumber => _rowsBefore + _current.RowNumber;
 
+    public override TabularReadOptions Options => _options;
+
     private string DirectoryName => Path.GetFileName(Path.GetDirectoryName(_parts[0])) ?? string.Empty;
 
-    public static new ParquetFolderReader Open(string folder)
+    public static new ParquetFolderReader Open(string folder, TabularReadOptions options)
     {
         var parts = Parts(folder);
         if (parts.Length == 0)
@@ -72,7 +85,7 @@ internal sealed class ParquetFolderReader : TabularReader
             throw new DataFormatException("the folder holds no .parquet part files", folder, null, null);
         }
 
-        return new ParquetFolderReader(parts, ParquetTableReader.Open(parts[0]));
+        return new ParquetFolderReader(parts, ParquetTableReader.Open(parts[0], options), options);
     }
 
     public override bool Read()
@@ -90,7 +103,7 @@ internal sealed class ParquetFolderReader : TabularReader
                 return false;
             }
 
-            var next = ParquetTableReader.Open(_parts[_part + 1]);
+            var next = ParquetTableReader.Open(_parts[_part + 1], _options);
             try
             {
                 CheckSchema(next);
@@ -167,8 +180,11 @@ internal sealed class ParquetTableReader : TabularReader
     private long _rowInGroup = -1;
     private long _row;
 
-    private ParquetTableReader(ParquetReader reader, DataField[] fields, string source)
+    private readonly TabularReadOptions _options;
+
+    private ParquetTableReader(ParquetReader reader, DataField[] fields, string source, TabularReadOptions options)
     {
+        _options = options;
         _reader = reader;
         _fields = fields;
         _columns = [.. fields.Select(f => f.Name)];
@@ -181,10 +197,12 @@ internal sealed class ParquetTableReader : TabularReader
 
     public override long RowNumber => _row;
 
+    public override TabularReadOptions Options => _options;
+
     /// <summary>The .NET type of each column, for comparing the schemas of part files.</summary>
     public IReadOnlyList<Type> FieldTypes => [.. _fields.Select(f => f.ClrType)];
 
-    public static new ParquetTableReader Open(string path)
+    public static new ParquetTableReader Open(string path, TabularReadOptions options)
     {
         var source = Path.GetFileName(path);
         if (new FileInfo(path).Length == 0)
@@ -227,7 +245,7 @@ internal sealed class ParquetTableReader : TabularReader
                 throw new DataFormatException("the file has no columns", source, null, null);
             }
 
-            return new ParquetTableReader(reader, [.. data], source);
+            return new ParquetTableReader(reader, [.. data], source, options);
         }
         catch
         {

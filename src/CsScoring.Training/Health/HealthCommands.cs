@@ -42,7 +42,7 @@ namespace CsScoring.Training.Health
 
             var scorecard = ScorecardSource.Load(settings.Scorecard).Compile();
             BufferedTable snapshots;
-            using (var reader = TabularReader.Open(settings.Data!))
+            using (var reader = CliReading.Open(settings.Data!))
             {
                 snapshots = BufferedTable.Read(reader);
             }
@@ -52,7 +52,7 @@ namespace CsScoring.Training.Health
             IReadOnlyDictionary<string, HealthOverride>? overrides = null;
             if (settings.Overrides is not null)
             {
-                using var reader = TabularReader.Open(settings.Overrides);
+                using var reader = CliReading.Open(settings.Overrides);
                 overrides = HealthOverrides.Read(reader);
             }
 
@@ -140,7 +140,7 @@ namespace CsScoring.Training.Health
     {
         public static HealthSnapshots Read(string path, CompiledScorecard scorecard, int horizonDays)
         {
-            using var reader = TabularReader.Open(path);
+            using var reader = CliReading.Open(path);
             return HealthSnapshots.Read(reader, scorecard, horizonDays);
         }
     }

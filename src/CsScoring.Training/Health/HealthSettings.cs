@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace CsScoring.Training.Health;
 
 /// <summary>Options every <c>health</c> command shares.</summary>
-internal class HealthSettings : OutputSettings
+internal class HealthSettings : DataReadSettings
 {
     [CommandOption("--data <FILE>")]
     [Description("Account snapshots (CSV with account_id, as_of and the scorecard's columns), like data/sample/accounts.csv.")]

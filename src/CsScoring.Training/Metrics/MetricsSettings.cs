@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace CsScoring.Training.Metrics;
 
 /// <summary>Options the KPI commands share: bad-row handling and segments.</summary>
-internal class MetricsSettings : OutputSettings
+internal class MetricsSettings : DataReadSettings
 {
     [CommandOption("--skip-bad-rows")]
     [Description("Skip rows that cannot be used (bad period, date, kind, score, negative MRR, repeated account-period, unknown account), counted and reported as warnings, instead of stopping at the first with exit code 2.")]
@@ -56,7 +56,7 @@ internal class MetricsSettings : OutputSettings
             throw new ArgumentException($"--segment '{path}' is neither a column of the input nor an existing file.");
         }
 
-        using var reader = TabularReader.Open(path);
+        using var reader = CliReading.Open(path);
         var id = reader.GetOrdinal("account_id");
         int column;
         if (SegmentColumn is not null)
@@ -91,7 +91,7 @@ internal class MetricsSettings : OutputSettings
         IReadOnlyDictionary<string, string>? map = null;
         if (Segment is not null)
         {
-            using var probe = TabularReader.Open(path);
+            using var probe = CliReading.Open(path);
             if (probe.TryGetOrdinal(Segment, out _))
             {
                 column = Segment;
@@ -102,7 +102,7 @@ internal class MetricsSettings : OutputSettings
             }
         }
 
-        using var reader = TabularReader.Open(path);
+        using var reader = CliReading.Open(path);
         return MrrHistory.Read(reader, new MrrHistoryOptions { SegmentColumn = column, Segments = map, SkipBadRows = SkipBadRows });
     }
 

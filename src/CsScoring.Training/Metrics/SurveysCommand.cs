@@ -88,7 +88,7 @@ internal sealed class SurveysCommand : Command<SurveysSettings>
         var (min, max) = settings.Scale();
         var segments = settings.Segment is null ? null : SegmentsFromColumn(settings.Data!, settings.Segment) ?? settings.ReadSegmentFile();
         SurveyReport report;
-        using (var reader = TabularReader.Open(settings.Data!))
+        using (var reader = CliReading.Open(settings.Data!))
         {
             report = SurveyReport.Read(reader, new SurveyOptions
             {
@@ -157,7 +157,7 @@ internal sealed class SurveysCommand : Command<SurveysSettings>
     // --segment naming a column of the answers: each account takes the segment of its last answer.
     private static Dictionary<string, string>? SegmentsFromColumn(string path, string column)
     {
-        using var reader = TabularReader.Open(path);
+        using var reader = CliReading.Open(path);
         if (!reader.TryGetOrdinal(column, out var segment))
         {
             return null;

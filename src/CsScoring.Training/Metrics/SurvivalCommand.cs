@@ -15,7 +15,7 @@ internal sealed class SurvivalSettings : MetricsSettings
     public string? Ledger { get; init; }
 
     [CommandOption("--band <log-log|plain>")]
-    [Description("How the Greenwood 95% band is built: log-log (default; stays inside [0, 1]) or plain (linear, clipped).")]
+    [Description("How the Greenwood 95% band is built: log-log (default; stays inside [[0, 1]]) or plain (linear, clipped).")]
     [DefaultValue("log-log")]
     public string Band { get; init; } = "log-log";
 

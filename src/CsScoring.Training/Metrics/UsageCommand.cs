@@ -10,7 +10,7 @@ using static CsScoring.Training.Metrics.MetricsOutput;
 
 namespace CsScoring.Training.Metrics;
 
-internal sealed class UsageSettings : OutputSettings
+internal sealed class UsageSettings : DataReadSettings
 {
     [CommandOption("--events <FILE>")]
     [Description("The event log: account_id, user_id, date, feature (any row order; streamed).")]
@@ -88,7 +88,7 @@ internal sealed class UsageCommand : Command<UsageSettings>
         HashSet<string>? known = null;
         if (settings.Accounts is { } accountsFile)
         {
-            using var accounts = TabularReader.Open(accountsFile);
+            using var accounts = CliReading.Open(accountsFile);
             var id = accounts.GetOrdinal("account_id");
             known = new HashSet<string>(StringComparer.Ordinal);
             while (accounts.Read())
@@ -98,7 +98,7 @@ internal sealed class UsageCommand : Command<UsageSettings>
         }
 
         UsageReport report;
-        using (var reader = TabularReader.Open(settings.Events!))
+        using (var reader = CliReading.Open(settings.Events!))
         {
             report = UsageReport.Read(reader, new UsageOptions { AsOf = settings.AsOfDate, KnownAccounts = known, RetentionWeeks = settings.RetentionWeeks, SkipBadRows = settings.SkipBadRows });
         }

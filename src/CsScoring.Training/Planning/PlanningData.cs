@@ -1,6 +1,7 @@
 using CsScoring.Data;
 using CsScoring.Metrics;
 using CsScoring.Planning;
+using CsScoring.Training.Cli;
 
 namespace CsScoring.Training.Planning;
 
@@ -11,7 +12,7 @@ internal static class PlanningData
     {
         var path = Path.Combine(Folder(folder), "accounts.csv");
         BufferedTable snapshots;
-        using (var reader = TabularReader.Open(path))
+        using (var reader = CliReading.Open(path))
         {
             snapshots = BufferedTable.Read(reader);
         }
@@ -22,7 +23,7 @@ internal static class PlanningData
 
     public static MrrLedger ReadLedger(string path)
     {
-        using var reader = TabularReader.Open(path);
+        using var reader = CliReading.Open(path);
         return MrrLedger.Read(reader);
     }
 

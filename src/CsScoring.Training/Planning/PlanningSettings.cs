@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace CsScoring.Training.Planning;
 
 /// <summary>The budget options the planning commands share.</summary>
-internal class BudgetSettings : OutputSettings
+internal class BudgetSettings : DataReadSettings
 {
     [CommandOption("--ratio <R>")]
     [Description("CS budget as a share of ARR, in (0, 1]]; the usual range is 0.06-0.10.")]

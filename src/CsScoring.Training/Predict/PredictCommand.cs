@@ -30,7 +30,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
         var summary = console.Step("Scoring", progress => TableOutput.Write(settings.Out!, settings.Force, csvPath => new ChurnScoringJob
         {
             Model = model,
-            OpenData = () => TabularReader.Open(settings.Data!),
+            OpenData = () => CliReading.Open(settings.Data!),
             EstimatedRows = EstimateRows(settings.Data!),
             OutputPath = csvPath,
             Explain = settings.Explain,

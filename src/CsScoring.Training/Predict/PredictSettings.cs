@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Predict;
 
-internal sealed class PredictSettings : OutputSettings
+internal sealed class PredictSettings : DataReadSettings
 {
     [CommandOption("--model <DIR>")]
     [Description("The model directory written by 'csscoring train' (manifest.json and model.zip).")]

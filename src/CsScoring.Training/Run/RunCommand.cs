@@ -1,6 +1,6 @@
-using CsScoring.Segmentation;
 using System.Text.Json;
 using CsScoring.Data;
+using CsScoring.Segmentation;
 using CsScoring.Training.Cli;
 using Spectre.Console.Cli;
 
@@ -19,6 +19,7 @@ internal sealed class RunCommand : Command<RunSettings>
                 new CapacityOptions { CsmMonthlyCost = settings.CsmMonthlyCost, Currency = settings.Currency, BudgetShareOfArr = settings.Ratio });
             new RunPipeline().Execute(run);
             run.Summary["artifacts"] = run.Artifacts.Order(StringComparer.Ordinal).ToList();
+            run.Summary["warnings"] = CliConsole.WarningsJson(CliReading.Warnings.Items);
             AtomicOutput.WriteText(Path.Combine(directory, "report.html"), writer => writer.Write(run.Report.Render()));
             AtomicOutput.WriteText(Path.Combine(directory, "summary.json"), writer => writer.Write(JsonSerializer.Serialize(run.Summary, CsScoringJson.Options)));
         }, settings.Force);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CsScoring.Data;
 using CsScoring.Metrics;
+using CsScoring.Training.Cli;
 using CsScoring.Training.Metrics;
 using CsScoring.Training.Reporting;
 using CsScoring.Training.Value;
@@ -98,7 +99,7 @@ internal sealed partial class RunPipeline
         if (context.Data.Contains(SurveysFile))
         {
             SurveyReport surveys;
-            using (var reader = context.Data.OpenTable(SurveysFile))
+            using (var reader = context.Data.OpenTable(SurveysFile, CliReading.Options))
             {
                 surveys = SurveyReport.Read(reader, new SurveyOptions { GroupBy = SurveyGrouping.Period, PeriodLength = PeriodLength.Month });
             }
@@ -122,7 +123,7 @@ internal sealed partial class RunPipeline
         if (context.Data.Contains(UsageFile))
         {
             UsageReport usage;
-            using (var reader = context.Data.OpenTable(UsageFile))
+            using (var reader = context.Data.OpenTable(UsageFile, CliReading.Options))
             {
                 usage = UsageReport.Read(reader, new UsageOptions { AsOf = inputs.Customers.AsOf, KnownAccounts = KnownAccounts(inputs.Customers) });
             }

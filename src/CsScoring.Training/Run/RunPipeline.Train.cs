@@ -2,6 +2,7 @@ using System.Globalization;
 using CsScoring.Churn;
 using CsScoring.Data;
 using CsScoring.Training.Churn;
+using CsScoring.Training.Cli;
 
 namespace CsScoring.Training.Run;
 
@@ -22,6 +23,7 @@ internal sealed partial class RunPipeline
                 IdColumn = "account_id",
                 TimeColumn = "as_of",
                 Seed = context.Seed,
+                ReadOptions = CliReading.Options,
             },
             Trainer = TrainerChoice.FastTree,
         };
@@ -85,7 +87,7 @@ internal sealed partial class RunPipeline
         }
 
         var truth = new Dictionary<(string, int), double>();
-        using (var reader = context.Data.OpenTable(truthFile))
+        using (var reader = context.Data.OpenTable(truthFile, CliReading.Options))
         {
             var id = reader.GetOrdinal("account_id");
             var asOf = reader.GetOrdinal("as_of");

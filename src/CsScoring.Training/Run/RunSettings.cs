@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Run;
 
-internal sealed class RunSettings : OutputSettings
+internal sealed class RunSettings : DataReadSettings
 {
     [CommandOption("--data <DIR>")]
     [Description("The data folder, laid out like data/sample (accounts.csv, mrr_ledger.csv, surveys.csv, usage_events.csv).")]
@@ -31,7 +31,7 @@ internal sealed class RunSettings : OutputSettings
     public string? Currency { get; init; }
 
     [CommandOption("--ratio <R>")]
-    [Description("The CS budget as a share of ARR, in (0, 1]; 0.06-0.10 is typical.")]
+    [Description("The CS budget as a share of ARR, in (0, 1]]; 0.06-0.10 is typical.")]
     [DefaultValue(0.08)]
     public double Ratio { get; init; } = 0.08;
 

@@ -23,25 +23,25 @@ internal static class ClvModels
 
     public static ClvCustomers ReadCustomers(string path, TimeUnit unit, DateOnly? calibrationEnd)
     {
-        using var reader = TabularReader.Open(path);
+        using var reader = CliReading.Open(path);
         return ClvData.ReadCustomers(reader, unit, calibrationEnd);
     }
 
     public static DiscreteCustomerSummary[] ReadHistories(string path)
     {
-        using var reader = TabularReader.Open(path);
+        using var reader = CliReading.Open(path);
         return ClvData.ReadHistories(reader);
     }
 }
 
-internal sealed class ClvFitSettings : OutputSettings
+internal sealed class ClvFitSettings : DataReadSettings
 {
     [CommandOption("--model <MODEL>")]
     [Description("bgnbd (BG/NBD), pnbd (Pareto/NBD), gg (Gamma-Gamma spend) or bgbb (BG/BB, discrete opportunities).")]
     public string? Model { get; init; }
 
     [CommandOption("--data <FILE>")]
-    [Description("Customer summaries (frequency, recency, T[, monetary_value]), BG/BB histories (frequency, recency, periods[, weights]) or a transaction log (customer_id, date[, amount]).")]
+    [Description("Customer summaries (frequency, recency, T[[, monetary_value]]), BG/BB histories (frequency, recency, periods[[, weights]]) or a transaction log (customer_id, date[[, amount]]).")]
     public string? Data { get; init; }
 
     [CommandOption("--time-unit <UNIT>")]
@@ -154,7 +154,7 @@ internal sealed class ClvFitCommand : Command<ClvFitSettings>
         => (fit.ParameterNames, fit.Values, fit.StandardErrors, fit.LogLikelihood, fit.Observations, fit.Iterations, fit.Converged);
 }
 
-internal sealed class ClvPredictSettings : OutputSettings
+internal sealed class ClvPredictSettings : DataReadSettings
 {
     [CommandOption("--model <MODEL>")]
     [Description("bgnbd, pnbd, gg or bgbb.")]

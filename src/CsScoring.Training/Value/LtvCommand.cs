@@ -14,7 +14,7 @@ internal sealed class LtvSettings : OutputSettings
     public decimal? Arpa { get; init; }
 
     [CommandOption("--churn <RATE>")]
-    [Description("Churn rate per --period, in [0, 1]; 0 gives an unbounded LTV.")]
+    [Description("Churn rate per --period, in [[0, 1]]; 0 gives an unbounded LTV.")]
     public double? Churn { get; init; }
 
     [CommandOption("--period <UNIT>")]
@@ -23,7 +23,7 @@ internal sealed class LtvSettings : OutputSettings
     public string Period { get; init; } = "month";
 
     [CommandOption("--margin <RATE>")]
-    [Description("Gross margin in [0, 1] (default 1: revenue LTV).")]
+    [Description("Gross margin in [[0, 1]] (default 1: revenue LTV).")]
     [DefaultValue(1.0)]
     public double Margin { get; init; } = 1.0;
 

@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Value;
 
-internal sealed class FitSbgSettings : OutputSettings
+internal sealed class FitSbgSettings : DataReadSettings
 {
     [CommandOption("--survivors <COUNTS>")]
     [Description("A cohort's survivor counts, cohort size first (e.g. 1000,631,468). Repeat the option for several cohorts of different ages.")]
@@ -20,7 +20,7 @@ internal sealed class FitSbgSettings : OutputSettings
     public string? Ledger { get; init; }
 
     [CommandOption("--horizon <PERIODS>")]
-    [Description("Project survival up to this many periods (default: 12, or the oldest cohort's age if larger).")]
+    [Description("Project survival up to this many periods (by default 12, or the oldest cohort's age if larger).")]
     public int? Horizon { get; init; }
 
     public override ValidationResult Validate()
@@ -48,7 +48,7 @@ internal sealed class FitSbgCommand : Command<FitSbgSettings>
         int[][] cohorts;
         if (settings.Ledger is not null)
         {
-            using var reader = TabularReader.Open(settings.Ledger);
+            using var reader = CliReading.Open(settings.Ledger);
             var ledgerCohorts = CohortSurvival.Read(reader);
             if (ledgerCohorts.Cohorts.Count == 0)
             {
@@ -103,7 +103,7 @@ internal sealed class FitSbgCommand : Command<FitSbgSettings>
     }
 }
 
-internal sealed class DerlSettings : OutputSettings
+internal sealed class DerlSettings : DataReadSettings
 {
     [CommandOption("--alpha <A>")]
     [Description("The sBG model's alpha (> 0).")]

@@ -19,9 +19,20 @@ public sealed class BufferedTable
     private readonly char[] _text;
     private readonly int[] _ends;
     private readonly long[]? _lines;
+    private readonly TabularReadOptions _options;
+    private readonly char _decimalMark;
+    private readonly DateOrder[] _dateOrders;
 
-    private BufferedTable(string source, string[] columns, char[] text, int[] ends, long[]? lines, int rows, string? sha256)
+    private BufferedTable(string source, string[] columns, char[] text, int[] ends, long[]? lines, int rows, string? sha256, TabularReader origin)
     {
+        _options = origin.Options;
+        _decimalMark = origin.DecimalMark;
+        _dateOrders = new DateOrder[columns.Length];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            _dateOrders[i] = origin.DateOrderOf(i);
+        }
+
         SourceName = source;
         _columns = columns;
         _text = text;
@@ -62,19 +73,25 @@ public sealed class BufferedTable
     /// <returns>The table, with <see cref="Sha256"/> set.</returns>
     /// <exception cref="FileNotFoundException">The folder has no such file.</exception>
     /// <exception cref="DataFormatException">The file is empty, has no header, repeats a column or has a ragged row.</exception>
-    public static BufferedTable Read(IDataFolder folder, string fileName)
+    public static BufferedTable Read(IDataFolder folder, string fileName) => Read(folder, fileName, TabularReadOptions.Default);
+
+    /// <summary>Reads one delimited-text file of a data folder into memory with the given reading options.</summary>
+    /// <param name="folder">The folder.</param>
+    /// <param name="fileName">The file's name inside it.</param>
+    /// <param name="options">Missing-value markers, delimiter, decimal mark, date format, longest cell.</param>
+    /// <returns>The table, with <see cref="Sha256"/> set; its readers apply the same options.</returns>
+    /// <exception cref="FileNotFoundException">The folder has no such file.</exception>
+    /// <exception cref="DataFormatException">The file is empty, has no header, repeats a column, has a ragged row or its decimal mark cannot be told.</exception>
+    public static BufferedTable Read(IDataFolder folder, string fileName, TabularReadOptions options)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         using var hashing = new HashingReadStream(folder.OpenRead(fileName));
-        BufferedTable table;
-        using (var reader = CsvTableReader.Create(new StreamReader(hashing, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true), fileName))
-        {
-            table = Read(reader, sha256: null);
-        }
-
+        using var reader = CsvTableReader.Create(new StreamReader(hashing, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true), fileName, options);
+        var table = Read(reader, sha256: null);
         var sha256 = hashing.Finish();
-        return new BufferedTable(table.SourceName, table._columns, table._text, table._ends, table._lines, table.RowCount, sha256);
+        return new BufferedTable(table.SourceName, table._columns, table._text, table._ends, table._lines, table.RowCount, sha256, reader);
     }
 
     /// <summary>A new reader over the table, positioned before its first row.</summary>
@@ -118,7 +135,7 @@ public sealed class BufferedTable
         }
 
         Array.Resize(ref text, length);
-        return new BufferedTable(reader.SourceName, columns, text, [.. ends], lines is not null && lines.Count == rows ? [.. lines] : null, rows, sha256);
+        return new BufferedTable(reader.SourceName, columns, text, [.. ends], lines is not null && lines.Count == rows ? [.. lines] : null, rows, sha256, reader);
     }
 
     private sealed class BufferedTableReader(BufferedTable table) : TabularReader
@@ -130,6 +147,12 @@ public sealed class BufferedTable
         public override IReadOnlyList<string> Columns => table._columns;
 
         public override long RowNumber => _row + 1;
+
+        public override TabularReadOptions Options => table._options;
+
+        internal override char DecimalMark => table._decimalMark;
+
+        internal override DateOrder DateOrderOf(int ordinal) => (uint)ordinal < (uint)table._dateOrders.Length ? table._dateOrders[ordinal] : DateOrder.Unknown;
 
         public override long? LineNumber => table._lines is { } lines && _row >= 0 && _row < table.RowCount ? lines[_row] : null;
 

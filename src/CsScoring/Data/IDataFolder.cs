@@ -30,14 +30,24 @@ public static class DataFolderExtensions
     /// <returns>A reader positioned before the first row; the caller disposes it.</returns>
     /// <exception cref="FileNotFoundException">The folder has no such file.</exception>
     /// <exception cref="DataFormatException">The file is empty, has no header or repeats a column name.</exception>
-    public static TabularReader OpenTable(this IDataFolder folder, string fileName)
+    public static TabularReader OpenTable(this IDataFolder folder, string fileName) => OpenTable(folder, fileName, TabularReadOptions.Default);
+
+    /// <summary>Opens one delimited-text file of a folder as a streaming table, reading cells with the given options.</summary>
+    /// <param name="folder">The folder.</param>
+    /// <param name="fileName">The file's name inside it.</param>
+    /// <param name="options">Missing-value markers, delimiter, decimal mark, date format, longest cell.</param>
+    /// <returns>A reader positioned before the first row; the caller disposes it.</returns>
+    /// <exception cref="FileNotFoundException">The folder has no such file.</exception>
+    /// <exception cref="DataFormatException">The file is empty, has no header, repeats a column name, or its decimal mark cannot be told.</exception>
+    public static TabularReader OpenTable(this IDataFolder folder, string fileName, TabularReadOptions options)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         var stream = folder.OpenRead(fileName);
         try
         {
-            return CsvTableReader.Create(new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16), fileName);
+            return CsvTableReader.Create(new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16), fileName, options);
         }
         catch
         {

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CsScoring.Data;
 
 /// <summary>
@@ -36,14 +34,24 @@ public abstract class TabularReader : IDisposable
     /// The file is empty, has no header or repeats a column name; or it is a Parquet file and no Parquet format is
     /// registered (the library reads CSV itself; the <c>csscoring</c> console registers Parquet).
     /// </exception>
-    public static TabularReader Open(string path)
+    public static TabularReader Open(string path) => Open(path, TabularReadOptions.Default);
+
+    /// <summary>Opens a file as <see cref="Open(string)"/> does, reading its cells with the given options.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">Missing-value markers, delimiter, decimal mark, date format, longest cell.</param>
+    /// <returns>A reader positioned before the first data row.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="DataFormatException">As for <see cref="Open(string)"/>; or the decimal mark cannot be
+    /// told from the data (the error names the column and how to state it).</exception>
+    public static TabularReader Open(string path, TabularReadOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(options);
         foreach (var format in Volatile.Read(ref s_formats))
         {
             if (format.CanOpen(path))
             {
-                return format.Open(path);
+                return format.Open(path, options);
             }
         }
 
@@ -59,11 +67,11 @@ public abstract class TabularReader : IDisposable
                 path, null, null);
         }
 
-        return CsvTableReader.Open(path);
+        return CsvTableReader.OpenFile(path, options);
     }
 
     /// <summary>
-    /// Adds a file format that <see cref="Open"/> tries before delimited text, in the way
+    /// Adds a file format that <see cref="Open(string)"/> tries before delimited text, in the way
     /// <see cref="System.Text.Encoding.RegisterProvider"/> adds encodings: once, at start-up. Registering the same
     /// instance twice has no effect; formats registered later are tried later.
     /// </summary>
@@ -100,9 +108,20 @@ public abstract class TabularReader : IDisposable
     /// <param name="ordinal">The column index.</param>
     public string GetString(int ordinal) => GetSpan(ordinal).ToString();
 
-    /// <summary>Whether a field is empty or white space.</summary>
+    /// <summary>Whether a field is missing: empty, white space or a missing-value marker of <see cref="Options"/>
+    /// (<c>NA</c>, <c>NULL</c>, <c>#N/A</c>, ...).</summary>
     /// <param name="ordinal">The column index.</param>
-    public bool IsBlank(int ordinal) => GetSpan(ordinal).IsWhiteSpace();
+    public bool IsBlank(int ordinal) => Options.IsMissing(GetSpan(ordinal));
+
+    /// <summary>How this reader reads cells: missing-value markers, decimal mark, date format.</summary>
+    public virtual TabularReadOptions Options => TabularReadOptions.Default;
+
+    /// <summary>The decimal mark numbers are read with: the stated one, else the one detected, else '.'.</summary>
+    internal virtual char DecimalMark => Options.DecimalMark ?? '.';
+
+    /// <summary>The day/month order of a column's numeric dates, when inferred from its values.</summary>
+    /// <param name="ordinal">The column index.</param>
+    internal virtual DateOrder DateOrderOf(int ordinal) => DateOrder.Unknown;
 
     /// <summary>The index of a column.</summary>
     /// <param name="column">The column name (exact match).</param>
@@ -128,23 +147,22 @@ public abstract class TabularReader : IDisposable
         return _ordinals.TryGetValue(column, out ordinal);
     }
 
-    /// <summary>Parses a field as a number with the invariant culture; a blank cell is <see cref="double.NaN"/>.</summary>
+    /// <summary>
+    /// Parses a field as a number with the reader's decimal mark (<see cref="TabularReadOptions.DecimalMark"/>); a
+    /// missing cell (blank or a marker such as <c>NA</c>) is <see cref="double.NaN"/>.
+    /// </summary>
     /// <param name="ordinal">The column index.</param>
-    /// <exception cref="DataFormatException">The cell is neither blank nor a number.</exception>
+    /// <exception cref="DataFormatException">The cell is not a number, or is infinite or above
+    /// <see cref="TabularReadOptions.MaxMagnitude"/> in magnitude.</exception>
     public double GetDoubleOrNaN(int ordinal)
     {
-        var span = GetSpan(ordinal).Trim();
-        if (span.IsEmpty)
-        {
-            return double.NaN;
-        }
-
-        if (double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        var kind = CellText.ParseNumber(GetSpan(ordinal), Options, DecimalMark, out var value);
+        if (kind == NumberCell.Number)
         {
             return value;
         }
 
-        throw Error(ordinal, $"'{span.ToString()}' is not a number");
+        return kind == NumberCell.Missing ? double.NaN : throw NumberError(ordinal, kind, "is not a number");
     }
 
     /// <summary>
@@ -153,47 +171,56 @@ public abstract class TabularReader : IDisposable
     /// Parquet or warehouse boolean read as <c>true</c>/<c>false</c> counts the same as 1/0.
     /// </summary>
     /// <param name="ordinal">The column index.</param>
-    /// <exception cref="DataFormatException">The cell is neither blank, a number nor a yes/no value.</exception>
+    /// <exception cref="DataFormatException">The cell is neither missing, a number nor a yes/no value.</exception>
     internal double GetNumberOrFlagOrNaN(int ordinal)
     {
-        var span = GetSpan(ordinal).Trim();
-        if (span.IsEmpty)
-        {
-            return double.NaN;
-        }
-
-        if (double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        var kind = CellText.ParseNumber(GetSpan(ordinal), Options, DecimalMark, out var value);
+        if (kind == NumberCell.Number)
         {
             return value;
         }
 
-        if (Churn.Features.BooleanText.TryParse(span, out var flag))
+        if (kind == NumberCell.Missing)
+        {
+            return double.NaN;
+        }
+
+        if (Churn.Features.BooleanText.TryParse(GetSpan(ordinal), out var flag))
         {
             return flag ? 1 : 0;
         }
 
-        throw Error(ordinal, $"'{span.ToString()}' is neither a number nor a yes/no value");
+        throw NumberError(ordinal, kind, "is neither a number nor a yes/no value");
     }
 
-    /// <summary>Tries to parse a field as a number with the invariant culture.</summary>
+    /// <summary>Tries to parse a field as a number as <see cref="GetDoubleOrNaN"/> does.</summary>
     /// <param name="ordinal">The column index.</param>
-    /// <param name="value">The number, or <see cref="double.NaN"/> when blank or not a number.</param>
-    /// <returns><see langword="true"/> when the cell holds a number.</returns>
+    /// <param name="value">The number, or <see cref="double.NaN"/> when missing, not a number, infinite or absurd.</param>
+    /// <returns><see langword="true"/> when the cell holds a usable number.</returns>
+    /// <remarks>An infinite or absurd value returns <see langword="false"/> and is counted in
+    /// <see cref="TabularReadOptions.Warnings"/>.</remarks>
     public bool TryGetDouble(int ordinal, out double value)
     {
-        var span = GetSpan(ordinal).Trim();
-        if (!span.IsEmpty && double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+        var kind = CellText.ParseNumber(GetSpan(ordinal), Options, DecimalMark, out value);
+        if (kind == NumberCell.NotFinite)
         {
-            return true;
+            WarnNotFinite(ordinal);
         }
 
-        value = double.NaN;
-        return false;
+        return kind == NumberCell.Number;
     }
 
-    /// <summary>Parses a field as an ISO date (<c>yyyy-MM-dd</c>, or a date-time whose date part is taken).</summary>
+    internal NumberCell ParseNumber(int ordinal, out double value) => CellText.ParseNumber(GetSpan(ordinal), Options, DecimalMark, out value);
+
+    internal void WarnNotFinite(int ordinal)
+        => Options.Warnings?.Add("non-finite-numbers", $"infinite or absurd numbers (|x| > {TabularReadOptions.MaxMagnitude:0e0}) read as missing", SourceName, ordinal >= 0 && ordinal < Columns.Count ? Columns[ordinal] : null, RowNumber);
+
+    /// <summary>
+    /// Parses a field as a date: ISO <c>yyyy-MM-dd</c>, an ISO date-time (its date as written, whatever the
+    /// offset), <see cref="TabularReadOptions.DateFormat"/>, or a numeric day/month date whose order is known.
+    /// </summary>
     /// <param name="ordinal">The column index.</param>
-    /// <exception cref="DataFormatException">The cell is blank or not a date.</exception>
+    /// <exception cref="DataFormatException">The cell is missing, not a date, or a day/month-ambiguous date.</exception>
     public DateOnly GetDate(int ordinal)
     {
         if (TryGetDate(ordinal, out var date))
@@ -201,30 +228,50 @@ public abstract class TabularReader : IDisposable
             return date;
         }
 
-        var text = GetSpan(ordinal).ToString();
-        throw Error(ordinal, text.Length == 0 ? "a date is required but the cell is blank" : $"'{text}' is not a date (expected yyyy-MM-dd)");
+        var text = GetSpan(ordinal).Trim().ToString();
+        throw Error(ordinal, Options.IsMissing(text)
+            ? "a date is required but the cell is missing"
+            : $"'{text}' is not a date (expected yyyy-MM-dd{(Options.DateFormat is { } format ? $" or {format}" : "")})");
     }
 
-    /// <summary>Tries to parse a field as an ISO date or date-time.</summary>
+    /// <summary>Tries to parse a field as a date as <see cref="GetDate"/> does.</summary>
     /// <param name="ordinal">The column index.</param>
     /// <param name="date">The date when parsed.</param>
-    /// <returns>Whether the cell holds a date.</returns>
+    /// <returns>Whether the cell holds a date (missing or non-date text returns <see langword="false"/>).</returns>
+    /// <exception cref="DataFormatException">The cell is a date whose day and month could be either way round
+    /// (<c>01/03/2025</c>) and neither <see cref="TabularReadOptions.DateFormat"/> nor a day above 12 elsewhere in the
+    /// column says which: guessing would move dates by months.</exception>
     public bool TryGetDate(int ordinal, out DateOnly date)
     {
-        var span = GetSpan(ordinal).Trim();
-        if (DateOnly.TryParseExact(span, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+        var order = DateOrderOf(ordinal);
+        if (order == DateOrder.Conflict && Options.DateFormat is null)
         {
-            return true;
+            throw Error(ordinal, "the column mixes day-first and month-first dates; state the format with --date-format (TabularReadOptions.DateFormat)");
         }
 
-        if (DateTime.TryParse(span, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var dateTime))
+        switch (CellText.ParseDate(GetSpan(ordinal), Options, order, out date))
         {
-            date = DateOnly.FromDateTime(dateTime);
-            return true;
+            case DateCell.Date:
+                return true;
+            case DateCell.Ambiguous:
+                throw Error(ordinal, $"'{GetSpan(ordinal).Trim().ToString()}' could be day-first or month-first; state the format with --date-format dd/MM/yyyy or --date-format MM/dd/yyyy (TabularReadOptions.DateFormat)");
+            default:
+                return false;
+        }
+    }
+
+    private DataFormatException NumberError(int ordinal, NumberCell kind, string problem)
+    {
+        var text = GetSpan(ordinal).Trim().ToString();
+        if (kind == NumberCell.NotFinite)
+        {
+            return Error(ordinal, $"'{text}' is infinite or too large to be a real value (|x| > {TabularReadOptions.MaxMagnitude:0e0}); fix the export or mark the cell missing (NA)");
         }
 
-        date = default;
-        return false;
+        var hint = CellText.LooksLikeOtherDecimalMark(text, DecimalMark)
+            ? $" with the decimal mark '{DecimalMark}'; if the file writes decimals with '{(DecimalMark == ',' ? '.' : ',')}', say so with --decimal {(DecimalMark == ',' ? '.' : ',')} (TabularReadOptions.DecimalMark)"
+            : "";
+        return Error(ordinal, $"'{text}' {problem}{hint}");
     }
 
     /// <summary>Builds an error located at the current row and the given column.</summary>

@@ -22,6 +22,22 @@ public sealed class CustomerBaseTests
     }
 
     [Fact]
+    public void Read_MissingMarkers_AreMissingMrrAndLabels()
+    {
+        var customers = Read(
+            "account_id,as_of,mrr,churned_within_90d\n" +
+            "A1,2025-01-31,NA,NA\n" +
+            "A2,2025-01-31,#N/A,1\n" +
+            "A3,2025-01-31,40,NULL\n" +
+            "A1,2025-02-28T23:30:00-05:00,100,\n");
+
+        Assert.Equal(1, customers.LabelledSnapshots);
+        Assert.Equal(1, customers.ChurnedSnapshots);
+        Assert.Equal(new DateOnly(2025, 2, 28), customers.AsOf);
+        Assert.Equal(100, customers.CurrentMrr);
+    }
+
+    [Fact]
     public void AsOf_IsTheLatestSnapshotDate()
     {
         var customers = Read();

@@ -26,6 +26,19 @@ public sealed class BadInputTests : IDisposable
         { "entirely missing column", "a,empty,Churn\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},,{(i % 3 == 0 ? "Yes" : "No")}\n")), [], "'empty'" },
         { "fewer rows than folds", "a,Churn\n1,Yes\n2,No\n3,Yes\n", ["--folds", "10"], "fewer than the 10 folds" },
         { "schema names unknown column", Rows(40, i => i % 3 == 0 ? "Yes" : "No"), ["--schema", "<schema>"], "'nonexistent'" },
+        { "label with a third value", Rows(40, i => (i % 3) switch { 0 => "Yes", 1 => "No", _ => "Paused" }), ["--positive", "Yes"], "'Paused' x13" },
+        { "label with a third value, any case", Rows(40, i => (i % 4) switch { 0 => "yes", 1 => "No", 2 => "no", _ => "unknown" }), ["--positive", "YES"], "does not split cleanly" },
+        { "day-first dates, undecidable", "as_of,a,Churn\n01/03/2024,1,Yes\n02/03/2024,2,No\n", ["--time", "as_of"], "--date-format" },
+        { "dates mixing day-first and month-first", "as_of,a,Churn\n25/03/2024,1,Yes\n03/25/2024,2,No\n", ["--time", "as_of"], "--date-format" },
+        { "thousands or decimal comma in a comma file", "a,b,Churn\n\"1,234\",1,Yes\n\"2,500\",2,No\n", [], "--decimal" },
+        { "thousands or decimal comma in a semicolon file", "a;b;Churn\n1,234;1;Yes\n2,500;2;No\n", [], "--decimal" },
+        { "decimal comma and point in one file", "a;b;Churn\n0,5;1.5;Yes\n0,7;2.5;No\n", [], "--decimal" },
+        { "conflicting labels for one account and date", "account,as_of,a,Churn\nA1,2024-01-31,1,Yes\nA1,2024-01-31,1,No\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"B{i},2024-01-31,{i},{(i % 3 == 0 ? "Yes" : "No")}\n")), ["--id", "account", "--time", "as_of"], "different labels" },
+        { "cell longer than --max-cell-length", "a,note,Churn\n1,\"" + new string('x', 3000) + "\",Yes\n", ["--max-cell-length", "1024"], "--max-cell-length" },
+        { "unknown --decimal", Rows(40, i => i % 3 == 0 ? "Yes" : "No"), ["--decimal", ";"], "--decimal" },
+        { "unknown --delimiter", Rows(40, i => i % 3 == 0 ? "Yes" : "No"), ["--delimiter", "x"], "--delimiter" },
+        { "--date-format without a day", Rows(40, i => i % 3 == 0 ? "Yes" : "No"), ["--date-format", "yyyy"], "--date-format" },
+        { "--max-cell-length too small", Rows(40, i => i % 3 == 0 ? "Yes" : "No"), ["--max-cell-length", "10"], "--max-cell-length" },
     };
 
     [Theory]

@@ -233,4 +233,23 @@ public sealed class ParquetTableReaderTests : IDisposable
 
         return rows;
     }
+
+    [Fact]
+    public void Open_StringCellsWithMarkers_AreMissing_AndACsvDecimalCommaDoesNotApply()
+    {
+        var csv = Path.Combine(_directory, "export.csv");
+        File.WriteAllText(csv, "id,csat\nA,4.5\nB,NA\nC,n.d.\nD,#N/A\n");
+        var folder = ParquetParts.Write(csv, Path.Combine(_directory, "export"), parts: 1);
+        var options = new TabularReadOptions { MissingValues = ["n.d."], DecimalMark = ',' };
+        var values = new List<double>();
+        using (var reader = TabularReader.Open(folder, options))
+        {
+            while (reader.Read())
+            {
+                values.Add(reader.GetDoubleOrNaN(1));
+            }
+        }
+
+        Assert.Equal([4.5, double.NaN, double.NaN, double.NaN], values);
+    }
 }

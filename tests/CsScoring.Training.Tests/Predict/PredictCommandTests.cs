@@ -35,6 +35,39 @@ public sealed class TrainedSampleFixture : IDisposable
 public sealed class PredictCommandTests(TrainedSampleFixture sample) : IClassFixture<TrainedSampleFixture>
 {
     [Fact]
+    public void Predict_UnparsableCells_AreImputedAndCountedPerColumn()
+    {
+        var lines = File.ReadAllLines(sample.Accounts);
+        var header = lines[0].Split(',');
+        var csat = Array.IndexOf(header, "csat");
+        var seats = Array.IndexOf(header, "seats");
+        for (var i = 1; i <= 6; i++)
+        {
+            var cells = lines[i].Split(',');
+            cells[csat] = i % 2 == 0 ? "n/a-ish" : "Infinity";
+            if (i <= 2)
+            {
+                cells[seats] = "lots";
+            }
+
+            lines[i] = string.Join(',', cells);
+        }
+
+        var data = Path.Combine(sample.Directory, "dirty-" + Guid.NewGuid().ToString("N") + ".csv");
+        File.WriteAllLines(data, lines);
+        var output = Path.Combine(sample.Directory, "predictions-" + Guid.NewGuid().ToString("N") + ".csv");
+        var (code, stdout, error) = CliAppTests.Run("predict", "--model", sample.Model, "--data", data, "--out", output, "--json", "--quiet");
+        Assert.True(code == ExitCodes.Success, error);
+
+        var warnings = System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("warnings").EnumerateArray()
+            .Where(w => w.GetProperty("code").GetString() == "imputed-cells")
+            .ToDictionary(w => w.GetProperty("column").GetString()!, w => w.GetProperty("count").GetInt64());
+        Assert.Equal(6, warnings["csat"]);
+        Assert.Equal(2, warnings["seats"]);
+        Assert.Contains("imputed", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Predict_WritesOneRowPerInputRow_WithTheLibrarysProbabilitiesAndReasons()
     {
         var output = Path.Combine(sample.Directory, "predictions-" + Guid.NewGuid().ToString("N") + ".csv");

@@ -38,7 +38,7 @@ public sealed class ColumnProfile
     /// <summary>Rows seen.</summary>
     public long Rows { get; }
 
-    /// <summary>Blank (empty or white-space) cells.</summary>
+    /// <summary>Missing cells: empty, white space or a missing-value marker (<c>NA</c>, <c>NULL</c>, ...; see <see cref="Data.TabularReadOptions"/>).</summary>
     public long Blank { get; }
 
     /// <summary>Non-blank cells.</summary>

@@ -1,4 +1,4 @@
-using System.Globalization;
+using CsScoring.Data;
 
 namespace CsScoring.Churn.Features;
 
@@ -47,33 +47,73 @@ public sealed class ColumnProfiler
     /// <summary>The column name.</summary>
     public string Name { get; }
 
-    /// <summary>Adds one cell.</summary>
+    /// <summary>Adds one cell, read with the default rules (<see cref="TabularReadOptions.Default"/>: standard
+    /// missing-value markers, decimal point, ISO or unambiguous dates).</summary>
     /// <param name="cell">The cell text.</param>
     /// <param name="asOfDay">The row's as-of day number, when dates are measured from a time column; else <see langword="null"/>.</param>
+    /// <exception cref="DataFormatException">The cell is a day/month-ambiguous date (<c>01/03/2025</c>).</exception>
     public void Add(ReadOnlySpan<char> cell, int? asOfDay = null)
+    {
+        var number = CellText.ParseNumber(cell, TabularReadOptions.Default, '.', out var value);
+        DateOnly? date = null;
+        if (number == NumberCell.Invalid && DateText.TryParse(cell, out var parsed))
+        {
+            date = parsed;
+        }
+
+        Add(cell, number, value, date, asOfDay);
+    }
+
+    /// <summary>Adds the cell of a column in the row a reader is on, read with the reader's rules (missing-value
+    /// markers, decimal mark, date format and the column's day/month order).</summary>
+    /// <param name="reader">The reader, after a successful <see cref="TabularReader.Read"/>.</param>
+    /// <param name="ordinal">The column index.</param>
+    /// <param name="asOfDay">The row's as-of day number, when dates are measured from a time column; else <see langword="null"/>.</param>
+    /// <exception cref="DataFormatException">The cell is a day/month-ambiguous date; the error names the row and column.</exception>
+    /// <remarks>An infinite or absurd number (above <see cref="TabularReadOptions.MaxMagnitude"/>) counts as missing
+    /// and is counted in the reader's <see cref="TabularReadOptions.Warnings"/>.</remarks>
+    public void AddCell(TabularReader reader, int ordinal, int? asOfDay = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var number = reader.ParseNumber(ordinal, out var value);
+        if (number == NumberCell.NotFinite)
+        {
+            reader.WarnNotFinite(ordinal);
+        }
+
+        DateOnly? date = null;
+        if (number == NumberCell.Invalid && reader.TryGetDate(ordinal, out var parsed))
+        {
+            date = parsed;
+        }
+
+        Add(reader.GetSpan(ordinal), number, value, date, asOfDay);
+    }
+
+    private void Add(ReadOnlySpan<char> cell, NumberCell number, double value, DateOnly? date, int? asOfDay)
     {
         _rows++;
         var text = cell.Trim();
-        if (text.IsEmpty)
+        if (number is NumberCell.Missing or NumberCell.NotFinite)
         {
             _blank++;
             return;
         }
 
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && !double.IsNaN(number))
+        if (number == NumberCell.Number)
         {
             _numeric++;
-            if (_integers && (!double.IsFinite(number) || Math.Floor(number) != number))
+            if (_integers && Math.Floor(value) != value)
             {
                 _integers = false;
             }
 
-            Sample(_numbers, ref _numbersSeen, number);
+            Sample(_numbers, ref _numbersSeen, value);
         }
-        else if (DateText.TryParse(text, out var date))
+        else if (date is { } day)
         {
             _date++;
-            Sample(_dates, ref _datesSeen, date.DayNumber - (asOfDay ?? DateText.UnixEpochDay));
+            Sample(_dates, ref _datesSeen, day.DayNumber - (asOfDay ?? DateText.UnixEpochDay));
         }
         else if (text.Length <= 254 && LooksLikeEmail(text))
         {

@@ -1,33 +1,26 @@
-using System.Globalization;
+using CsScoring.Data;
 
 namespace CsScoring.Churn.Features;
 
-// Same rules as TabularReader.TryGetDate, for values that do not come from a reader (dictionaries, typed records).
+// The rules of TabularReader.TryGetDate with the default options, for values that do not come from a reader
+// (dictionaries, typed records).
 internal static class DateText
 {
     public static readonly int UnixEpochDay = new DateOnly(1970, 1, 1).DayNumber;
 
-    public static bool TryParse(ReadOnlySpan<char> text, out DateOnly date)
+    /// <exception cref="DataFormatException">The text is a day/month-ambiguous date such as 01/03/2025.</exception>
+    public static bool TryParse(ReadOnlySpan<char> text, out DateOnly date) => TryParse(text, TabularReadOptions.Default, DateOrder.Unknown, out date);
+
+    public static bool TryParse(ReadOnlySpan<char> text, TabularReadOptions options, DateOrder order, out DateOnly date)
     {
-        var span = text.Trim();
-        if (span.IsEmpty)
+        switch (CellText.ParseDate(text, options, order, out date))
         {
-            date = default;
-            return false;
+            case DateCell.Date:
+                return true;
+            case DateCell.Ambiguous:
+                throw new DataFormatException($"'{text.Trim().ToString()}' could be day-first or month-first; write dates as yyyy-MM-dd or state the format (TabularReadOptions.DateFormat)");
+            default:
+                return false;
         }
-
-        if (DateOnly.TryParseExact(span, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
-        {
-            return true;
-        }
-
-        if (DateTime.TryParse(span, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var dateTime))
-        {
-            date = DateOnly.FromDateTime(dateTime);
-            return true;
-        }
-
-        date = default;
-        return false;
     }
 }

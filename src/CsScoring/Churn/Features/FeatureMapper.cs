@@ -1,4 +1,3 @@
-using System.Globalization;
 using CsScoring.Data;
 
 namespace CsScoring.Churn.Features;
@@ -80,11 +79,41 @@ public sealed class FeatureMapper
         ArgumentNullException.ThrowIfNull(reader);
         CheckLength(destination);
         var binding = Bind(reader);
-        var asOf = binding.TimeOrdinal >= 0 ? AsOfDay(reader.GetSpan(binding.TimeOrdinal)) : (int?)null;
+        int? asOf = null;
+        if (binding.TimeOrdinal >= 0 && reader.TryGetDate(binding.TimeOrdinal, out var asOfDate))
+        {
+            asOf = asOfDate.DayNumber;
+        }
+
         var ordinals = binding.Ordinals;
         for (var i = 0; i < _columns.Length; i++)
         {
-            MapCell(i, reader.GetSpan(ordinals[i]), asOf, destination);
+            var ordinal = ordinals[i];
+            switch (_columns[i].Kind)
+            {
+                case FeatureKind.Numeric:
+                    var kind = reader.ParseNumber(ordinal, out var value);
+                    if (kind is NumberCell.Invalid or NumberCell.NotFinite)
+                    {
+                        // Text where a number belongs, or an infinite or absurd one: imputed like a missing cell, and counted.
+                        reader.Options.Warnings?.Add("imputed-cells", "unparsable or out-of-range cells imputed", reader.SourceName, _columns[i].Name, reader.RowNumber);
+                    }
+
+                    SetNumber(i, kind == NumberCell.Number, value, destination);
+                    break;
+                case FeatureKind.Date:
+                    var present = reader.TryGetDate(ordinal, out var date);
+                    if (!present && !reader.IsBlank(ordinal))
+                    {
+                        reader.Options.Warnings?.Add("imputed-cells", "unparsable or out-of-range cells imputed", reader.SourceName, _columns[i].Name, reader.RowNumber);
+                    }
+
+                    SetDate(i, present, date, asOf, destination);
+                    break;
+                default:
+                    MapCell(i, reader.GetSpan(ordinal), asOf, destination);
+                    break;
+            }
         }
     }
 
@@ -114,33 +143,44 @@ public sealed class FeatureMapper
 
                 return;
             case FeatureKind.Numeric:
-                present = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && !double.IsNaN(value);
+                present = CellText.ParseNumber(text, TabularReadOptions.Default, '.', out value) == NumberCell.Number;
                 break;
             case FeatureKind.Boolean:
                 present = BooleanText.TryParse(text, out var flag);
                 value = flag ? 1 : 0;
                 break;
             default:
-                present = DateText.TryParse(text, out var date);
-                int origin;
-                if (Schema.TimeColumn is null)
-                {
-                    origin = DateText.UnixEpochDay;
-                }
-                else if (asOfDay is { } day)
-                {
-                    origin = day;
-                }
-                else
-                {
-                    present = false;
-                    origin = 0;
-                }
-
-                value = present ? date.DayNumber - origin : 0;
-                break;
+                SetDate(columnIndex, DateText.TryParse(text, out var date), date, asOfDay, destination);
+                return;
         }
 
+        SetNumber(columnIndex, present, value, destination);
+    }
+
+    private void SetDate(int columnIndex, bool present, DateOnly date, int? asOfDay, Span<float> destination)
+    {
+        int origin;
+        if (Schema.TimeColumn is null)
+        {
+            origin = DateText.UnixEpochDay;
+        }
+        else if (asOfDay is { } day)
+        {
+            origin = day;
+        }
+        else
+        {
+            present = false;
+            origin = 0;
+        }
+
+        SetNumber(columnIndex, present, present ? date.DayNumber - origin : 0, destination);
+    }
+
+    private void SetNumber(int columnIndex, bool present, double value, Span<float> destination)
+    {
+        var column = _columns[columnIndex];
+        var offset = _offsets[columnIndex];
         destination[offset] = present ? (float)value : (float)column.Impute!.Value;
         if (column.MissingIndicator)
         {

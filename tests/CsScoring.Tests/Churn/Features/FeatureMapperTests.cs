@@ -42,6 +42,66 @@ public sealed class FeatureMapperTests
         Assert.Equal([40f, 0f, 0f, 0f, 1f, 10f, 0f], features);
     }
 
+    [Theory]
+    [InlineData("NA")]
+    [InlineData("NaN")]
+    [InlineData("#N/A")]
+    [InlineData("NULL")]
+    [InlineData("Infinity")]
+    [InlineData("1e300")]
+    public void Map_MissingMarkerOrAbsurdNumber_ImputesAndFlags(string cell)
+    {
+        var mapper = new FeatureMapper(Schema());
+        var features = new float[7];
+        mapper.Map(new Dictionary<string, string?> { ["seats"] = cell, ["sponsor"] = "yes", ["plan"] = "pro", ["renewal_date"] = "2024-03-11", ["as_of"] = "2024-03-01" }, features);
+        Assert.Equal([12f, 1f, 1f, 0f, 1f, 10f, 0f], features);
+    }
+
+    [Fact]
+    public void Map_TimestampWithOffset_KeepsItsLocalDate()
+    {
+        var mapper = new FeatureMapper(Schema());
+        var features = new float[7];
+        mapper.Map(new Dictionary<string, string?> { ["seats"] = "1", ["sponsor"] = "yes", ["plan"] = "pro", ["renewal_date"] = "2024-03-11T23:30:00-05:00", ["as_of"] = "2024-03-01T00:30:00+09:00" }, features);
+        Assert.Equal(10f, features[5]);
+    }
+
+    [Fact]
+    public void Map_AmbiguousDate_Throws()
+    {
+        var mapper = new FeatureMapper(Schema());
+        var features = new float[7];
+        Assert.Throws<DataFormatException>(() => mapper.Map(new Dictionary<string, string?> { ["renewal_date"] = "01/03/2024", ["as_of"] = "2024-03-01" }, features));
+    }
+
+    [Fact]
+    public void Map_Reader_CountsUnparsableCellsPerColumn_NotMissingOnes()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "csscoring-map-" + Guid.NewGuid().ToString("N") + ".csv");
+        File.WriteAllText(path, "as_of,seats,sponsor,plan,renewal_date\n2024-03-01,lots,1,pro,soon\n2024-03-01,NA,1,pro,2024-03-11\n2024-03-01,Infinity,1,pro,\n");
+        try
+        {
+            var warnings = new DataWarnings();
+            var mapper = new FeatureMapper(Schema());
+            var features = new float[7];
+            using (var reader = TabularReader.Open(path, new TabularReadOptions { Warnings = warnings }))
+            {
+                while (reader.Read())
+                {
+                    mapper.Map(reader, features);
+                }
+            }
+
+            var counts = warnings.Items.Where(w => w.Code == "imputed-cells").ToDictionary(w => w.Column!, w => w.Count);
+            Assert.Equal(2, counts["seats"]);
+            Assert.Equal(1, counts["renewal_date"]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Map_MissingAndUnparsable_ImputesAndFlags()
     {
