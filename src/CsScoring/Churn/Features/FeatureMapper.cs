@@ -192,19 +192,26 @@ public sealed class FeatureMapper
     internal CellClass Classify(int columnIndex, ReadOnlySpan<char> text)
     {
         var column = _columns[columnIndex];
-        switch (column.Kind)
+        var trimmed = text.Trim();
+
+        // Categories are matched as written (a category may be spelt like a missing-value marker), as MapCell does.
+        if (column.Kind == FeatureKind.Categorical ? trimmed.IsEmpty : TabularReadOptions.Default.IsMissingTrimmed(trimmed))
         {
-            case FeatureKind.Categorical:
-                var key = text.Trim();
-                return key.IsEmpty ? CellClass.Missing : _categories[columnIndex]!.Value.ContainsKey(key) ? CellClass.Value : CellClass.UnseenCategory;
-            case FeatureKind.Numeric:
-                return text.Trim().IsEmpty ? CellClass.Missing
-                    : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? CellClass.Value : CellClass.Unparsable;
-            case FeatureKind.Boolean:
-                return text.Trim().IsEmpty ? CellClass.Missing : BooleanText.TryParse(text, out _) ? CellClass.Value : CellClass.Unparsable;
-            default:
-                return text.Trim().IsEmpty ? CellClass.Missing : DateText.TryParse(text, out _) ? CellClass.Value : CellClass.Unparsable;
+            return CellClass.Missing;
         }
+
+        return column.Kind switch
+        {
+            FeatureKind.Categorical => _categories[columnIndex]!.Value.ContainsKey(trimmed) ? CellClass.Value : CellClass.UnseenCategory,
+            FeatureKind.Numeric => CellText.ParseNumber(trimmed, TabularReadOptions.Default, '.', out _) switch
+            {
+                NumberCell.Number => CellClass.Value,
+                NumberCell.Missing => CellClass.Missing,
+                _ => CellClass.Unparsable,
+            },
+            FeatureKind.Boolean => BooleanText.TryParse(trimmed, out _) ? CellClass.Value : CellClass.Unparsable,
+            _ => DateText.TryParse(trimmed, out _) ? CellClass.Value : CellClass.Unparsable,
+        };
     }
 
     /// <summary>Parses an as-of cell for <see cref="MapCell"/>.</summary>
