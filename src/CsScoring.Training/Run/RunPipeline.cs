@@ -15,6 +15,6 @@ internal sealed partial class RunPipeline
         var churn = PredictChurn(context, inputs, model);
         var health = ScoreHealth(context, inputs);
         var values = ProjectValue(context, inputs.Ledger, churn);
-        PlanCoverage(context, inputs, churn, health, values);
+        PlanCoverage(context, inputs, model);
     }
 }

@@ -38,24 +38,53 @@ public sealed class Playbook
     /// <summary>The rules, highest priority first.</summary>
     public IReadOnlyList<PlaybookRule> Rules => _rules;
 
-    /// <summary>A sensible default playbook for the signals the rest of CsScoring produces.</summary>
+    /// <summary>
+    /// A sensible default playbook (the one <c>data/sample/playbooks.json</c> holds): every account in the churn
+    /// model's high band and every account whose health fell by 15 points or more gets a tier-specific action; then
+    /// support, billing, adoption and expansion plays.
+    /// </summary>
     public static Playbook Default { get; } = new(
     [
-        new PlaybookRule("executive-escalation", "Executive escalation: CSM and executive sponsor meet the customer within 7 days; review the success plan.", 100,
-            [Condition.Compare("churn_probability", ConditionOperator.GreaterOrEqual, 0.5), Condition.Compare("touch_model", ConditionOperator.Equal, "high_touch")]),
-        new PlaybookRule("renewal-rescue", "Renewal rescue: open the renewal conversation now with an ROI review.", 90,
-            [Condition.Compare("churn_probability", ConditionOperator.GreaterOrEqual, 0.3), Condition.Compare("days_to_renewal", ConditionOperator.LessOrEqual, 90)]),
-        new PlaybookRule("support-recovery", "Support recovery: review the open severe tickets with support leadership and call the customer.", 80,
-            [Condition.Compare("severe_tickets_90d", ConditionOperator.GreaterOrEqual, 2), Condition.Compare("churn_probability", ConditionOperator.GreaterOrEqual, 0.15)]),
-        new PlaybookRule("billing-outreach", "Billing outreach: finance and the CSM resolve the late invoices together.", 70,
-            [Condition.Compare("late_invoices_90d", ConditionOperator.GreaterOrEqual, 1), Condition.Compare("churn_probability", ConditionOperator.GreaterOrEqual, 0.15)]),
-        new PlaybookRule("re-engagement", "Re-engagement: enrol the users in the adoption campaign and offer a training session.", 60,
-            [Condition.Compare("churn_probability", ConditionOperator.GreaterOrEqual, 0.2)]),
-        new PlaybookRule("health-review", "Health review: the CSM walks through the red health drivers with the customer and agrees next steps.", 50,
-            [Condition.Compare("health_band", ConditionOperator.Equal, "red")]),
-        new PlaybookRule("expansion", "Expansion: the account is healthy and near its seat limit; propose more seats.", 10,
-            [Condition.Compare("churn_probability", ConditionOperator.LessThan, 0.05), Condition.Compare("seat_utilization", ConditionOperator.GreaterOrEqual, 0.9)]),
+        Rule("executive-business-review", 100, 7, "High churn risk on a high-touch account",
+            "Executive business review: the CSM and an executive sponsor meet the customer within 7 days and agree a success plan.",
+            Condition.Is("churn_band", "high"), Condition.Is("tier", "high_touch")),
+        Rule("escalated-rescue", 95, 7, "High risk and high value below high-touch: escalated to a named CSM",
+            "Named-CSM rescue: call the customer this week, review the churn reasons and agree a recovery plan.",
+            Condition.Is("churn_band", "high"), Condition.Is("escalated", "true")),
+        Rule("at-risk-one-to-many", 90, 14, "High churn risk on a low-touch account",
+            "One-to-many recovery: invite the account to the next adoption workshop and a pooled-CSM office hour.",
+            Condition.Is("churn_band", "high"), Condition.Is("tier", "low_touch")),
+        Rule("at-risk-automated", 90, 3, "High churn risk on a tech-touch account",
+            "Automated recovery: in-product guide to the unused features and a three-step re-engagement e-mail sequence.",
+            Condition.Is("churn_band", "high"), Condition.Is("tier", "tech_touch")),
+        Rule("health-drop-review", 80, 14, "Health fell sharply",
+            "Health review: the CSM walks through the health drivers with the customer and agrees next steps.",
+            Condition.Compare("health_change", ConditionOperator.LessOrEqual, -15), Condition.Is("tier", "high_touch")),
+        Rule("health-drop-session", 80, 14, "Health fell sharply",
+            "Health check session: a pooled CSM runs a one-to-few review of adoption with the account's admins.",
+            Condition.Compare("health_change", ConditionOperator.LessOrEqual, -15), Condition.Is("tier", "low_touch")),
+        Rule("health-drop-nudge", 80, 3, "Health fell sharply",
+            "Automated nudge: e-mail the admins the usage they dropped, with a link to the relevant guide.",
+            Condition.Compare("health_change", ConditionOperator.LessOrEqual, -15), Condition.Is("tier", "tech_touch")),
+        Rule("support-recovery", 70, 7, "Severe support tickets on an account at risk",
+            "Support recovery: review the open severe tickets with support leadership and follow up with the customer.",
+            Condition.Compare("severe_tickets_90d", ConditionOperator.GreaterOrEqual, 2), Condition.Compare("churn_band", ConditionOperator.NotEqual, "low")),
+        Rule("billing-outreach", 60, 14, "Late invoices on an account at risk",
+            "Billing outreach: finance and the account's owner resolve the late invoices together.",
+            Condition.Compare("late_invoices_90d", ConditionOperator.GreaterOrEqual, 1), Condition.Compare("churn_band", ConditionOperator.NotEqual, "low")),
+        Rule("adoption-review", 50, 21, "Medium churn risk driven by usage the customer can change",
+            "Adoption review: address the top churn reason with the customer (training, configuration or a use-case workshop).",
+            Condition.Is("churn_band", "medium"), Condition.Is("reason_1_role", "signal"), Condition.Is("reason_1_direction", "raises")),
+        Rule("red-health-review", 40, 21, "Health is red",
+            "Health review: go through the red health drivers with the customer and agree next steps.",
+            Condition.Is("health_band", "red")),
+        Rule("expansion", 10, 30, "Healthy and near the seat limit",
+            "Expansion: propose more seats or the next plan.",
+            Condition.Is("churn_band", "low"), Condition.Compare("seat_utilization", ConditionOperator.GreaterOrEqual, 0.9)),
     ]);
+
+    private static PlaybookRule Rule(string name, int priority, int dueDays, string why, string action, params Condition[] conditions)
+        => new(name, action, priority, conditions) { DueDays = dueDays, Why = why };
 
     /// <summary>Who owns each tier's actions unless a rule names its own owner (escalated accounts: a named CSM).</summary>
     /// <value>The default value is <see cref="PlaybookOwners"/> with its defaults.</value>
