@@ -434,8 +434,10 @@ public sealed class PortfolioBuilder
             all.Add(new PortfolioReason(reason.Feature, name, _options.Roles.RoleOf(name), reason.RaisesRisk, imputed, reason.Contribution, text));
         }
 
-        // Stable: signals keep their order by strength, then context.
-        return [.. all.Where(r => r.Role == FeatureRole.Signal).Concat(all.Where(r => r.Role == FeatureRole.Context)).Take(_options.TopReasons)];
+        // Signals before context, and within each what raises the risk before what lowers it; ties keep their strength order.
+        return [.. all.Select((r, i) => (Reason: r, Index: i))
+            .OrderBy(x => x.Reason.Role == FeatureRole.Signal ? 0 : 1).ThenBy(x => x.Reason.RaisesRisk ? 0 : 1).ThenBy(x => x.Index)
+            .Take(_options.TopReasons).Select(x => x.Reason)];
     }
 
     /// <summary>The name of a tier as files and playbooks write it: <c>high_touch</c>, <c>low_touch</c> or <c>tech_touch</c>.</summary>
