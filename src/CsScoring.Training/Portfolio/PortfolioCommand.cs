@@ -53,9 +53,9 @@ internal sealed class PortfolioCommand : Command<PortfolioSettings>
             throw new FileNotFoundException($"Accounts file '{settings.Accounts}' does not exist.", settings.Accounts);
         }
 
-        var model = ChurnModel.Load(settings.Model!);
-        var scorecard = ScorecardSource.Load(settings.Scorecard).Compile();
         var playbook = PortfolioWorkflow.LoadPlaybook(settings.Playbooks!);
+        var scorecard = ScorecardSource.Load(settings.Scorecard).Compile();
+        var model = ChurnModel.Load(settings.Model!);
         MrrLedger? ledger = null;
         if (settings.Ledger is { } ledgerPath)
         {
