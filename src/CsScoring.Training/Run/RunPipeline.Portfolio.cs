@@ -24,9 +24,8 @@ internal sealed partial class RunPipeline
     /// plan.json with the headcount plan.
     /// </summary>
     /// <returns>Everything the portfolio produced, in memory, for the dashboard.</returns>
-    private static PortfolioRun PlanCoverage(RunContext context, RunInputs inputs, ChurnModel model)
+    private static PortfolioRun PlanCoverage(RunContext context, RunInputs inputs, ChurnModel model, CompiledScorecard scorecard)
     {
-        var (definition, _) = ScorecardSource.Load(context.Data);
         Playbook playbook;
         if (context.Data.Contains(PlaybooksFile))
         {
@@ -40,7 +39,7 @@ internal sealed partial class RunPipeline
         }
 
         var run = context.Console.Step("Building the portfolio", _ => PortfolioWorkflow.Run(new PortfolioJob(
-            inputs.Accounts.CreateReader, model, definition.Compile(), playbook, inputs.Ledger, new PortfolioOptions { Capacity = context.Capacity })));
+            inputs.Accounts.CreateReader, model, scorecard, playbook, inputs.Ledger, new PortfolioOptions { Capacity = context.Capacity })));
         var rows = run.Rows;
         var summary = run.Summary;
         var plan = summary.Capacity;
