@@ -32,7 +32,7 @@ public class PortfolioBenchmarks
     public void Setup()
     {
         _directory = Directory.CreateTempSubdirectory("csscoring-portfolio-bench-").FullName;
-        var sample = Path.Combine(_directory, "sample");
+        var sample = Directory.CreateDirectory(Path.Combine(_directory, "sample")).FullName;
         SampleGenerator.Generate(new SampleOptions { Accounts = 2_000, Months = 13, Seed = 7 }, sample);
         var model = Path.Combine(_directory, "model");
         var code = CliApp.Run(["train", "--data", Path.Combine(sample, "accounts.csv"), "--label", "churned_within_90d", "--id", "account_id", "--time", "as_of", "--folds", "2", "--repeats", "1", "--out", model, "--quiet"], TextWriter.Null, TextWriter.Null);
