@@ -21,6 +21,7 @@ internal static partial class CommandRegistry
         AddValueCommands(config);
         AddPlanningCommands(config);
         AddMetricsCommands(config);
+        AddPortfolioCommands(config);
     }
 
     static partial void AddSampleCommands(IConfigurator config);
@@ -36,4 +37,6 @@ internal static partial class CommandRegistry
     static partial void AddPlanningCommands(IConfigurator config);
 
     static partial void AddMetricsCommands(IConfigurator config);
+
+    static partial void AddPortfolioCommands(IConfigurator config);
 }

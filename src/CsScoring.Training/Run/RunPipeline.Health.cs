@@ -10,8 +10,8 @@ internal sealed partial class RunPipeline
     /// Health scores of each current customer's current snapshot with the data folder's scorecard.json (or the
     /// built-in default), written to health_scores.csv, and the scorecard's backtest against the 90-day churn that followed.
     /// </summary>
-    /// <returns>Each current customer's health, ordered by account id, with raw ids.</returns>
-    private static IReadOnlyList<AccountHealth> ScoreHealth(RunContext context, RunInputs inputs)
+    /// <returns>Each current customer's health, ordered by account id, with raw ids, and the compiled scorecard.</returns>
+    private static (IReadOnlyList<AccountHealth> Accounts, CompiledScorecard Scorecard) ScoreHealth(RunContext context, RunInputs inputs)
     {
         const int horizonDays = 90;
         var (definition, fromFolder) = ScorecardSource.Load(context.Data);
@@ -111,6 +111,6 @@ internal sealed partial class RunPipeline
             context.Console.Note(string.Create(c, $"Health: {summary.Scored} accounts scored as of {asOf:yyyy-MM-dd}; backtest ROC-AUC {r.Auc:F3}."));
         }
 
-        return accounts;
+        return (accounts, scorecard);
     }
 }

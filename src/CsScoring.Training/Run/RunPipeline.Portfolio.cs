@@ -4,116 +4,102 @@ using CsScoring.Churn;
 using CsScoring.Data;
 using CsScoring.Health;
 using CsScoring.Planning;
+using CsScoring.Playbooks;
 using CsScoring.Portfolio;
+using CsScoring.Segmentation;
+using CsScoring.Training.Health;
+using CsScoring.Training.Portfolio;
+using CsScoring.Value;
 
 namespace CsScoring.Training.Run;
 
 internal sealed partial class RunPipeline
 {
+    private const string PlaybooksFile = "playbooks.json";
+
     /// <summary>
-    /// Joins every current account's value, churn risk and health, assigns its touch model, plans the CS headcount
-    /// the segments need against the budget, and picks each account's playbook action with its reasons.
+    /// The portfolio, through the same library path as <c>csscoring portfolio</c>: every current account's health and
+    /// trend, churn risk and reasons, potential / expected / at-risk value, tier by potential value, priority by value at
+    /// risk and playbook action (the data folder's playbooks.json, or the built-in default), into portfolio.csv and
+    /// plan.json with the headcount plan.
     /// </summary>
-    private static void PlanCoverage(
-        RunContext context, RunInputs inputs, IReadOnlyList<ScoredRow> churn, IReadOnlyList<AccountHealth> health, IReadOnlyList<ValuedAccount>? values)
+    /// <returns>Everything the portfolio produced, in memory, for the dashboard.</returns>
+    private static PortfolioRun PlanCoverage(RunContext context, RunInputs inputs, ChurnModel model, CompiledScorecard scorecard)
     {
-        IReadOnlyList<PortfolioAccount> current;
-        using (var reader = inputs.Accounts.CreateReader())
+        Playbook playbook;
+        if (context.Data.Contains(PlaybooksFile))
         {
-            current = PortfolioAccount.ReadCurrent(reader, inputs.Customers);
+            using var text = new StreamReader(context.Data.OpenRead(PlaybooksFile));
+            playbook = PortfolioWorkflow.ParsePlaybook(text.ReadToEnd(), PlaybooksFile);
+        }
+        else
+        {
+            context.Console.Note("No playbooks.json in the data folder: actions come from the built-in default playbook.");
+            playbook = Playbook.Default;
         }
 
-        if (current.Count == 0)
+        var run = context.Console.Step("Building the portfolio", _ => PortfolioWorkflow.Run(new PortfolioJob(
+            inputs.Accounts.CreateReader, model, scorecard, playbook, inputs.Ledger, new PortfolioOptions { Capacity = context.Capacity })));
+        var rows = run.Rows;
+        var summary = run.Summary;
+        var plan = summary.Capacity;
+        var options = context.Capacity;
+        PortfolioWorkflow.WriteCsv(context.OutputFile(PortfolioWorkflow.CsvFile), rows);
+        var planJson = (SortedDictionary<string, object?>)PortfolioWorkflow.Plan(run, options);
+        planJson["organisation"] = PlanOrganisation(context, inputs, rows);
+        AtomicOutput.WriteText(context.OutputFile(PortfolioWorkflow.PlanFile), writer => writer.Write(JsonSerializer.Serialize(planJson, CsScoringJson.Options)));
+        context.Summary["portfolio"] = PortfolioWorkflow.Summary(run, PortfolioWorkflow.CsvFile, PortfolioWorkflow.PlanFile);
+        foreach (var warning in summary.Warnings)
         {
-            return;
+            context.Console.Warn(warning);
         }
-
-        var risks = new Dictionary<string, ChurnRisk>(StringComparer.Ordinal);
-        foreach (var row in churn.Where(r => r.Id is not null))
-        {
-            risks[row.Id!] = new ChurnRisk(row.Probability, row.Band, row.Reasons.Count > 0 ? row.Reasons[0] : null);
-        }
-
-        var standings = health.ToDictionary(a => a.AccountId, a => new HealthStanding(a.Result.Score, a.Scorecard.BandName(a.Result.Band)), StringComparer.Ordinal);
-        var worth = (values ?? []).ToDictionary(v => v.AccountId, v => v.Value, StringComparer.Ordinal);
-        var portfolio = PortfolioBuilder.Build(current, risks, standings, worth, options: context.Capacity);
-        var rows = portfolio.Entries;
-        var plan = portfolio.Capacity;
-        var options = portfolio.Options;
-        var policy = portfolio.Tiering;
-        WritePortfolio(context.OutputFile("portfolio.csv"), rows);
-        var actions = portfolio.Actions.Select(a => new { rule = a.Rule, accounts = a.Accounts, arr = a.Arr, value_at_risk = a.ValueAtRisk }).ToList();
-        var planJson = new
-        {
-            as_of = current[0].AsOf,
-            tiering = new { basis = portfolio.Basis == TieringBasis.Arr ? "arr" : "expected_ltv", high_touch_minimum = policy.HighTouchMinimum, low_touch_minimum = policy.LowTouchMinimum },
-            capacity = new
-            {
-                options.BudgetShareOfArr,
-                options.CostPerCsm,
-                plan.TotalArr,
-                plan.Budget,
-                plan.CsmsNeeded,
-                plan.CsmsAffordable,
-                plan.HeadcountGap,
-                plan.NeededCostShareOfArr,
-                tiers = plan.Tiers,
-            },
-            playbooks = actions,
-            organisation = PlanOrganisation(context, inputs, rows),
-        };
-        AtomicOutput.WriteText(context.OutputFile("plan.json"), writer => writer.Write(JsonSerializer.Serialize(planJson, CsScoringJson.Options)));
-        context.Summary["coverage"] = new
-        {
-            accounts = rows.Count,
-            csms_needed = Math.Round(plan.CsmsNeeded, 2),
-            csms_affordable = Math.Round(plan.CsmsAffordable, 2),
-            accounts_with_action = rows.Count(r => r.Recommendation is not null),
-            file = "portfolio.csv",
-        };
 
         var c = CultureInfo.InvariantCulture;
-        context.Report.Section("Coverage plan: segments, headcount and playbooks")
-            .Paragraph($"{rows.Count} current customers, tiered by {(planJson.tiering.basis == "arr" ? "ARR" : "expected lifetime value")}: the top 5% high-touch, the next 25% low-touch, the rest tech-touch. The budget is {options.BudgetShareOfArr:P0} of ARR at {options.CsmMonthlyCost.ToString("N0", CultureInfo.InvariantCulture)}{(options.Currency is { } label ? " " + label : string.Empty)} a month per CSM.")
+        context.Report.Section("Portfolio: who gets which attention, and why")
+            .Paragraph($"{summary.Accounts} current customers as of {summary.AsOf:yyyy-MM-dd}, tiered by potential value (what an account is worth if it stays: {run.ValueModelSource}); value at risk = churn probability x potential value, expected value = the rest. Priority follows value at risk across tiers; accounts at high risk and high value below high-touch are escalated to a named CSM.")
             .Facts(
             [
                 ("ARR", plan.TotalArr.ToString("N0", c)),
-                ("CS budget", plan.Budget.ToString("N0", c)),
+                ("accounts with an action", rows.Count(r => r.Action is not null).ToString(c)),
+                ("escalated to a named CSM", rows.Count(r => r.Escalated).ToString(c)),
+                ("high-risk accounts without an action", $"{summary.Lint.HighRiskWithoutAction} of {summary.Lint.HighRiskAccounts}"),
+                ("falling-health accounts without an action", $"{summary.Lint.FallingHealthWithoutAction} of {summary.Lint.FallingHealthAccounts}"),
                 ("CSMs the coverage model needs", plan.CsmsNeeded.ToString("F1", c)),
                 ("CSMs the budget affords", plan.CsmsAffordable.ToString("F1", c)),
                 ("headcount gap (affordable - needed)", plan.HeadcountGap.ToString("+0.0;-0.0", c)),
-                ("needed cost as a share of ARR", plan.NeededCostShareOfArr.ToString("P1", c)),
             ])
             .Table(
-                ["touch model", "accounts", "ARR", "accounts per CSM", "CSMs needed"],
-                plan.Tiers.Reverse().Select(t => (IReadOnlyList<string>)
+                ["tier", "accounts", "ARR", "potential value", "value at risk", "escalated", "highest churn p", "accounts per CSM"],
+                summary.Tiers.Select(t => (IReadOnlyList<string>)
                 [
-                    JsonNamingPolicy.SnakeCaseLower.ConvertName(t.Model.ToString()), t.Accounts.ToString(c), t.Arr.ToString("N0", c),
-                    options.AccountsPerCsm(t.Model).ToString("N0", c), t.CsmsNeeded.ToString("F1", c),
+                    PortfolioBuilder.TierName(t.Tier), t.Accounts.ToString(c), t.Arr.ToString("N0", c), Money(t.PotentialValue), Money(t.ValueAtRisk), t.Escalated.ToString(c),
+                    double.IsNaN(t.HighestChurnProbability) ? "-" : t.HighestChurnProbability.ToString("0.000", c), options.AccountsPerCsm(t.Tier).ToString("N0", c),
                 ]))
             .SubSection("Playbook actions")
             .Table(
-                ["rule", "accounts", "ARR", "90-day value at risk"],
-                actions.Select(a => (IReadOnlyList<string>)[a.rule, a.accounts.ToString(c), a.arr.ToString("N0", c), a.value_at_risk.ToString("N0", c)]))
+                ["rule", "accounts", "ARR", "value at risk"],
+                summary.Actions.Select(a => (IReadOnlyList<string>)[a.Rule, a.Accounts.ToString(c), a.Arr.ToString("N0", c), a.ValueAtRisk.ToString("N0", c)]))
             .SubSection("The 15 accounts with the most value at risk")
             .Table(
-                ["account", "touch model", "ARR", "churn probability", "health", "value at risk", "action", "why"],
+                ["priority", "account", "tier", "ARR", "churn p", "health", "value at risk", "action", "owner", "due", "why"],
                 rows.Take(15).Select(r => (IReadOnlyList<string>)
                 [
-                    r.Account.AccountId, JsonNamingPolicy.SnakeCaseLower.ConvertName(r.Touch.ToString()), r.Account.Arr.ToString("N0", c),
-                    r.Churn is not { } risk || double.IsNaN(risk.Probability) ? "n/a" : risk.Probability.ToString("P1", c),
-                    r.Health is not { } standing ? "n/a" : $"{HealthScoreText(standing.Score)} ({standing.Band})",
-                    r.ValueAtRisk.ToString("N0", c), r.Recommendation?.Rule ?? "none",
-                    r.Recommendation is null ? string.Empty : string.Join("; ", r.Recommendation.Reasons),
+                    r.Priority.ToString(c), r.AccountId, PortfolioBuilder.TierName(r.Tier) + (r.Escalated ? " (escalated)" : string.Empty), r.Arr.ToString("N0", c),
+                    float.IsNaN(r.ChurnProbability) ? "n/a" : r.ChurnProbability.ToString("P1", c),
+                    $"{HealthScoreText(r.HealthScore)} ({r.HealthBand})", Money(r.ValueAtRisk), r.Action?.Rule ?? "none",
+                    r.Owner is { } owner ? PortfolioBuilder.OwnerName(owner) : string.Empty, r.Due?.ToString("yyyy-MM-dd", c) ?? string.Empty, r.Action?.Explanation ?? string.Empty,
                 ]));
+        return run;
     }
+
+    private static string Money(LtvResult value) => value.TryGetValue(out var v) ? v.ToString("N0", CultureInfo.InvariantCulture) : "unbounded";
 
     /// <summary>
     /// The organisation plan for the book as the coverage plan tiered it: top-down budget and headcount, bottom-up
     /// headcount with onboarding and renewal load, the hiring plan from the ledger's ARR trend, and the advice on the
     /// CS organisation model (with how it changes if customers triple).
     /// </summary>
-    private static object PlanOrganisation(RunContext context, RunInputs inputs, IReadOnlyList<PortfolioEntry> rows)
+    private static object PlanOrganisation(RunContext context, RunInputs inputs, IReadOnlyList<PortfolioRow> rows)
     {
         CustomerBook book;
         using (var reader = inputs.Accounts.CreateReader())
@@ -121,7 +107,7 @@ internal sealed partial class RunPipeline
             book = CustomerBook.Read(reader, inputs.Customers);
         }
 
-        var touch = rows.ToDictionary(r => r.Account.AccountId, r => r.Touch, StringComparer.Ordinal);
+        var touch = rows.ToDictionary(r => r.AccountId, r => r.Escalated ? TouchModel.HighTouch : r.Tier, StringComparer.Ordinal);
         var accounts = book.Accounts.Select(a => touch.TryGetValue(a.Id, out var tier) ? a with { Tier = tier } : a).ToList();
         var history = inputs.Ledger is { } ledger ? ArrHistory.FromLedger(ledger) : [];
         var plan = OrganisationPlanner.Plan(accounts, history, new OrganisationPlanOptions { AsOf = book.AsOf, Capacity = context.Capacity });
@@ -169,60 +155,6 @@ internal sealed partial class RunPipeline
             .Paragraph("If customers tripled: " + (plan.Advice.IfCustomersTriple.Changes.Count == 0 ? "the ranking stays the same." : string.Join(" ", plan.Advice.IfCustomersTriple.Changes)));
         return new { top_down = plan.TopDown, bottom_up = plan.BottomUp, hiring = plan.Hiring, profile = plan.Profile, advice = plan.Advice };
     }
-
-    private static void WritePortfolio(string path, IReadOnlyList<PortfolioEntry> rows)
-        => AtomicOutput.WriteText(path, writer =>
-        {
-            using var csv = new CsvWriter(writer);
-            csv.WriteRow("account_id", "as_of", "arr", "expected_ltv", "value_at_risk_90d", "churn_probability", "risk_band", "top_churn_reason",
-                "health_score", "health_band", "touch_model", "playbook", "action", "reasons");
-            foreach (var row in rows)
-            {
-                csv.WriteField(row.Account.AccountId);
-                csv.WriteField(row.Account.AsOf);
-                csv.WriteField(row.Account.Arr);
-                if (row.Value is null)
-                {
-                    csv.WriteField(0m);
-                }
-                else if (row.ExpectedLtv is { } ltv)
-                {
-                    csv.WriteField(ltv);
-                }
-                else
-                {
-                    csv.WriteEmpty(); // unbounded: no finite figure
-                }
-
-                csv.WriteField(row.ValueAtRisk);
-                if (row.Churn is { } risk)
-                {
-                    csv.WriteField(risk.Probability, "0.######");
-                }
-                else
-                {
-                    csv.WriteEmpty();
-                }
-
-                csv.WriteField(row.Churn is { } band ? ChurnScoringJob.BandName(band.Band) : null);
-                csv.WriteField(row.Churn?.TopReason);
-                if (row.Health is { } health)
-                {
-                    csv.WriteField(Math.Round(health.Score, 4));
-                }
-                else
-                {
-                    csv.WriteEmpty();
-                }
-
-                csv.WriteField(row.Health?.Band);
-                csv.WriteField(JsonNamingPolicy.SnakeCaseLower.ConvertName(row.Touch.ToString()));
-                csv.WriteField(row.Recommendation?.Rule);
-                csv.WriteField(row.Recommendation?.Action);
-                csv.WriteField(row.Recommendation is null ? null : string.Join("; ", row.Recommendation.Reasons));
-                csv.EndRow();
-            }
-        });
 
     // As health_scores.csv writes it: four decimals, blank when the account has too little data.
     private static string HealthScoreText(double score)

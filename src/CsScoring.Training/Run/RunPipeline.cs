@@ -14,7 +14,7 @@ internal sealed partial class RunPipeline
         var model = TrainChurnModel(context, inputs);
         var churn = PredictChurn(context, inputs, model);
         var health = ScoreHealth(context, inputs);
-        var values = ProjectValue(context, inputs.Ledger, churn);
-        PlanCoverage(context, inputs, churn, health, values);
+        _ = ProjectValue(context, inputs.Ledger, churn); // writes account_value.csv and its report section
+        PlanCoverage(context, inputs, model, health.Scorecard);
     }
 }

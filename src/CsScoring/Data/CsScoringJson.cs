@@ -90,6 +90,7 @@ internal sealed class SnakeCaseEnumConverter<TEnum> : JsonStringEnumConverter<TE
         typeof(SnakeCaseEnumConverter<ScalingKind>), typeof(SnakeCaseEnumConverter<ConditionOperator>),
         typeof(SnakeCaseEnumConverter<TrendDirection>), typeof(SnakeCaseEnumConverter<OverrideState>),
         typeof(SnakeCaseEnumConverter<HealthStatus>), typeof(SnakeCaseEnumConverter<TunedWeightKind>),
+        typeof(SnakeCaseEnumConverter<PlaybookOwner>),
         typeof(SnakeCaseEnumConverter<TouchModel>),
         typeof(SnakeCaseEnumConverter<LtvStatus>), typeof(SnakeCaseEnumConverter<TimeUnit>),
     ])]

@@ -103,3 +103,48 @@ public sealed class CustomerBaseTests
         Assert.Equal([0], customers.CurrentRows);
     }
 }
+
+public sealed class CustomerBaseAsOfTests
+{
+    private static CustomerBase Read(string csv, CustomerBaseOptions? options = null)
+    {
+        var table = BufferedTable.Read(MemoryDataFolder.Table(csv, "accounts.csv"));
+        using var reader = table.CreateReader();
+        return CustomerBase.Read(reader, options ?? CustomerBaseOptions.Default);
+    }
+
+    private const string Book = "account_id,as_of,mrr\nA,2025-05-31,10\nB,2025-05-31,10\nC,2025-05-31,10\nA,2025-06-30,10\nB,2025-06-30,10\nC,2025-06-30,10\n";
+
+    [Fact]
+    public void OneFutureRow_DoesNotMoveTheInferredAsOfDate()
+    {
+        var customers = Read(Book + "A,2026-06-30,10\n");
+
+        Assert.Equal(new DateOnly(2025, 6, 30), customers.AsOf);
+        Assert.True(customers.AsOfInferred);
+        Assert.Equal(3, customers.CurrentRows.Count);
+        Assert.Equal(1, customers.FutureRows);
+        Assert.Equal(6, customers.FirstFutureRow);
+        Assert.Contains("row 7, account 'A' on 2026-06-30", customers.FutureRowsWarning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExplicitAsOf_RowsAfterItAreErrorsNamingTheRow()
+    {
+        var ex = Assert.Throws<DataFormatException>(() => Read(Book, new CustomerBaseOptions { AsOf = new DateOnly(2025, 5, 31), FutureRows = FutureRowPolicy.Error }));
+        Assert.Contains("row 4", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'A'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExplicitAsOf_SelectsThatDatesCustomers_AndRowsBackFindsEarlierSnapshots()
+    {
+        var customers = Read(Book + "D,2025-05-31,5\n", new CustomerBaseOptions { AsOf = new DateOnly(2025, 5, 31) });
+        Assert.Equal(4, customers.CurrentRows.Count);
+        Assert.Equal(3, customers.FutureRows);
+
+        var now = Read(Book);
+        Assert.Equal([0, 1, 2], now.RowsBack(1));
+        Assert.Equal([-1, -1, -1], now.RowsBack(2));
+    }
+}

@@ -1,8 +1,14 @@
+using System.Globalization;
+using System.Text;
 using CsScoring.Churn;
+using CsScoring.Churn.Features;
+using CsScoring.Conditions;
 using CsScoring.Data;
-using CsScoring.Metrics;
+using CsScoring.Health;
+using CsScoring.Playbooks;
 using CsScoring.Portfolio;
 using CsScoring.Segmentation;
+using CsScoring.Tests.Churn;
 using CsScoring.Tests.Data;
 using CsScoring.Value;
 
@@ -10,139 +16,176 @@ namespace CsScoring.Tests.Portfolio;
 
 public sealed class PortfolioBuilderTests
 {
-    private static PortfolioAccount Account(string id, decimal arr, double daysToRenewal = 200)
-        => new(id, new DateOnly(2025, 3, 31), arr, new Dictionary<string, double> { ["days_to_renewal"] = daysToRenewal });
+    private const string Scorecard = """
+        { "name": "usage", "bands": [ { "name": "red", "from": 0 }, { "name": "yellow", "from": 40 }, { "name": "green", "from": 70 } ],
+          "groups": [ { "name": "adoption", "weight": 1, "metrics": [ { "column": "seat_utilization", "scaling": { "kind": "linear", "min": 0, "max": 1 } } ] } ] }
+        """;
 
-    private static AccountValue Value(decimal ltv, decimal risk) => new(0.01, LtvResult.Bounded(ltv), risk);
+    private static readonly string[] HostileIds = ["=HYPERLINK(\"http://x\")", "+1", "@SUM(A1)", "<script>", "-2"];
 
-    [Fact]
-    public void Build_JoinsByRawIdAndSortsByValueAtRisk()
+    // Two monthly snapshots per account; the current one's seat utilisation is the previous one's minus `drop`.
+    private static BufferedTable Table(int count, int seed, double drop = 0.3, string? extraRow = null)
     {
-        PortfolioAccount[] accounts = [Account("=A", 1200), Account("@B", 2400), Account("-C", 600)];
-        var churn = new Dictionary<string, ChurnRisk>(StringComparer.Ordinal)
+        var rows = ModelDirectories.Rows(count, seed);
+        var text = new StringBuilder("account_id,as_of,tickets_90d,seat_utilization,tenure_months,executive_sponsor,plan,usage_trend,mrr\n");
+        for (var i = 0; i < rows.Count; i++)
         {
-            ["=A"] = new(0.8, RiskBand.High, "usage fell"),
-            ["@B"] = new(0.1, RiskBand.Low, null),
-        };
-        var health = new Dictionary<string, HealthStanding>(StringComparer.Ordinal) { ["=A"] = new(30, "red") };
-        var values = new Dictionary<string, AccountValue>(StringComparer.Ordinal)
-        {
-            ["=A"] = Value(5000.456m, 400.004m),
-            ["@B"] = Value(90000m, 900.10m),
-        };
-
-        var plan = PortfolioBuilder.Build(accounts, churn, health, values);
-
-        Assert.Equal(["@B", "=A", "-C"], plan.Entries.Select(e => e.Account.AccountId));
-        var a = plan.Entries[1];
-        Assert.Equal(0.8, a.Churn!.Probability);
-        Assert.Equal("red", a.Health!.Band);
-        Assert.Equal(5000.46m, a.ExpectedLtv);
-        Assert.Equal("400", a.ValueAtRisk.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal("900.1", plan.Entries[0].ValueAtRisk.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var c = plan.Entries[2];
-        Assert.Null(c.Churn);
-        Assert.Null(c.Value);
-        Assert.Equal(0m, c.ValueAtRisk);
-        Assert.Equal(TieringBasis.ExpectedLtv, plan.Basis);
-        Assert.Equal(3, plan.Capacity.Tiers.Sum(t => t.Accounts));
-    }
-
-    [Fact]
-    public void Build_UnboundedLtv_RanksAboveEveryBoundedOne()
-    {
-        var accounts = Enumerable.Range(0, 40).Select(i => Account("A" + i, 1000 + i)).ToList();
-        var values = accounts.ToDictionary(a => a.AccountId, a => Value(a.Arr * 10, 1), StringComparer.Ordinal);
-        values["A0"] = new AccountValue(0, LtvResult.Unbounded, 0);
-        var churn = accounts.ToDictionary(a => a.AccountId, _ => new ChurnRisk(0.1, RiskBand.Low, null), StringComparer.Ordinal);
-
-        var plan = PortfolioBuilder.Build(accounts, churn, new Dictionary<string, HealthStanding>(), values);
-
-        var a0 = plan.Entries.Single(e => e.Account.AccountId == "A0");
-        Assert.Equal(TouchModel.HighTouch, a0.Touch);
-        Assert.Null(a0.ExpectedLtv);
-        Assert.True(a0.Value!.Value.ExpectedLtv.IsUnbounded);
-    }
-
-    [Fact]
-    public void Build_WithoutValues_TiersByArr()
-    {
-        var accounts = Enumerable.Range(0, 20).Select(i => Account("A" + i, 100 * (i + 1))).ToList();
-
-        var plan = PortfolioBuilder.Build(accounts, new Dictionary<string, ChurnRisk>(), new Dictionary<string, HealthStanding>(), new Dictionary<string, AccountValue>());
-
-        Assert.Equal(TieringBasis.Arr, plan.Basis);
-        Assert.Equal(TouchModel.HighTouch, plan.Entries.Single(e => e.Account.AccountId == "A19").Touch);
-        Assert.Equal(TouchModel.TechTouch, plan.Entries.Single(e => e.Account.AccountId == "A0").Touch);
-    }
-
-    [Fact]
-    public void Build_PicksThePlaybookActionFromTheJoinedSignals()
-    {
-        PortfolioAccount[] accounts = [Account("A", 1000), Account("B", 1000)];
-        var health = new Dictionary<string, HealthStanding>(StringComparer.Ordinal) { ["A"] = new(20, "red"), ["B"] = new(90, "green") };
-
-        var plan = PortfolioBuilder.Build(accounts, new Dictionary<string, ChurnRisk>(), health, new Dictionary<string, AccountValue>());
-
-        Assert.NotNull(plan.Entries.Single(e => e.Account.AccountId == "A").Recommendation);
-        Assert.Equal(plan.Entries.Count(e => e.Recommendation is not null), plan.Actions.Sum(a => a.Accounts));
-    }
-
-    [Fact]
-    public void Signals_MissingPartsAreMissing_NumbersAreExactText()
-    {
-        var signals = PortfolioBuilder.Signals(Account("A", 1200, daysToRenewal: 30), null, null, TouchModel.LowTouch);
-
-        Assert.Null(signals["churn_probability"]);
-        Assert.Null(signals["health_score"]);
-        Assert.Null(signals["health_band"]);
-        Assert.Equal("low_touch", signals["touch_model"]);
-        Assert.Equal("1200", signals["arr"]);
-        Assert.Equal("30", signals["days_to_renewal"]);
-    }
-
-    [Fact]
-    public void Build_NoAccounts_Throws()
-        => Assert.Throws<ArgumentException>(() => PortfolioBuilder.Build([], new Dictionary<string, ChurnRisk>(), new Dictionary<string, HealthStanding>(), new Dictionary<string, AccountValue>()));
-
-    [Fact]
-    public void ReadCurrent_TakesTheCurrentSnapshotOfEachCurrentCustomer()
-    {
-        var table = BufferedTable.Read(MemoryDataFolder.Table(
-            "account_id,as_of,mrr,dau_mau\n=A,2025-02-28,10,0.5\n+B,2025-02-28,5,0.1\n=A,2025-03-31,20,\nC,2025-03-31,,0.3\n", "accounts.csv"));
-        CustomerBase customers;
-        using (var reader = table.CreateReader())
-        {
-            customers = CustomerBase.Read(reader);
+            var r = rows[i];
+            var id = i < HostileIds.Length ? HostileIds[i] : "A" + i.ToString("D4", CultureInfo.InvariantCulture);
+            var quoted = "\"" + id.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            var utilisation = double.TryParse(r["seat_utilization"], NumberStyles.Float, CultureInfo.InvariantCulture, out var u) ? u : 0.5;
+            var mrr = 50 + ((i * 37) % 400);
+            foreach (var (date, seat) in new[] { ("2025-05-01", Math.Min(1, utilisation + drop)), ("2025-06-01", utilisation) })
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"{quoted},{date},{r["tickets_90d"]},{seat:0.###},{r["tenure_months"]},{r["executive_sponsor"]},{r["plan"]},{r["usage_trend"]},{mrr}\n");
+            }
         }
 
-        IReadOnlyList<PortfolioAccount> current;
-        using (var reader = table.CreateReader())
+        if (extraRow is not null)
         {
-            current = PortfolioAccount.ReadCurrent(reader, customers);
+            text.Append(extraRow).Append('\n');
         }
 
-        Assert.Equal(["=A", "C"], current.Select(a => a.AccountId));
-        Assert.Equal(240m, current[0].Arr);
-        Assert.Equal(0m, current[1].Arr);
-        Assert.True(double.IsNaN(current[0].Signals["dau_mau"]));
-        Assert.True(double.IsNaN(current[0].Signals["days_to_renewal"]));
-        Assert.Equal(0.3, current[1].Signals["dau_mau"]);
+        return BufferedTable.Read(MemoryDataFolder.Table(text.ToString(), "accounts.csv"));
     }
-}
 
-public sealed class PortfolioValuationTests
-{
+    private static PortfolioBuilder Builder(Playbook? playbook = null, PortfolioOptions? options = null)
+        => new(ChurnModel.Load(ModelDirectories.Get("fast_tree")), ScorecardJson.Parse(Scorecard).Compile(), playbook ?? Playbook.Default,
+            options ?? new PortfolioOptions { TrendPeriods = 1 });
+
     [Fact]
-    public void Evaluate_ValuesPayingAccountsWithAProbability_InInputOrder()
+    public void Build_OneRowPerCurrentAccount_ByPriorityOfValueAtRisk_WithConsistentValues()
     {
-        var month = new DateOnly(2025, 3, 1);
-        var ledger = MrrLedger.Create([new("=A", month, 100m), new("B", month, 0m), new("C", month, 50m), new("D", month, 10m)]);
+        var table = Table(120, seed: 5);
 
-        var valued = PortfolioValuation.Evaluate([("C", 0.2), ("=A", 0.1), ("B", 0.3), ("D", double.NaN), ("E", 0.1)], ledger, 0.01, horizonMonths: 3);
+        var result = Builder().Build(table.CreateReader);
 
-        Assert.Equal(["C", "=A"], valued.Select(v => v.AccountId));
-        Assert.Equal(AccountValuation.Evaluate(new AccountValueInputs(100m, 1, 0.01, 0.1, 3)), valued[1].Value);
-        Assert.Equal(50m, valued[0].Inputs.Mrr);
+        Assert.Equal(120, result.Rows.Count);
+        Assert.Equal(Enumerable.Range(1, 120), result.Rows.Select(r => r.Priority));
+        for (var k = 1; k < result.Rows.Count; k++)
+        {
+            Assert.True(result.Rows[k - 1].ValueAtRisk.Value >= result.Rows[k].ValueAtRisk.Value);
+        }
+
+        Assert.All(result.Rows, r =>
+        {
+            Assert.InRange(r.ValueAtRisk.Value, 0m, r.PotentialValue.Value);
+            Assert.Equal(r.PotentialValue.Value, r.ExpectedValue.Value + r.ValueAtRisk.Value);
+            Assert.Equal(new DateOnly(2025, 6, 1), r.AsOf);
+        });
+        Assert.Contains(result.Rows, r => r.AccountId == "=HYPERLINK(\"http://x\")"); // raw ids, never the neutralised form
+        Assert.Equal(120, result.Summary.Tiers.Sum(t => t.Accounts));
+        Assert.Equal(result.Rows.Sum(r => r.Arr), result.Summary.Tiers.Sum(t => t.Arr));
+    }
+
+    [Fact]
+    public void Build_TiersFollowPotentialValue_NotRisk()
+    {
+        var result = Builder(options: new PortfolioOptions { TrendPeriods = 1, Tiering = new TieringOptions { Escalation = null } }).Build(Table(200, seed: 9).CreateReader);
+
+        var lowestHigh = result.Rows.Where(r => r.Tier == TouchModel.HighTouch).Min(r => r.PotentialValue.Value);
+        var highestOther = result.Rows.Where(r => r.Tier != TouchModel.HighTouch).Max(r => r.PotentialValue.Value);
+        Assert.True(lowestHigh >= highestOther);
+        Assert.Equal(10, result.Rows.Count(r => r.Tier == TouchModel.HighTouch)); // 5 % of 200
+    }
+
+    [Fact]
+    public void Build_Capacity_RiskiestValuableAccountsAreHighTouchOrEscalated_WithinCapacity()
+    {
+        var options = new PortfolioOptions
+        {
+            TrendPeriods = 1,
+            Tiering = new TieringOptions { Method = TieringMethod.Capacity, HighTouchCapacity = 20, Escalation = new EscalationRule { MinChurnProbability = 0.3, TopValueShare = 0.4 } },
+        };
+
+        var result = Builder(options: options).Build(Table(200, seed: 11).CreateReader);
+
+        Assert.Equal(20, result.Rows.Count(r => r.Tier == TouchModel.HighTouch || r.Escalated));
+        var byValue = result.Rows.OrderByDescending(r => r.PotentialValue.Value).ThenBy(r => r.AccountId, StringComparer.Ordinal).ToList();
+        var risky = byValue.Take(20).Where(r => r.ChurnProbability >= 0.3).ToList();
+        Assert.All(risky, r => Assert.True(r.Tier == TouchModel.HighTouch || r.Escalated, r.AccountId));
+        Assert.All(result.Rows.Where(r => r.Escalated), r => Assert.Equal(PlaybookOwner.NamedCsm, r.Owner ?? PlaybookOwner.NamedCsm));
+    }
+
+    [Fact]
+    public void Build_HealthChange_IsTheChangeOverTheTrendPeriods_AndTheDefaultPlaybookActsOnEveryFallingOrHighRiskAccount()
+    {
+        var result = Builder().Build(Table(80, seed: 3, drop: 0.3).CreateReader);
+
+        var falling = result.Rows.Where(r => r.HealthChange <= -15).ToList();
+        Assert.NotEmpty(falling);
+        Assert.All(result.Rows.Where(r => double.IsFinite(r.HealthChange)), r => Assert.InRange(r.HealthChange, -30.0001, 0.0001));
+        Assert.Equal(0, result.Summary.Lint.FallingHealthWithoutAction);
+        Assert.Equal(0, result.Summary.Lint.HighRiskWithoutAction);
+        Assert.All(result.Rows.Where(r => r.ChurnBand == RiskBand.High), r => Assert.NotNull(r.Action));
+        Assert.All(result.Rows.Where(r => r.Action is not null), r =>
+        {
+            Assert.Equal(r.AsOf.AddDays(r.Action!.DueDays), r.Due);
+            Assert.NotNull(r.Owner);
+        });
+        Assert.Equal(80, result.Summary.HealthBands.Now.Sum());
+        Assert.Equal(80, result.Summary.HealthBands.Movement.Sum(row => row.Sum()));
+    }
+
+    [Fact]
+    public void Build_PlaybookWithoutRiskRules_IsLinted()
+    {
+        var playbook = new Playbook([new PlaybookRule("expansion", "sell", 1, [Condition.Compare("seat_utilization", ConditionOperator.GreaterOrEqual, 2)])]);
+
+        var summary = Builder(playbook).Build(Table(80, seed: 3).CreateReader).Summary;
+
+        Assert.True(summary.Lint.FallingHealthAccounts > 0);
+        Assert.Equal(summary.Lint.FallingHealthAccounts, summary.Lint.FallingHealthWithoutAction);
+        Assert.Contains(summary.Warnings, w => w.Contains("health fell", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_StrayFutureRow_DoesNotEmptyThePlan()
+    {
+        var table = Table(60, seed: 4, extraRow: "A0010,2026-01-31,1,0.5,12,1,pro,0,100");
+
+        var result = Builder().Build(table.CreateReader);
+
+        Assert.Equal(60, result.Rows.Count);
+        Assert.Equal(new DateOnly(2025, 6, 1), result.Summary.AsOf);
+        Assert.Equal(1, result.Summary.FutureRowsIgnored);
+        Assert.Contains(result.Summary.Warnings, w => w.Contains("row 121", StringComparison.Ordinal) && w.Contains("A0010", StringComparison.Ordinal));
+        Assert.Contains(result.Rows, r => r.AccountId == "A0010");
+    }
+
+    [Fact]
+    public void Build_StrayFutureRowUnderErrorPolicy_NamesTheRow()
+    {
+        var table = Table(60, seed: 4, extraRow: "A0010,2026-01-31,1,0.5,12,1,pro,0,100");
+        var options = new PortfolioOptions { CustomerBase = new CustomerBaseOptions { FutureRows = FutureRowPolicy.Error } };
+
+        var ex = Assert.Throws<DataFormatException>(() => Builder(options: options).Build(table.CreateReader));
+
+        Assert.Equal(121, ex.Row);
+        Assert.Contains("A0010", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_StreamsInBatches()
+    {
+        var batches = new List<int>();
+        var summary = Builder(options: new PortfolioOptions { TrendPeriods = 1, BatchSize = 16 }).Build(Table(50, seed: 2).CreateReader, batch => batches.Add(batch.Count));
+
+        Assert.Equal([16, 16, 16, 2], batches);
+        Assert.Equal(50, summary.Accounts);
+    }
+
+    [Fact]
+    public void Build_ReasonsListSignalsFirst()
+    {
+        var result = Builder().Build(Table(80, seed: 6).CreateReader);
+
+        Assert.All(result.Rows, r =>
+        {
+            var roles = r.TopReasons.Select(x => x.Role).ToList();
+            Assert.Equal(roles.OrderBy(x => x), roles);
+        });
+        Assert.Contains(result.Rows, r => r.TopReasons.Count > 0 && r.TopReasons[0].Role == FeatureRole.Signal);
     }
 }

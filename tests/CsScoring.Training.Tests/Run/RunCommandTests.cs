@@ -2,6 +2,7 @@ using System.Text.Json;
 using CsScoring.Training.Cli;
 using CsScoring.Training.Sample;
 using CsScoring.Training.Tests.Cli;
+using CsScoring.Training.Tests.Portfolio;
 
 namespace CsScoring.Training.Tests.Run;
 
@@ -28,13 +29,14 @@ public sealed class RunCommandTests : IDisposable
         AssertKpis(Path.Combine(output, "kpis.json"), Path.Combine(data, "mrr_ledger.csv"), json.RootElement.GetProperty("kpis"));
         Assert.True(File.Exists(Path.Combine(output, "report.html")));
         Assert.True(File.Exists(Path.Combine(output, "summary.json")));
-        var coverage = json.RootElement.GetProperty("coverage");
-        Assert.True(coverage.GetProperty("accounts").GetInt32() > 0);
-        Assert.True(coverage.GetProperty("csms_needed").GetDouble() > 0);
-        var portfolio = File.ReadAllLines(Path.Combine(output, "portfolio.csv"));
-        Assert.StartsWith("account_id,as_of,arr,expected_ltv,value_at_risk_90d,churn_probability", portfolio[0], StringComparison.Ordinal);
-        Assert.Equal(coverage.GetProperty("accounts").GetInt32(), portfolio.Length - 1);
-        Assert.Contains(portfolio, line => line.Contains(",high_touch,", StringComparison.Ordinal));
+        var portfolio = json.RootElement.GetProperty("portfolio");
+        Assert.True(portfolio.GetProperty("accounts").GetInt32() > 0);
+        Assert.Equal(0, portfolio.GetProperty("lint").GetProperty("high_risk_without_action").GetInt32());
+        Assert.Equal(0, portfolio.GetProperty("lint").GetProperty("falling_health_without_action").GetInt32());
+        var rows = PortfolioCommandTests.ReadCsv(Path.Combine(output, "portfolio.csv"));
+        Assert.Equal(portfolio.GetProperty("accounts").GetInt32(), rows.Count);
+        Assert.Contains(rows, r => r["tier"] == "high_touch");
+        Assert.All(rows.Where(r => r["churn_band"] == "high"), r => Assert.NotEqual(string.Empty, r["action"]));
         Assert.True(File.Exists(Path.Combine(output, "plan.json")));
         foreach (var artifact in json.RootElement.GetProperty("artifacts").EnumerateArray())
         {

@@ -44,16 +44,16 @@ public sealed class RunInMemoryTests : IDisposable
             var before = expected[Unprefixed(id)];
             Assert.False(string.IsNullOrEmpty(row["churn_probability"]), $"{id} lost its churn probability");
             Assert.False(string.IsNullOrEmpty(row["health_band"]), $"{id} lost its health");
-            Assert.False(string.IsNullOrEmpty(row["touch_model"]), $"{id} lost its tier");
-            foreach (var column in new[] { "churn_probability", "risk_band", "health_score", "health_band", "expected_ltv", "value_at_risk_90d", "touch_model", "playbook" })
+            Assert.False(string.IsNullOrEmpty(row["tier"]), $"{id} lost its tier");
+            foreach (var column in new[] { "churn_probability", "churn_band", "health_score", "health_band", "health_change", "potential_value", "value_at_risk", "tier", "rule" })
             {
                 Assert.True(before[column] == row[column], $"{id}: {column} is '{row[column]}' but '{before[column]}' with an ordinary id");
             }
         }
 
-        // The accounts valued are those paying in the ledger's last month; with ordinary ids it is the same set.
-        Assert.Equal(expected.Values.Count(r => r["expected_ltv"] != "0"), actual.Values.Count(r => r["expected_ltv"] != "0"));
-        Assert.True(actual.Values.Count(r => r["expected_ltv"] != "0") > actual.Count / 2);
+        // Every paying current account has a potential value; with ordinary ids it is the same set.
+        Assert.Equal(expected.Values.Count(r => r["potential_value"] != "0"), actual.Values.Count(r => r["potential_value"] != "0"));
+        Assert.True(actual.Values.Count(r => r["potential_value"] != "0") > actual.Count / 2);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class RunInMemoryTests : IDisposable
             rows.Add(SpreadsheetText(row["account_id"]), row);
         }
 
-        Assert.Equal(json.RootElement.GetProperty("coverage").GetProperty("accounts").GetInt32(), rows.Count);
+        Assert.Equal(json.RootElement.GetProperty("portfolio").GetProperty("accounts").GetInt32(), rows.Count);
         return rows;
     }
 

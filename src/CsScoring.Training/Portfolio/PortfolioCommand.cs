@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text.Json;
+using CsScoring.Churn;
+using CsScoring.Data;
+using CsScoring.Metrics;
+using CsScoring.Portfolio;
+using CsScoring.Segmentation;
+using CsScoring.Training.Cli;
+using CsScoring.Training.Health;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CsScoring.Training.Portfolio;
+
+/// <summary><c>csscoring portfolio</c>: who gets which attention, and why: portfolio.csv and plan.json.</summary>
+internal sealed class PortfolioCommand : Command<PortfolioSettings>
+{
+    public override int Execute(CommandContext context, PortfolioSettings settings, CancellationToken cancellationToken)
+    {
+        var console = new CliConsole(settings);
+        var run = console.Step("Building the portfolio", _ => PortfolioWorkflow.Run(Job(settings)));
+        var capacity = new CapacityOptions();
+        AtomicOutput.WriteDirectory(settings.Out!, directory =>
+        {
+            PortfolioWorkflow.WriteCsv(Path.Combine(directory, PortfolioWorkflow.CsvFile), run.Rows);
+            AtomicOutput.WriteText(Path.Combine(directory, PortfolioWorkflow.PlanFile), writer => writer.Write(JsonSerializer.Serialize(PortfolioWorkflow.Plan(run, capacity), CsScoringJson.Options)));
+        }, settings.Force);
+
+        foreach (var warning in run.Summary.Warnings)
+        {
+            console.Warn(warning);
+        }
+
+        console.JsonResult(PortfolioWorkflow.Summary(run, PortfolioWorkflow.CsvFile, PortfolioWorkflow.PlanFile));
+        var c = CultureInfo.InvariantCulture;
+        var s = run.Summary;
+        console.ResultLine(string.Create(c, $"{s.Accounts} current customers as of {s.AsOf:yyyy-MM-dd}; {run.Rows.Count(r => r.Action is not null)} with an action; wrote {Path.Combine(settings.Out!, PortfolioWorkflow.CsvFile)} and {PortfolioWorkflow.PlanFile}."));
+        var table = new Table().AddColumns("tier", "accounts", "ARR", "potential value", "value at risk", "escalated", "highest churn p");
+        foreach (var tier in s.Tiers)
+        {
+            table.AddRow(PortfolioBuilder.TierName(tier.Tier), tier.Accounts.ToString(c), tier.Arr.ToString("N0", c), Money(tier.PotentialValue), Money(tier.ValueAtRisk),
+                tier.Escalated.ToString(c), double.IsNaN(tier.HighestChurnProbability) ? "-" : tier.HighestChurnProbability.ToString("0.000", c));
+        }
+
+        console.Result(table);
+        return ExitCodes.Success;
+    }
+
+    internal static PortfolioJob Job(PortfolioSettings settings)
+    {
+        if (!File.Exists(settings.Accounts) && !Directory.Exists(settings.Accounts))
+        {
+            throw new FileNotFoundException($"Accounts file '{settings.Accounts}' does not exist.", settings.Accounts);
+        }
+
+        var playbook = PortfolioWorkflow.LoadPlaybook(settings.Playbooks!);
+        var scorecard = ScorecardSource.Load(settings.Scorecard).Compile();
+        var model = ChurnModel.Load(settings.Model!);
+        MrrLedger? ledger = null;
+        if (settings.Ledger is { } ledgerPath)
+        {
+            using var reader = TabularReader.Open(ledgerPath);
+            ledger = MrrLedger.Read(reader);
+        }
+
+        var options = new PortfolioOptions
+        {
+            CustomerBase = new CustomerBaseOptions
+            {
+                AsOf = settings.AsOfDate,
+                FutureRows = settings.FutureRows == "error" ? FutureRowPolicy.Error : FutureRowPolicy.Ignore,
+            },
+            TrendPeriods = settings.TrendPeriods,
+            Tiering = settings.CapacityHigh is { } high ? new TieringOptions { Method = TieringMethod.Capacity, HighTouchCapacity = high } : new TieringOptions(),
+        };
+        return new PortfolioJob(() => TabularReader.Open(settings.Accounts!), model, scorecard, playbook, ledger, options);
+    }
+
+    private static string Money(CsScoring.Value.LtvResult value)
+        => value.TryGetValue(out var v) ? v.ToString("N0", CultureInfo.InvariantCulture) : "unbounded";
+}

@@ -1,0 +1,283 @@
+using System.Globalization;
+using System.Text.Json;
+using CsScoring.Churn;
+using CsScoring.Data;
+using CsScoring.Health;
+using CsScoring.Metrics;
+using CsScoring.Playbooks;
+using CsScoring.Portfolio;
+using CsScoring.Segmentation;
+using CsScoring.Value;
+
+namespace CsScoring.Training.Portfolio;
+
+/// <summary>What a portfolio run needs: the loaded parts and the options.</summary>
+internal sealed record PortfolioJob(
+    Func<TabularReader> OpenAccounts, ChurnModel Model, CompiledScorecard Scorecard, Playbook Playbook, MrrLedger? Ledger, PortfolioOptions Options);
+
+/// <summary>
+/// Everything the portfolio produced, in memory, for the files and the dashboard: the rows by priority (the
+/// portfolio.csv columns), the tier summaries, the action queue per owner, the health band distribution now and N
+/// periods back with the movement between bands, the headcount plan and the value model used.
+/// </summary>
+internal sealed record PortfolioRun(PortfolioResult Result, PortfolioValueModel ValueModel, string ValueModelSource)
+{
+    public IReadOnlyList<PortfolioRow> Rows => Result.Rows;
+
+    public PortfolioSummary Summary => Result.Summary;
+
+    public IReadOnlyList<TierSummary> Tiers => Summary.Tiers;
+
+    public IReadOnlyList<OwnerActions> ActionQueue => Summary.ActionQueue;
+
+    public HealthBandMovement HealthBands => Summary.HealthBands;
+
+    public CapacityPlan HeadcountPlan => Summary.Capacity;
+}
+
+/// <summary>The one console path to the portfolio, shared by <c>csscoring portfolio</c> and <c>csscoring run</c>.</summary>
+internal static class PortfolioWorkflow
+{
+    public const string CsvFile = "portfolio.csv";
+    public const string PlanFile = "plan.json";
+
+    /// <summary>The portfolio.csv columns, in order.</summary>
+    public static IReadOnlyList<string> CsvColumns { get; } =
+    [
+        "account_id", "arr", "health_score", "health_band", "health_change", "churn_probability", "churn_band", "top_reasons",
+        "potential_value", "expected_value", "value_at_risk", "tier", "priority", "action", "owner", "due", "why",
+        "as_of", "escalated", "tier_priority", "rule", "health_drivers", "tenure_months",
+    ];
+
+    public static PortfolioRun Run(PortfolioJob job)
+    {
+        var (valueModel, source) = ValueModel(job.Ledger, job.Options.Value);
+        var builder = new PortfolioBuilder(job.Model, job.Scorecard, job.Playbook, job.Options with { Value = valueModel });
+        return new PortfolioRun(builder.Build(job.OpenAccounts), valueModel, source);
+    }
+
+    /// <summary>
+    /// The retention model from the MRR ledger when it has cohorts an sBG model fits (residual lifetime by tenure), else
+    /// the constant monthly retention of <paramref name="defaults"/>.
+    /// </summary>
+    public static (PortfolioValueModel Model, string Source) ValueModel(MrrLedger? ledger, PortfolioValueModel defaults)
+    {
+        var fallback = string.Create(CultureInfo.InvariantCulture, $"constant monthly retention {defaults.MonthlyRetention:0.###}, discount {defaults.MonthlyDiscountRate:0.###} a month");
+        if (ledger is null)
+        {
+            return (defaults, fallback + " (no MRR ledger)");
+        }
+
+        var cohorts = CohortSurvival.Create(ledger);
+        if (cohorts.Cohorts.Count == 0)
+        {
+            return (defaults, fallback + " (the ledger has no cohorts with a known start)");
+        }
+
+        try
+        {
+            var fit = SbgModel.FitCohorts(cohorts.SurvivorCounts).Parameters;
+            return (defaults with { Retention = fit }, string.Create(CultureInfo.InvariantCulture, $"sBG retention fitted to {cohorts.Cohorts.Count} monthly cohorts ({fit}), residual lifetime by tenure, discount {defaults.MonthlyDiscountRate:0.###} a month"));
+        }
+        catch (ModelFitException ex)
+        {
+            return (defaults, $"{fallback} (the sBG model does not fit the ledger's cohorts: {ex.Message})");
+        }
+    }
+
+    public static Playbook LoadPlaybook(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Playbook file '{path}' does not exist.", path);
+        }
+
+        return ParsePlaybook(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses a playbook, naming its source in every error.</summary>
+    public static Playbook ParsePlaybook(string json, string source)
+    {
+        var path = source;
+        try
+        {
+            return Playbook.FromJson(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new JsonException($"{path}: {ex.Message}", ex.Path, ex.LineNumber, ex.BytePositionInLine, ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"{path}: {ex.Message}", ex);
+        }
+    }
+
+    public static void WriteCsv(string path, IReadOnlyList<PortfolioRow> rows)
+        => AtomicOutput.WriteText(path, writer =>
+        {
+            using var csv = new CsvWriter(writer);
+            csv.WriteRow([.. CsvColumns]);
+            foreach (var row in rows)
+            {
+                csv.WriteField(row.AccountId);
+                csv.WriteField(row.Arr);
+                Number(csv, row.HealthScore, "0.####");
+                csv.WriteField(row.HealthBand);
+                Number(csv, row.HealthChange, "0.####");
+                Number(csv, row.ChurnProbability, "0.######");
+                csv.WriteField(ChurnScoringJob.BandName(row.ChurnBand));
+                csv.WriteField(string.Join("; ", row.TopReasons.Select(r => r.Text)));
+                Value(csv, row.PotentialValue);
+                Value(csv, row.ExpectedValue);
+                Value(csv, row.ValueAtRisk);
+                csv.WriteField(PortfolioBuilder.TierName(row.Tier));
+                csv.WriteField(row.Priority);
+                csv.WriteField(row.Action?.Action);
+                csv.WriteField(row.Owner is { } owner ? PortfolioBuilder.OwnerName(owner) : null);
+                csv.WriteField(row.Due is { } due ? due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null);
+                csv.WriteField(row.Action?.Explanation);
+                csv.WriteField(row.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                csv.WriteField(row.Escalated ? "true" : "false");
+                csv.WriteField(row.TierPriority);
+                csv.WriteField(row.Action?.Rule);
+                csv.WriteField(string.Join("; ", row.HealthDrivers));
+                csv.WriteField(row.TenureMonths);
+                csv.EndRow();
+            }
+        });
+
+    /// <summary>The plan.json document: as-of date, value model, tiers, headcount plan, action queues, playbook lint and warnings.</summary>
+    public static object Plan(PortfolioRun run, CapacityOptions capacity)
+    {
+        var s = run.Summary;
+        var plan = s.Capacity;
+        return new SortedDictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["as_of"] = s.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["as_of_inferred"] = s.AsOfInferred,
+            ["future_rows_ignored"] = s.FutureRowsIgnored,
+            ["accounts"] = s.Accounts,
+            ["former_accounts"] = s.FormerAccounts,
+            ["value_model"] = run.ValueModelSource,
+            ["tiers"] = s.Tiers.Select(t => new
+            {
+                tier = PortfolioBuilder.TierName(t.Tier),
+                accounts = t.Accounts,
+                arr = t.Arr,
+                potential_value = Json(t.PotentialValue),
+                value_at_risk = Json(t.ValueAtRisk),
+                escalated = t.Escalated,
+                highest_churn_probability = double.IsNaN(t.HighestChurnProbability) ? (double?)null : Math.Round(t.HighestChurnProbability, 6),
+            }).ToList(),
+            ["capacity"] = new
+            {
+                capacity.BudgetShareOfArr,
+                capacity.CostPerCsm,
+                plan.TotalArr,
+                plan.Budget,
+                plan.CsmsNeeded,
+                plan.CsmsAffordable,
+                plan.HeadcountGap,
+                plan.NeededCostShareOfArr,
+                tiers = plan.Tiers,
+            },
+            ["health_bands"] = new
+            {
+                periods_back = s.HealthBands.Periods,
+                bands = s.HealthBands.Bands,
+                now = s.HealthBands.Now,
+                before = s.HealthBands.Before,
+                movement = s.HealthBands.Movement,
+                without_history = s.HealthBands.WithoutHistory,
+            },
+            ["playbook_actions"] = s.Actions.Select(a => new { rule = a.Rule, accounts = a.Accounts, arr = a.Arr, value_at_risk = a.ValueAtRisk }).ToList(),
+            ["action_queue"] = s.ActionQueue.Select(q => new
+            {
+                owner = PortfolioBuilder.OwnerName(q.Owner),
+                accounts = q.Accounts,
+                top = q.Top.Select(a => new
+                {
+                    account_id = a.AccountId,
+                    priority = a.Priority,
+                    tier = PortfolioBuilder.TierName(a.Tier),
+                    escalated = a.Escalated,
+                    rule = a.Rule,
+                    action = a.Action,
+                    why = a.Why,
+                    due = a.Due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    value_at_risk = Json(a.ValueAtRisk),
+                }).ToList(),
+            }).ToList(),
+            ["lint"] = Lint(s.Lint),
+            ["warnings"] = s.Warnings,
+        };
+    }
+
+    /// <summary>The machine summary (--json, summary.json): the figures a script or a CS leader checks first.</summary>
+    public static object Summary(PortfolioRun run, string? csv, string? plan)
+    {
+        var s = run.Summary;
+        var rows = run.Rows;
+        return new SortedDictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["as_of"] = s.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["as_of_inferred"] = s.AsOfInferred,
+            ["future_rows_ignored"] = s.FutureRowsIgnored,
+            ["accounts"] = s.Accounts,
+            ["arr"] = rows.Sum(r => r.Arr),
+            ["accounts_with_action"] = rows.Count(r => r.Action is not null),
+            ["escalated"] = rows.Count(r => r.Escalated),
+            ["tiers"] = s.Tiers.ToDictionary(t => PortfolioBuilder.TierName(t.Tier), t => (object)new
+            {
+                accounts = t.Accounts,
+                arr = t.Arr,
+                potential_value = Json(t.PotentialValue),
+                value_at_risk = Json(t.ValueAtRisk),
+                highest_churn_probability = double.IsNaN(t.HighestChurnProbability) ? (double?)null : Math.Round(t.HighestChurnProbability, 6),
+            }, StringComparer.Ordinal),
+            ["lint"] = Lint(s.Lint),
+            ["csms_needed"] = Math.Round(s.Capacity.CsmsNeeded, 2),
+            ["csms_affordable"] = Math.Round(s.Capacity.CsmsAffordable, 2),
+            ["warnings"] = s.Warnings,
+            ["files"] = new[] { csv, plan }.Where(f => f is not null).ToList(),
+        };
+    }
+
+    private static object Lint(PlaybookLintReport lint) => new
+    {
+        high_risk_accounts = lint.HighRiskAccounts,
+        high_risk_without_action = lint.HighRiskWithoutAction,
+        falling_health_accounts = lint.FallingHealthAccounts,
+        falling_health_without_action = lint.FallingHealthWithoutAction,
+        examples = lint.Examples,
+        warnings = lint.Warnings,
+    };
+
+    // An unbounded figure is written as "unbounded", never as 0.
+    private static object Json(LtvResult value) => value.TryGetValue(out var v) ? v : "unbounded";
+
+    private static void Number(CsvWriter csv, double value, string format)
+    {
+        if (double.IsFinite(value))
+        {
+            csv.WriteField(value, format);
+        }
+        else
+        {
+            csv.WriteEmpty();
+        }
+    }
+
+    private static void Value(CsvWriter csv, LtvResult value)
+    {
+        if (value.TryGetValue(out var v))
+        {
+            csv.WriteField(v);
+        }
+        else
+        {
+            csv.WriteField("unbounded");
+        }
+    }
+}
