@@ -171,14 +171,29 @@ public sealed partial class ChurnModelProvider : IChurnModelProvider, IDisposabl
         }
     }
 
-    // The manifest changes with every new model (it carries the model's hash), so its time and size detect a deployment.
+    // The manifest changes with every new model (it carries the model's hash), so its time and size detect a
+    // deployment; its checksum file is copied after it, and a load tried in between is retried when it arrives.
     private (DateTime, long) Stamp()
     {
         var manifest = new FileInfo(Path.Combine(_options.ModelDirectory, ChurnModel.ManifestFileName));
-        var model = new FileInfo(Path.Combine(_options.ModelDirectory, "model.zip"));
-        return manifest.Exists
-            ? (manifest.LastWriteTimeUtc > (model.Exists ? model.LastWriteTimeUtc : DateTime.MinValue) ? manifest.LastWriteTimeUtc : model.LastWriteTimeUtc, manifest.Length + (model.Exists ? model.Length : 0))
-            : (DateTime.MinValue, -1);
+        if (!manifest.Exists)
+        {
+            return (DateTime.MinValue, -1);
+        }
+
+        var latest = manifest.LastWriteTimeUtc;
+        var length = manifest.Length;
+        foreach (var name in new[] { "model.zip", ChurnModelDirectory.ManifestChecksumFileName, ChurnModelDirectory.SignatureFileName })
+        {
+            var file = new FileInfo(Path.Combine(_options.ModelDirectory, name));
+            if (file.Exists)
+            {
+                latest = file.LastWriteTimeUtc > latest ? file.LastWriteTimeUtc : latest;
+                length += file.Length;
+            }
+        }
+
+        return (latest, length);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Churn model loaded from {Directory}: {Kind}, SHA-256 {Sha256}")]
