@@ -13,7 +13,12 @@ internal sealed class PredictCommand : Command<PredictSettings>
     public override int Execute(CommandContext context, PredictSettings settings, CancellationToken cancellationToken)
     {
         var console = new CliConsole(settings);
-        var model = ChurnModel.Load(settings.Model!);
+        AtomicOutput.EnsureWritableFile(settings.Out!);
+        var pseudonymizer = SecretKeys.Pseudonymizer(settings);
+        var signingKey = SecretKeys.SigningKey(settings.SigningKeyFile);
+        var model = ChurnModel.Load(settings.Model!, new ChurnModelLoadOptions { SigningKey = signingKey });
+        var privacy = new PrivacySummary();
+        privacy.Pseudonymised(pseudonymizer, model.Manifest.IdColumn);
         if (!File.Exists(settings.Data) && !Directory.Exists(settings.Data))
         {
             throw new FileNotFoundException($"Data file '{settings.Data}' does not exist.", settings.Data);
@@ -28,6 +33,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
             Explain = settings.Explain,
             TopAtRisk = settings.Top,
             Overwrite = settings.Force,
+            MapId = pseudonymizer is null ? null : pseudonymizer.Pseudonymize,
             Progress = progress,
         }.Run());
 
@@ -41,6 +47,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
             Model = new { Directory = settings.Model, Kind = model.Kind, Sha256 = model.ModelSha256, Features = model.FeatureCount },
             Data = settings.Data,
             Output = settings.Out,
+            Privacy = privacy.ToJson(),
             summary.Rows,
             summary.Bands,
             MeanProbability = double.IsNaN(summary.MeanProbability) ? (double?)null : Math.Round(summary.MeanProbability, 6),

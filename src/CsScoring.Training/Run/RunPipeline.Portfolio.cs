@@ -41,7 +41,7 @@ internal sealed partial class RunPipeline
         var plan = portfolio.Capacity;
         var options = portfolio.Options;
         var policy = portfolio.Tiering;
-        WritePortfolio(context.OutputFile("portfolio.csv"), rows);
+        WritePortfolio(context.OutputFile("portfolio.csv"), rows, context.Id);
         var actions = portfolio.Actions.Select(a => new { rule = a.Rule, accounts = a.Accounts, arr = a.Arr, value_at_risk = a.ValueAtRisk }).ToList();
         var planJson = new
         {
@@ -100,7 +100,7 @@ internal sealed partial class RunPipeline
                 ["account", "touch model", "ARR", "churn probability", "health", "value at risk", "action", "why"],
                 rows.Take(15).Select(r => (IReadOnlyList<string>)
                 [
-                    r.Account.AccountId, JsonNamingPolicy.SnakeCaseLower.ConvertName(r.Touch.ToString()), r.Account.Arr.ToString("N0", c),
+                    context.Id(r.Account.AccountId), JsonNamingPolicy.SnakeCaseLower.ConvertName(r.Touch.ToString()), r.Account.Arr.ToString("N0", c),
                     r.Churn is not { } risk || double.IsNaN(risk.Probability) ? "n/a" : risk.Probability.ToString("P1", c),
                     r.Health is not { } standing ? "n/a" : $"{HealthScoreText(standing.Score)} ({standing.Band})",
                     r.ValueAtRisk.ToString("N0", c), r.Recommendation?.Rule ?? "none",
@@ -170,7 +170,7 @@ internal sealed partial class RunPipeline
         return new { top_down = plan.TopDown, bottom_up = plan.BottomUp, hiring = plan.Hiring, profile = plan.Profile, advice = plan.Advice };
     }
 
-    private static void WritePortfolio(string path, IReadOnlyList<PortfolioEntry> rows)
+    private static void WritePortfolio(string path, IReadOnlyList<PortfolioEntry> rows, Func<string, string> id)
         => AtomicOutput.WriteText(path, writer =>
         {
             using var csv = new CsvWriter(writer);
@@ -178,7 +178,7 @@ internal sealed partial class RunPipeline
                 "health_score", "health_band", "touch_model", "playbook", "action", "reasons");
             foreach (var row in rows)
             {
-                csv.WriteField(row.Account.AccountId);
+                csv.WriteField(id(row.Account.AccountId));
                 csv.WriteField(row.Account.AsOf);
                 csv.WriteField(row.Account.Arr);
                 if (row.Value is null)

@@ -22,6 +22,7 @@ internal sealed partial class RunPipeline
             Model = model,
             OpenData = inputs.Accounts.CreateReader,
             OutputPath = context.OutputFile("churn_predictions.csv"),
+            MapId = context.Pseudonymizer is { } pseudonymizer ? pseudonymizer.Pseudonymize : null,
             Explain = 3,
             TopAtRisk = AtRiskShown,
             KeepScores = true,

@@ -164,7 +164,7 @@ internal sealed partial class RunPipeline
             foreach (var account in valued)
             {
                 var value = account.Value;
-                csv.WriteField(account.AccountId);
+                csv.WriteField(context.Id(account.AccountId));
                 csv.WriteField(account.Inputs.Mrr);
                 csv.WriteField(account.Inputs.ChurnProbability, "0.######");
                 csv.WriteField(value.MonthlyHazard);
