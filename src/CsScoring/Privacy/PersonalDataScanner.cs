@@ -84,7 +84,12 @@ public sealed class PersonalDataScanner
             }
         }
 
-        if (LooksLikeEmail(text))
+        if (CsScoring.Churn.Features.DateText.TryParse(text, out _) || LooksLikeDate(text))
+        {
+            // Dates ("2024-03-01", "01/03/2025") have the digits and dashes of a phone number; they are not one.
+            state.Dates++;
+        }
+        else if (LooksLikeEmail(text))
         {
             state.Email++;
         }
@@ -190,7 +195,7 @@ public sealed class PersonalDataScanner
         }
 
         var accounts = state.Accounts.Count;
-        var uniqueText = accounts >= MinAccountsForUniqueness && state.Values.Count >= 0.8 * accounts && share(state.Numeric) < 0.5;
+        var uniqueText = accounts >= MinAccountsForUniqueness && state.Values.Count >= 0.8 * accounts && share(state.Numeric + state.Dates) < 0.5;
         if (uniqueText && share(state.PersonName) >= 0.8)
         {
             return new PersonalColumn(name, PersonalDataKind.Name, Percent(share(state.PersonName)) + perAccount + " read like people's names, a different one for nearly every account");
@@ -261,6 +266,30 @@ public sealed class PersonalDataScanner
         }
 
         return text.Count(':') >= 2 && IPAddress.TryParse(text, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6;
+    }
+
+    // Digit groups of date shapes (yyyy-MM-dd, dd/MM/yyyy, MM.dd.yy, with an optional time after a space or 'T').
+    internal static bool LooksLikeDate(ReadOnlySpan<char> text)
+    {
+        var end = text.IndexOfAny(' ', 'T');
+        var date = end > 0 ? text[..end] : text;
+        Span<Range> parts = stackalloc Range[4];
+        var count = date.SplitAny(parts, "-/.", StringSplitOptions.None);
+        if (count != 3)
+        {
+            return false;
+        }
+
+        var lengths = (date[parts[0]].Length, date[parts[1]].Length, date[parts[2]].Length);
+        foreach (var part in parts[..3])
+        {
+            if (date[part].IsEmpty || date[part].ContainsAnyExcept(Digits))
+            {
+                return false;
+            }
+        }
+
+        return lengths is (4, 1 or 2, 1 or 2) or (1 or 2, 1 or 2, 2 or 4);
     }
 
     internal static bool LooksLikePhone(ReadOnlySpan<char> text)
@@ -364,6 +393,8 @@ public sealed class PersonalDataScanner
         public long Numeric { get; set; }
 
         public long SmallNumbers { get; set; }
+
+        public long Dates { get; set; }
 
         public long Email { get; set; }
 

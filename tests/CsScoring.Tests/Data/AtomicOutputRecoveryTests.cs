@@ -81,14 +81,16 @@ public sealed class AtomicOutputRecoveryTests : IDisposable
         using var stop = new CancellationTokenSource();
         var misses = 0;
         var reads = 0;
-        var reader = Task.Run(() =>
+        using var started = new ManualResetEventSlim();
+        var reader = new Thread(() =>
         {
+            started.Set();
             while (!stop.IsCancellationRequested)
             {
                 try
                 {
                     _ = File.ReadAllText(summary);
-                    reads++;
+                    Interlocked.Increment(ref reads);
                 }
                 catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
                 {
@@ -96,18 +98,19 @@ public sealed class AtomicOutputRecoveryTests : IDisposable
                 }
             }
         });
-
-        for (var i = 1; i <= 200; i++)
+        reader.Start();
+        started.Wait();
+        var replacements = 0;
+        while (replacements < 200 || Volatile.Read(ref reads) < 1000)
         {
-            var content = i.ToString(CultureInfo.InvariantCulture);
+            var content = (++replacements).ToString(CultureInfo.InvariantCulture);
             AtomicOutput.WriteDirectory(target, d => File.WriteAllText(Path.Combine(d, "summary.json"), content), force: true);
         }
 
         stop.Cancel();
-        reader.Wait();
-        Assert.True(reads > 0);
+        reader.Join();
         Assert.Equal(0, misses);
-        Assert.Equal("200", File.ReadAllText(summary));
+        Assert.Equal(replacements.ToString(CultureInfo.InvariantCulture), File.ReadAllText(summary));
         Assert.Single(Directory.GetFileSystemEntries(_directory));
     }
 
@@ -124,6 +127,53 @@ public sealed class AtomicOutputRecoveryTests : IDisposable
         Assert.Equal(target, error.Path);
         Assert.Equal("old", File.ReadAllText(target));
         Assert.Single(Directory.GetFileSystemEntries(_directory));
+    }
+
+    [Fact]
+    public void WriteDirectory_AnotherRunCreatesTheSameNewFolderMeanwhile_ThrowsOutputExistsAndKeepsTheirs()
+    {
+        var target = Path.Combine(_directory, "out");
+        var error = Assert.Throws<OutputExistsException>(() => AtomicOutput.WriteDirectory(target, d =>
+        {
+            File.WriteAllText(Path.Combine(d, "summary.json"), "mine");
+            Directory.CreateDirectory(target); // the other run finishes first
+            File.WriteAllText(Path.Combine(target, "summary.json"), "theirs");
+        }));
+
+        Assert.Contains("another process", error.Message, StringComparison.Ordinal);
+        Assert.Equal(target, error.Path);
+        Assert.Equal("theirs", File.ReadAllText(Path.Combine(target, "summary.json")));
+        Assert.Single(Directory.GetFileSystemEntries(_directory));
+    }
+
+    [Fact]
+    public void WriteDirectory_TwoRunsRaceForTheSameNewFolder_OneWinsTheOtherGetsATypedError()
+    {
+        var target = Path.Combine(_directory, "race");
+        using var gate = new Barrier(2);
+        var outcomes = new Exception?[2];
+        var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+        {
+            try
+            {
+                AtomicOutput.WriteDirectory(target, d =>
+                {
+                    File.WriteAllText(Path.Combine(d, "who.txt"), i.ToString(CultureInfo.InvariantCulture));
+                    gate.SignalAndWait();
+                });
+            }
+            catch (Exception ex)
+            {
+                outcomes[i] = ex;
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Single(outcomes, o => o is null);
+        Assert.IsType<OutputExistsException>(Assert.Single(outcomes, o => o is not null));
+        Assert.Single(Directory.GetFileSystemEntries(_directory));
+        Assert.Single(Directory.GetFiles(target));
     }
 
     [Fact]

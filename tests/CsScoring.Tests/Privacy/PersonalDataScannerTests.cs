@@ -66,6 +66,21 @@ public sealed class PersonalDataScannerTests
         Assert.DoesNotContain("Ada", column.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Build_DatesUniquePerAccount_AreNotPhoneNumbers()
+    {
+        var scanner = new PersonalDataScanner(["renewal_date", "signed_on"]);
+        var start = new DateOnly(2024, 1, 1);
+        for (var a = 0; a < 100; a++)
+        {
+            var account = "A" + a.ToString(CultureInfo.InvariantCulture);
+            scanner.Add(0, account, start.AddDays(a * 3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            scanner.Add(1, account, start.AddDays(a * 3).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture));
+        }
+
+        Assert.Empty(scanner.Build());
+    }
+
     [Theory]
     [InlineData("email", PersonalDataKind.Email)]
     [InlineData("Contact Name", PersonalDataKind.Name)]
