@@ -54,7 +54,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
             summary.Explain,
             summary.Background,
             summary.BackgroundFromModel,
-            TopAtRisk = summary.TopAtRisk.Select(a => new { a.Id, a.AsOf, Probability = Math.Round(a.Probability, 6), Band = ChurnScoringJob.BandName(a.Band), a.Reasons }),
+            TopAtRisk = summary.TopAtRisk.Select(a => new { Id = a.Id is null ? null : pseudonymizer?.Pseudonymize(a.Id) ?? a.Id, a.AsOf, Probability = Math.Round(a.Probability, 6), Band = ChurnScoringJob.BandName(a.Band), a.Reasons }),
         });
 
         console.ResultLine(string.Create(CultureInfo.InvariantCulture,
@@ -64,7 +64,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
             var table = new Table().AddColumns("account", "probability", "band", "top reason");
             foreach (var account in summary.TopAtRisk)
             {
-                table.AddRow(Markup.Escape(account.Id ?? "-"), account.Probability.ToString("0.000", CultureInfo.InvariantCulture),
+                table.AddRow(Markup.Escape(account.Id is null ? "-" : pseudonymizer?.Pseudonymize(account.Id) ?? account.Id), account.Probability.ToString("0.000", CultureInfo.InvariantCulture),
                     ChurnScoringJob.BandName(account.Band), Markup.Escape(account.Reasons.Count > 0 ? account.Reasons[0] : string.Empty));
             }
 

@@ -175,7 +175,7 @@ internal sealed partial class RunPipeline
             }
         });
 
-        var ids = valued.Select(v => v.AccountId).ToList();
+        var ids = valued.Select(v => context.Id(v.AccountId)).ToList();
         var inputs = valued.Select(v => v.Inputs).ToList();
         var values = valued.Select(v => v.Value).ToArray();
         var c = CultureInfo.InvariantCulture;

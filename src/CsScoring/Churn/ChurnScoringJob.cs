@@ -81,8 +81,9 @@ public sealed class ChurnScoringJob
     public bool KeepScores { get; init; }
 
     /// <summary>
-    /// Replaces each id before it is written or reported, for example <see cref="Privacy.Pseudonymizer.Pseudonymize"/>
-    /// so the predictions join other outputs made with the same key without holding the raw ids.
+    /// Replaces each id as the predictions file is written, for example with
+    /// <see cref="Privacy.Pseudonymizer.Pseudonymize"/> so the file joins other outputs made with the same key without
+    /// holding the raw ids. <see cref="ChurnScoringSummary"/> keeps the raw ids, for the caller's next step in memory.
     /// </summary>
     /// <value>The default value is <see langword="null"/>: ids are written as the data holds them.</value>
     public Func<string, string>? MapId { get; init; }
@@ -169,14 +170,10 @@ public sealed class ChurnScoringJob
                 }
 
                 var id = idColumn is null ? null : reader.GetString(reader.GetOrdinal(idColumn));
-                if (id is not null && MapId is { } map)
-                {
-                    id = map(id);
-                }
                 var asOf = timeColumn is null ? null : reader.GetString(reader.GetOrdinal(timeColumn));
                 if (id is not null)
                 {
-                    csv.WriteField(id);
+                    csv.WriteField(MapId is { } map ? map(id) : id);
                 }
 
                 if (asOf is not null)
