@@ -8,6 +8,8 @@ using CsScoring.Churn;
 using CsScoring.Churn.Explain;
 using CsScoring.Churn.Manifest;
 using CsScoring.Data;
+using CsScoring.Privacy;
+using CsScoring.Training.Cli;
 using CsScoring.Training.Reporting;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -26,17 +28,17 @@ internal static class ChurnArtifacts
     private static readonly DateTimeOffset FixedTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Writes every artifact into <paramref name="directory"/> (a temporary folder the caller moves into place).</summary>
-    public static ArtifactSummary WriteInto(ChurnTrainingResult result, string directory, string? pseudonymKey)
+    public static ArtifactSummary WriteInto(ChurnTrainingResult result, string directory, Pseudonymizer? pseudonymizer, PrivacySummary privacy, Action<string>? warn = null)
     {
         var ml = result.Context;
         var data = result.Data;
         var modelZip = SaveModel(ml, result.FinalModel.Chain, data.Width);
 
         // The portable scorer the library loads, proved against ML.NET on the training rows and edge rows first.
-        var export = PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymKey is not null),
+        var export = PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymizer is not null),
             data.Features, data.Width, [.. TrainingRows(result)], result.FinalModel.Calibrator.Predict);
         var scorer = export.Scorer;
-        var manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(scorer), pseudonymKey is not null) with { Parity = export.Parity };
+        var manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(scorer), pseudonymizer is not null) with { Parity = export.Parity };
 
         // The explanation background from the training rows, so the saved model explains as soon as it is loaded.
         var explained = ExplainedModel(result, ChurnModel.Create(manifest, scorer));
@@ -66,11 +68,12 @@ internal static class ChurnArtifacts
         AtomicOutput.WriteText(Path.Combine(directory, "metrics.json"), w => w.Write(JsonSerializer.Serialize(MetricsDocument(result, summary), CsScoringJson.Options)));
         files.Add("metrics.json");
 
-        AtomicOutput.WriteText(Path.Combine(directory, "validation_predictions.csv"), w => WritePredictions(result, w, pseudonymKey));
+        AtomicOutput.WriteText(Path.Combine(directory, "validation_predictions.csv"), w => WritePredictions(result, w, pseudonymizer));
         files.Add("validation_predictions.csv");
 
         var report = new HtmlReport("CsScoring churn model");
         ChurnReport.Append(report, result, summary);
+        privacy.AppendTo(report);
         AtomicOutput.WriteText(Path.Combine(directory, "report.html"), w => w.Write(report.Render()));
         files.Add("report.html");
         return summary with { Files = files };
@@ -173,8 +176,7 @@ internal static class ChurnArtifacts
         return output.ToArray();
     }
 
-    public static string Pseudonym(string id, string key)
-        => "p_" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(id)))[..32];
+
 
     public static ModelManifest BuildManifest(ChurnTrainingResult result, string scorerSha, bool pseudonymized)
     {
@@ -209,11 +211,12 @@ internal static class ChurnArtifacts
     public static string LibraryVersion()
         => typeof(ModelManifest).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
 
-    public static SortedDictionary<string, object?> JsonSummary(ChurnTrainingResult result, ArtifactSummary artifacts, string output)
+    public static SortedDictionary<string, object?> JsonSummary(ChurnTrainingResult result, ArtifactSummary artifacts, string output, PrivacySummary privacy)
     {
         var v = result.Validation;
         return new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
+            ["privacy"] = privacy.ToJson(),
             ["trainer"] = result.FinalModel.Spec.Name,
             ["hyperparameters"] = result.FinalModel.Spec.Hyperparameters,
             ["rows"] = result.Data.Rows,
@@ -302,7 +305,7 @@ internal static class ChurnArtifacts
         };
     }
 
-    private static void WritePredictions(ChurnTrainingResult result, TextWriter writer, string? key)
+    private static void WritePredictions(ChurnTrainingResult result, TextWriter writer, Pseudonymizer? pseudonymizer)
     {
         using var csv = new CsvWriter(writer);
         var data = result.Data;
@@ -313,7 +316,7 @@ internal static class ChurnArtifacts
         {
             var row = result.ValidationRows[i];
             var groupKey = data.GroupKeys[data.Groups[row]];
-            csv.WriteField(key is null ? groupKey : Pseudonym(groupKey, key));
+            csv.WriteField(pseudonymizer is null ? groupKey : pseudonymizer.Pseudonymize(groupKey));
             if (hasTime)
             {
                 csv.WriteField(DateOnly.FromDayNumber(data.Days![row]));

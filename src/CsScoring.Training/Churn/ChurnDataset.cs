@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using CsScoring.Churn.Features;
 using CsScoring.Data;
+using CsScoring.Privacy;
 
 namespace CsScoring.Training.Churn;
 
@@ -24,6 +25,9 @@ internal sealed record ChurnDataOptions
     public IReadOnlyDictionary<string, FeatureKind?> Kinds { get; init; } = new Dictionary<string, FeatureKind?>();
 
     public string? SchemaSource { get; init; }
+
+    /// <summary>Columns that look like personal data but which the user allowed as features, by name.</summary>
+    public IReadOnlyList<string> AllowPersonal { get; init; } = [];
 
     public int Seed { get; init; }
 
@@ -68,6 +72,12 @@ internal sealed class ChurnDataset
 
     public required string SourceName { get; init; }
 
+    /// <summary>Columns found to hold personal data (names and reasons only, never values).</summary>
+    public IReadOnlyList<PersonalColumn> PersonalColumns { get; private set; } = [];
+
+    /// <summary>The personal columns the user allowed as features (<c>--allow-personal</c>).</summary>
+    public IReadOnlyList<string> AllowedPersonal { get; private set; } = [];
+
     public int Rows => Labels.Length;
 
     public int Width => Schema.FeatureCount;
@@ -88,6 +98,7 @@ internal sealed class ChurnDataset
         var labelCounts = new SortedDictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         long rows = 0, unlabelled = 0;
         var excluded = new HashSet<string>(StringComparer.Ordinal) { options.Label };
+        PersonalDataScanner scanner;
         using (var reader = open())
         {
             sourceName = reader.SourceName;
@@ -102,6 +113,9 @@ internal sealed class ChurnDataset
                     profilers.Add((i, new ColumnProfiler(reader.Columns[i], options.Seed)));
                 }
             }
+
+            // Judged per account, not per row: monthly snapshots repeat an account's name or address on every row.
+            scanner = new PersonalDataScanner([.. profilers.Select(p => reader.Columns[p.Ordinal])]);
 
             while (reader.Read())
             {
@@ -138,9 +152,12 @@ internal sealed class ChurnDataset
                     labelCounts[key] = labelCounts.GetValueOrDefault(key) + 1;
                 }
 
-                foreach (var (ordinal, profiler) in profilers)
+                var account = idOrdinal >= 0 ? reader.GetSpan(idOrdinal).Trim() : reader.RowNumber.ToString(CultureInfo.InvariantCulture).AsSpan();
+                for (var p = 0; p < profilers.Count; p++)
                 {
+                    var (ordinal, profiler) = profilers[p];
                     profiler.AddCell(reader, ordinal, asOf);
+                    scanner.Add(p, account, reader.GetSpan(ordinal));
                 }
             }
         }
@@ -159,8 +176,21 @@ internal sealed class ChurnDataset
                 $"the label has one class only among its {labelled} labelled rows (values: {Describe(labelCounts)})", sourceName, null, options.Label);
         }
 
+        var personal = scanner.Build();
+        var allowed = new HashSet<string>(options.AllowPersonal, StringComparer.Ordinal);
+        var personalDecisions = new List<ColumnDecision>();
+        foreach (var column in personal)
+        {
+            if (!allowed.Contains(column.Name) && !options.Kinds.ContainsKey(column.Name))
+            {
+                excluded.Add(column.Name);
+                personalDecisions.Add(new ColumnDecision(column.Name, InferredColumnKind.PersonalData, null, 0,
+                    $"looks like personal data ({column.Reason}); left out of training and of every artifact (--allow-personal {column.Name} to learn from it)"));
+            }
+        }
+
         var kinds = options.Kinds.Where(k => k.Value is not null).ToDictionary(k => k.Key, k => k.Value!.Value, StringComparer.Ordinal);
-        var (schema, decisions) = SchemaInference.Infer(
+        var (schema, inferred) = SchemaInference.Infer(
             [.. profilers.Select(p => p.Profiler.Build())],
             new SchemaInferenceOptions
             {
@@ -171,7 +201,11 @@ internal sealed class ChurnDataset
             },
             sourceName);
 
-        return Materialize(options, open, sha256, schema, decisions, positive, labelCounts, rows, unlabelled, (int)labelled, sourceName);
+        IReadOnlyList<ColumnDecision> decisions = [.. personalDecisions, .. inferred];
+        var dataset = Materialize(options, open, sha256, schema, decisions, positive, labelCounts, rows, unlabelled, (int)labelled, sourceName);
+        dataset.PersonalColumns = personal;
+        dataset.AllowedPersonal = [.. personal.Select(c => c.Name).Where(allowed.Contains)];
+        return dataset;
     }
 
     private static ChurnDataset Materialize(ChurnDataOptions options, Func<TabularReader> open, Func<string> sha256, FeatureSchema schema, IReadOnlyList<ColumnDecision> decisions,
@@ -321,6 +355,14 @@ internal sealed class ChurnDataset
             }
 
             excluded.Add(column);
+        }
+
+        foreach (var column in options.AllowPersonal)
+        {
+            if (!reader.TryGetOrdinal(column, out _))
+            {
+                throw new DataFormatException($"--allow-personal names column '{column}', which is absent (columns: {string.Join(", ", reader.Columns)})", reader.SourceName, null, column);
+            }
         }
 
         foreach (var (column, kind) in options.Kinds)

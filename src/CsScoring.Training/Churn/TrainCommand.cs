@@ -1,4 +1,5 @@
 using System.Globalization;
+using CsScoring.Churn;
 using CsScoring.Churn.Manifest;
 using CsScoring.Data;
 using CsScoring.Training.Cli;
@@ -15,6 +16,9 @@ internal sealed class TrainCommand : Command<TrainSettings>
         var console = new CliConsole(settings);
         var options = ToOptions(settings);
         options.Validate();
+        var pseudonymizer = SecretKeys.Pseudonymizer(settings);
+        var signingKey = SecretKeys.SigningKey(settings.SigningKeyFile);
+        var privacy = new PrivacySummary();
 
         // Fail before the long work when the output exists or cannot be written.
         if (!settings.Force && Directory.Exists(settings.Out) && Directory.EnumerateFileSystemEntries(settings.Out!).Any())
@@ -23,14 +27,24 @@ internal sealed class TrainCommand : Command<TrainSettings>
         }
 
         AtomicOutput.EnsureWritableParent(Path.Combine(settings.Out!, "x"));
+        if (File.Exists(settings.Out))
+        {
+            throw new OutputExistsException($"Output '{settings.Out}' is a file, not a directory.", settings.Out!);
+        }
+
         var result = console.Step("Training", progress =>
         {
             var data = ChurnDataset.Load(options.Data);
+            privacy.AddPersonal(data.PersonalColumns, data.AllowedPersonal);
+            privacy.Warn(console);
             foreach (var decision in data.Decisions.Where(d => d.Note is not null))
             {
                 if (decision.Kind is CsScoring.Churn.Features.InferredColumnKind.PersonalData)
                 {
-                    console.Warn($"column '{decision.Name}' {decision.Note}");
+                    if (!data.PersonalColumns.Any(c => c.Name == decision.Name))
+                    {
+                        console.PrivacyWarn($"column '{decision.Name}' {decision.Note}");
+                    }
                 }
                 else
                 {
@@ -49,10 +63,18 @@ internal sealed class TrainCommand : Command<TrainSettings>
         ArtifactSummary artifacts = null!;
         AtomicOutput.WriteDirectory(settings.Out!, directory =>
         {
-            artifacts = ChurnArtifacts.WriteInto(result, directory, settings.PseudonymizeIds);
+            privacy.Pseudonymised(pseudonymizer, options.Data.IdColumn ?? "row");
+            artifacts = ChurnArtifacts.WriteInto(result, directory, pseudonymizer, privacy, console.Warn);
+            if (signingKey is not null)
+            {
+                // Last, so the signature covers every file the directory holds.
+                ChurnModelDirectory.Sign(directory, signingKey);
+                artifacts = artifacts with { Files = [.. artifacts.Files, ChurnModelDirectory.SignatureFileName] };
+            }
         }, settings.Force);
 
-        var summary = ChurnArtifacts.JsonSummary(result, artifacts, settings.Out!);
+        var summary = ChurnArtifacts.JsonSummary(result, artifacts, settings.Out!, privacy);
+        summary["signed"] = signingKey is not null;
         console.JsonResult(summary);
         PrintHuman(console, result, artifacts, settings.Out!);
         return ExitCodes.Success;
@@ -71,6 +93,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
                 IdColumn = settings.Id,
                 TimeColumn = settings.Time,
                 Exclude = settings.Exclude,
+                AllowPersonal = settings.AllowPersonal,
                 Kinds = kinds,
                 SchemaSource = settings.Schema is null ? null : Path.GetFileName(settings.Schema),
                 Seed = settings.Seed,

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Churn;
 
-internal sealed class TrainSettings : DataReadSettings
+internal sealed class TrainSettings : DataReadSettings, IPseudonymSettings
 {
     [CommandOption("--data <FILE>")]
     [Description("The training data: CSV (delimiter detected) or Parquet, one row per account or per account snapshot.")]
@@ -114,9 +114,21 @@ internal sealed class TrainSettings : DataReadSettings
     [DefaultValue("auto")]
     public string Calibration { get; init; } = "auto";
 
-    [CommandOption("--pseudonymize-ids <KEY>")]
-    [Description("Replace identifiers in every artifact by an HMAC-SHA-256 keyed with KEY.")]
-    public string? PseudonymizeIds { get; init; }
+    [CommandOption("--pseudonymize-ids [KEY]")]
+    [Description(SecretKeys.PseudonymizeIdsDescription)]
+    public FlagValue<string>? PseudonymizeIds { get; init; }
+
+    [CommandOption("--pseudonym-key-file <FILE>")]
+    [Description(SecretKeys.PseudonymKeyFileDescription)]
+    public string? PseudonymKeyFile { get; init; }
+
+    [CommandOption("--signing-key-file <FILE>")]
+    [Description("Sign the model directory (signature.json, HMAC-SHA256 over every file's SHA-256) with the key in FILE; without it the CSSCORING_SIGNING_KEY environment variable is used when set. Load it with the same key (predict --signing-key-file).")]
+    public string? SigningKeyFile { get; init; }
+
+    [CommandOption("--allow-personal <COLUMN>")]
+    [Description("Learn from a column that looks like personal data (names, e-mails, phones, addresses, IPs), which is otherwise left out. Repeat per column. Its category values then become part of the model (manifest.json).")]
+    public string[] AllowPersonal { get; init; } = [];
 
     [CommandOption("--seed <N>")]
     [Description("The seed of every random choice; the same data and seed give the same model file.")]
@@ -156,11 +168,6 @@ internal sealed class TrainSettings : DataReadSettings
         if (Calibration is not ("auto" or "platt" or "isotonic"))
         {
             return ValidationResult.Error($"--calibration must be auto, platt or isotonic, not '{Calibration}'");
-        }
-
-        if (PseudonymizeIds is { Length: < 8 })
-        {
-            return ValidationResult.Error("--pseudonymize-ids needs a key of at least 8 characters");
         }
 
         return ValidationResult.Success();

@@ -18,7 +18,7 @@ namespace CsScoring.Training.Churn;
 internal sealed class UpgradeModelSettings : OutputSettings
 {
     [CommandOption("--model <DIR>")]
-    [Description("A model directory written before models carried a portable scorer (manifest format_version 1 + model.zip).")]
+    [Description("A model directory written before models carried a portable scorer (manifest format_version 1 + model.zip), or before they carried manifest.sha256.")]
     public string? Model { get; init; }
 
     [CommandOption("--out <DIR>")]
@@ -66,6 +66,12 @@ internal sealed class UpgradeModelCommand : Command<UpgradeModelSettings>
 
         var node = JsonNode.Parse(File.ReadAllText(manifestPath)) as JsonObject
             ?? throw new ChurnModelException(ChurnModelError.InvalidManifest, "The manifest is not a JSON object.", manifestPath);
+        if (node["format_version"]?.GetValue<int>() == ModelManifest.CurrentFormatVersion
+            && !File.Exists(Path.Combine(modelDirectory, ChurnModelDirectory.ManifestChecksumFileName)))
+        {
+            return AddManifestChecksum(modelDirectory, output, force);
+        }
+
         if (node["format_version"]?.GetValue<int>() is not 1)
         {
             throw new ChurnModelException(ChurnModelError.UnsupportedVersion,
@@ -135,6 +141,7 @@ internal sealed class UpgradeModelCommand : Command<UpgradeModelSettings>
         var formatFiles = new HashSet<string>(StringComparer.Ordinal)
         {
             ChurnModelDirectory.ManifestFileName, ChurnModelDirectory.ScorerFileName, ChurnModelDirectory.BackgroundFileName, ChurnModelDirectory.MlNetModelFileName, OnnxExport.FileName,
+            ChurnModelDirectory.ManifestChecksumFileName, ChurnModelDirectory.SignatureFileName,
         };
         var others = Directory.GetFiles(modelDirectory).Select(Path.GetFileName).OfType<string>().Where(f => !formatFiles.Contains(f) && f != Path.GetFileName(zipPath)).ToList();
         var copies = others.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(modelDirectory, f)), StringComparer.Ordinal);
@@ -150,5 +157,27 @@ internal sealed class UpgradeModelCommand : Command<UpgradeModelSettings>
         }, force);
 
         return new UpgradeResult(modelDirectory, output, CsScoringJson.Options.PropertyNamingPolicy!.ConvertName(written.ModelKind.ToString()), written.ScorerSha256, export.Parity, background is not null);
+    }
+
+    // A current-format directory written before manifest.sha256 existed: everything else is verified by loading it,
+    // then the files are copied unchanged and the checksum is added.
+    private static UpgradeResult AddManifestChecksum(string modelDirectory, string output, bool force)
+    {
+        var model = ChurnModel.Load(modelDirectory, new ChurnModelLoadOptions { RequireManifestChecksum = false });
+        var copies = Directory.GetFiles(modelDirectory).Select(Path.GetFileName).OfType<string>()
+            .Where(f => !AtomicOutput.IsTemporaryName(f) && f != ChurnModelDirectory.SignatureFileName)
+            .ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(modelDirectory, f)), StringComparer.Ordinal);
+        AtomicOutput.WriteDirectory(output, directory =>
+        {
+            foreach (var (name, bytes) in copies)
+            {
+                AtomicOutput.WriteFile(Path.Combine(directory, name), s => s.Write(bytes));
+            }
+
+            ChurnModelDirectory.WriteManifestChecksum(directory);
+        }, force);
+
+        return new UpgradeResult(modelDirectory, output, CsScoringJson.Options.PropertyNamingPolicy!.ConvertName(model.Kind.ToString()), model.ModelSha256,
+            model.Manifest.Parity ?? new ManifestParity(0, 0, 0, 0), model.CanExplain);
     }
 }

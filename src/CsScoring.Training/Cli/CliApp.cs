@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using CsScoring.Training.Data;
 using CsScoring.Data;
 using Spectre.Console;
@@ -61,7 +62,24 @@ internal static class CliApp
                 Console.SetError(stderr);
             }
 
-            return app.Run(args.Select(a => OptionAliases.GetValueOrDefault(a, a)));
+            // SIGTERM and Ctrl-C: delete the temporaries being written and stop moving outputs into place, then let
+            // the signal end the process as usual; the old outputs stay intact. SIGKILL cannot be caught: the next
+            // write into the same folder sweeps what a killed process left.
+            using var cancellation = new CancellationTokenSource();
+            void Stop(PosixSignalContext signal)
+            {
+                cancellation.Cancel();
+                AtomicOutput.DiscardPending();
+            }
+
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            return app.Run(args.Select(a => OptionAliases.GetValueOrDefault(a, a)), cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("stopped: nothing was written and earlier outputs are unchanged.");
+            return ExitCodes.Interrupted;
         }
         catch (Exception ex)
         {

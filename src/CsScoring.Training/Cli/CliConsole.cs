@@ -52,6 +52,9 @@ internal sealed class CliConsole
         }
     }
 
+    /// <summary>A warning about people's data (stderr): shown even with --quiet and --json, because it changes what was learnt and written.</summary>
+    public void PrivacyWarn(string message) => _err.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+
     /// <summary>Human-readable result output (stdout); skipped with --json, where the JSON object is the result.</summary>
     public void Result(IRenderable renderable)
     {

@@ -11,4 +11,7 @@ internal static class ExitCodes
 
     /// <summary>The input (arguments, files, data) was invalid: the message names what and where; nothing was written.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Stopped by SIGTERM or Ctrl-C before it finished (128 + SIGINT, as shells report it); nothing was written.</summary>
+    public const int Interrupted = 130;
 }

@@ -32,6 +32,13 @@ namespace CsScoring.Training.Health
     /// <summary><c>csscoring health score</c>.</summary>
     internal sealed class HealthScoreCommand : Command<HealthScoreSettings>
     {
+        private static SortedDictionary<string, object?> Privacy(CsScoring.Privacy.Pseudonymizer? pseudonymizer)
+        {
+            var privacy = new PrivacySummary();
+            privacy.Pseudonymised(pseudonymizer, "account_id");
+            return privacy.ToJson();
+        }
+
         public override int Execute(CommandContext context, HealthScoreSettings settings, CancellationToken cancellationToken)
         {
             var console = new CliConsole(settings);
@@ -40,6 +47,8 @@ namespace CsScoring.Training.Health
                 throw new OutputExistsException($"Output file '{settings.Out}' already exists; pass --force to replace it.", settings.Out!);
             }
 
+            AtomicOutput.EnsureWritableFile(settings.Out!);
+            var pseudonymizer = SecretKeys.Pseudonymizer(settings);
             var scorecard = ScorecardSource.Load(settings.Scorecard).Compile();
             BufferedTable snapshots;
             using (var reader = CliReading.Open(settings.Data!))
@@ -66,7 +75,7 @@ namespace CsScoring.Training.Health
                 throw new CsScoringException($"{data.Source}: no account has a snapshot between {asOf.AddDays(-settings.MaxAgeDays):yyyy-MM-dd} and {asOf:yyyy-MM-dd}.");
             }
 
-            HealthWorkflow.WriteScores(settings.Out!, accounts, overwrite: settings.Force);
+            HealthWorkflow.WriteScores(settings.Out!, accounts, overwrite: settings.Force, pseudonymizer is null ? null : pseudonymizer.Pseudonymize);
             var summary = HealthScoreSummary.Of(accounts, scorecards);
             var expired = accounts.Where(a => a.Override?.State == OverrideState.Expired).Select(a => a.AccountId).ToList();
             foreach (var id in expired)
@@ -88,10 +97,11 @@ namespace CsScoring.Training.Health
                 summary.CoverageMean,
                 summary.Bands,
                 overrides_applied = accounts.Count(a => a.Override?.State == OverrideState.Applied),
-                overrides_expired = expired,
+                overrides_expired = expired.Select(id => pseudonymizer?.Pseudonymize(id) ?? id),
+                privacy = Privacy(pseudonymizer),
                 accounts = accounts.Select(a => new
                 {
-                    account_id = a.AccountId,
+                    account_id = pseudonymizer is null ? a.AccountId : pseudonymizer.Pseudonymize(a.AccountId),
                     as_of = a.AsOf,
                     scorecard = a.Scorecard.Name,
                     score = HealthWorkflow.Nullable(a.Result.Score),
@@ -115,7 +125,7 @@ namespace CsScoring.Training.Health
             foreach (var a in accounts.Where(a => a.Result.IsScored).OrderBy(a => a.Result.Score).Take(10))
             {
                 risks.AddRow(
-                    Markup.Escape(a.AccountId),
+                    Markup.Escape(pseudonymizer?.Pseudonymize(a.AccountId) ?? a.AccountId),
                     a.Result.Score.ToString("F1", CultureInfo.InvariantCulture),
                     a.Scorecard.BandName(a.Result.Band),
                     a.Result.Coverage.ToString("P0", CultureInfo.InvariantCulture),

@@ -41,8 +41,16 @@ internal class HealthSettings : DataReadSettings
         => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 }
 
-internal sealed class HealthScoreSettings : HealthSettings
+internal sealed class HealthScoreSettings : HealthSettings, IPseudonymSettings
 {
+    [CommandOption("--pseudonymize-ids [KEY]")]
+    [Description(SecretKeys.PseudonymizeIdsDescription)]
+    public FlagValue<string>? PseudonymizeIds { get; init; }
+
+    [CommandOption("--pseudonym-key-file <FILE>")]
+    [Description(SecretKeys.PseudonymKeyFileDescription)]
+    public string? PseudonymKeyFile { get; init; }
+
     [CommandOption("--as-of <DATE>")]
     [Description("Score each account's latest snapshot on or before this date (yyyy-MM-dd); the data's last date when omitted.")]
     public string? AsOf { get; init; }

@@ -9,7 +9,7 @@ namespace CsScoring.Training.Health;
 internal static class HealthWorkflow
 {
     /// <summary>Writes the scores; with several scorecards the contribution columns are the union of their metrics.</summary>
-    public static void WriteScores(string path, IReadOnlyList<AccountHealth> accounts, bool overwrite)
+    public static void WriteScores(string path, IReadOnlyList<AccountHealth> accounts, bool overwrite, Func<string, string>? mapId = null)
     {
         var metrics = accounts.Select(a => a.Scorecard).Distinct().SelectMany(s => s.Metrics.Select(m => m.Name)).Distinct(StringComparer.Ordinal).ToList();
         var column = metrics.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.Ordinal);
@@ -26,7 +26,7 @@ internal static class HealthWorkflow
             foreach (var a in accounts)
             {
                 var scorecard = a.Scorecard;
-                csv.WriteField(a.AccountId);
+                csv.WriteField(mapId is null ? a.AccountId : mapId(a.AccountId));
                 csv.WriteField(a.AsOf);
                 csv.WriteField(Math.Round(a.Result.Score, 4));
                 csv.WriteField(scorecard.BandName(a.Result.Band));

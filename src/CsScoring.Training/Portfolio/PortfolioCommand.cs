@@ -7,6 +7,7 @@ using CsScoring.Portfolio;
 using CsScoring.Segmentation;
 using CsScoring.Training.Cli;
 using CsScoring.Training.Health;
+using CsScoring.Training.Reporting.Dashboard;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -18,12 +19,18 @@ internal sealed class PortfolioCommand : Command<PortfolioSettings>
     public override int Execute(CommandContext context, PortfolioSettings settings, CancellationToken cancellationToken)
     {
         var console = new CliConsole(settings);
-        var run = console.Step("Building the portfolio", _ => PortfolioWorkflow.Run(Job(settings)));
+        var pseudonymizer = SecretKeys.Pseudonymizer(settings);
+        var job = Job(settings);
+        var raw = console.Step("Building the portfolio", _ => PortfolioWorkflow.Run(job));
+        var run = pseudonymizer is null ? raw : raw.WithIds(pseudonymizer.Pseudonymize);
         var capacity = new CapacityOptions();
+        var kpis = job.Ledger is { } ledger ? DashboardBuilder.Kpis(MrrHistory.FromLedger(ledger), surveys: null, usage: null) : [];
+        var dashboard = PortfolioDashboard.Build(run, job.Model, kpis, company: null, currency: null);
         AtomicOutput.WriteDirectory(settings.Out!, directory =>
         {
             PortfolioWorkflow.WriteCsv(Path.Combine(directory, PortfolioWorkflow.CsvFile), run.Rows);
             AtomicOutput.WriteText(Path.Combine(directory, PortfolioWorkflow.PlanFile), writer => writer.Write(JsonSerializer.Serialize(PortfolioWorkflow.Plan(run, capacity), CsScoringJson.Options)));
+            PortfolioDashboard.Write(Path.Combine(directory, PortfolioDashboard.FileName), dashboard);
         }, settings.Force);
 
         foreach (var warning in run.Summary.Warnings)
@@ -31,10 +38,10 @@ internal sealed class PortfolioCommand : Command<PortfolioSettings>
             console.Warn(warning);
         }
 
-        console.JsonResult(PortfolioWorkflow.Summary(run, PortfolioWorkflow.CsvFile, PortfolioWorkflow.PlanFile));
+        console.JsonResult(PortfolioWorkflow.Summary(run, PortfolioWorkflow.CsvFile, PortfolioWorkflow.PlanFile, PortfolioDashboard.FileName));
         var c = CultureInfo.InvariantCulture;
         var s = run.Summary;
-        console.ResultLine(string.Create(c, $"{s.Accounts} current customers as of {s.AsOf:yyyy-MM-dd}; {run.Rows.Count(r => r.Action is not null)} with an action; wrote {Path.Combine(settings.Out!, PortfolioWorkflow.CsvFile)} and {PortfolioWorkflow.PlanFile}."));
+        console.ResultLine(string.Create(c, $"{s.Accounts} current customers as of {s.AsOf:yyyy-MM-dd}; {run.Rows.Count(r => r.Action is not null)} with an action; wrote {Path.Combine(settings.Out!, PortfolioWorkflow.CsvFile)}, {PortfolioWorkflow.PlanFile} and {PortfolioDashboard.FileName}."));
         var table = new Table().AddColumns("tier", "accounts", "ARR", "potential value", "value at risk", "escalated", "highest churn p");
         foreach (var tier in s.Tiers)
         {
@@ -59,7 +66,7 @@ internal sealed class PortfolioCommand : Command<PortfolioSettings>
         MrrLedger? ledger = null;
         if (settings.Ledger is { } ledgerPath)
         {
-            using var reader = TabularReader.Open(ledgerPath);
+            using var reader = CliReading.Open(ledgerPath);
             ledger = MrrLedger.Read(reader);
         }
 
@@ -73,7 +80,7 @@ internal sealed class PortfolioCommand : Command<PortfolioSettings>
             TrendPeriods = settings.TrendPeriods,
             Tiering = settings.CapacityHigh is { } high ? new TieringOptions { Method = TieringMethod.Capacity, HighTouchCapacity = high } : new TieringOptions(),
         };
-        return new PortfolioJob(() => TabularReader.Open(settings.Accounts!), model, scorecard, playbook, ledger, options);
+        return new PortfolioJob(() => CliReading.Open(settings.Accounts!), model, scorecard, playbook, ledger, options);
     }
 
     private static string Money(CsScoring.Value.LtvResult value)

@@ -33,6 +33,17 @@ internal sealed record PortfolioRun(PortfolioResult Result, PortfolioValueModel 
     public HealthBandMovement HealthBands => Summary.HealthBands;
 
     public CapacityPlan HeadcountPlan => Summary.Capacity;
+
+    /// <summary>
+    /// The same run with every account id passed through <paramref name="publish"/> (pseudonymisation) for the files and
+    /// the dashboard; joins with other data keep using this run's raw ids.
+    /// </summary>
+    public PortfolioRun WithIds(Func<string, string> publish)
+    {
+        var rows = Rows.Select(r => r with { AccountId = publish(r.AccountId) }).ToList();
+        var queue = ActionQueue.Select(o => o with { Top = [.. o.Top.Select(a => a with { AccountId = publish(a.AccountId) })] }).ToList();
+        return this with { Result = new PortfolioResult(rows, Summary with { ActionQueue = queue }) };
+    }
 }
 
 /// <summary>The one console path to the portfolio, shared by <c>csscoring portfolio</c> and <c>csscoring run</c>.</summary>
@@ -215,7 +226,7 @@ internal static class PortfolioWorkflow
     }
 
     /// <summary>The machine summary (--json, summary.json): the figures a script or a CS leader checks first.</summary>
-    public static object Summary(PortfolioRun run, string? csv, string? plan)
+    public static object Summary(PortfolioRun run, params IReadOnlyList<string> files)
     {
         var s = run.Summary;
         var rows = run.Rows;
@@ -240,7 +251,7 @@ internal static class PortfolioWorkflow
             ["csms_needed"] = Math.Round(s.Capacity.CsmsNeeded, 2),
             ["csms_affordable"] = Math.Round(s.Capacity.CsmsAffordable, 2),
             ["warnings"] = s.Warnings,
-            ["files"] = new[] { csv, plan }.Where(f => f is not null).ToList(),
+            ["files"] = files,
         };
     }
 

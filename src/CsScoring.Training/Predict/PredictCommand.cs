@@ -20,7 +20,12 @@ internal sealed class PredictCommand : Command<PredictSettings>
             throw new OutputExistsException($"Output file '{existing}' already exists; pass --force to replace it.", existing);
         }
 
-        var model = ChurnModel.Load(settings.Model!);
+        AtomicOutput.EnsureWritableFile(settings.Out!);
+        var pseudonymizer = SecretKeys.Pseudonymizer(settings);
+        var signingKey = SecretKeys.SigningKey(settings.SigningKeyFile);
+        var model = ChurnModel.Load(settings.Model!, new ChurnModelLoadOptions { SigningKey = signingKey });
+        var privacy = new PrivacySummary();
+        privacy.Pseudonymised(pseudonymizer, model.Manifest.IdColumn);
         if (!File.Exists(settings.Data) && !Directory.Exists(settings.Data))
         {
             throw new FileNotFoundException($"Data file '{settings.Data}' does not exist.", settings.Data);
@@ -36,6 +41,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
             Explain = settings.Explain,
             TopAtRisk = settings.Top,
             Overwrite = settings.Force,
+            MapId = pseudonymizer is null ? null : pseudonymizer.Pseudonymize,
             Progress = progress,
         }.Run()));
 
@@ -55,13 +61,14 @@ internal sealed class PredictCommand : Command<PredictSettings>
             Data = settings.Data,
             Output = settings.Out,
             FeaturesOutput = settings.FeaturesOut,
+            Privacy = privacy.ToJson(),
             summary.Rows,
             summary.Bands,
             MeanProbability = double.IsNaN(summary.MeanProbability) ? (double?)null : Math.Round(summary.MeanProbability, 6),
             summary.Explain,
             summary.Background,
             summary.BackgroundFromModel,
-            TopAtRisk = summary.TopAtRisk.Select(a => new { a.Id, a.AsOf, Probability = Math.Round(a.Probability, 6), Band = ChurnScoringJob.BandName(a.Band), a.Reasons }),
+            TopAtRisk = summary.TopAtRisk.Select(a => new { Id = a.Id is null ? null : pseudonymizer?.Pseudonymize(a.Id) ?? a.Id, a.AsOf, Probability = Math.Round(a.Probability, 6), Band = ChurnScoringJob.BandName(a.Band), a.Reasons }),
         });
 
         console.ResultLine(string.Create(CultureInfo.InvariantCulture,
@@ -71,7 +78,7 @@ internal sealed class PredictCommand : Command<PredictSettings>
             var table = new Table().AddColumns("account", "probability", "band", "top reason");
             foreach (var account in summary.TopAtRisk)
             {
-                table.AddRow(Markup.Escape(account.Id ?? "-"), account.Probability.ToString("0.000", CultureInfo.InvariantCulture),
+                table.AddRow(Markup.Escape(account.Id is null ? "-" : pseudonymizer?.Pseudonymize(account.Id) ?? account.Id), account.Probability.ToString("0.000", CultureInfo.InvariantCulture),
                     ChurnScoringJob.BandName(account.Band), Markup.Escape(account.Reasons.Count > 0 ? account.Reasons[0] : string.Empty));
             }
 

@@ -5,8 +5,20 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Predict;
 
-internal sealed class PredictSettings : DataReadSettings
+internal sealed class PredictSettings : DataReadSettings, IPseudonymSettings
 {
+    [CommandOption("--pseudonymize-ids [KEY]")]
+    [Description(SecretKeys.PseudonymizeIdsDescription)]
+    public FlagValue<string>? PseudonymizeIds { get; init; }
+
+    [CommandOption("--pseudonym-key-file <FILE>")]
+    [Description(SecretKeys.PseudonymKeyFileDescription)]
+    public string? PseudonymKeyFile { get; init; }
+
+    [CommandOption("--signing-key-file <FILE>")]
+    [Description("Require the model directory's signature (signature.json) to verify with the key in FILE; without it the CSSCORING_SIGNING_KEY environment variable is used when set.")]
+    public string? SigningKeyFile { get; init; }
+
     [CommandOption("--model <DIR>")]
     [Description("The model directory written by 'csscoring train' (manifest.json and model.zip).")]
     public string? Model { get; init; }

@@ -39,6 +39,15 @@ internal sealed class RunContext
     /// <summary>Files written, relative to the output folder.</summary>
     public List<string> Artifacts { get; } = [];
 
+    /// <summary>Pseudonymises account ids in every output (<c>--pseudonymize-ids</c>), or <see langword="null"/>.</summary>
+    public CsScoring.Privacy.Pseudonymizer? Pseudonymizer { get; init; }
+
+    /// <summary>The <c>privacy</c> section of <c>summary.json</c> and the report.</summary>
+    public PrivacySummary Privacy { get; } = new();
+
+    /// <summary>An account id as outputs show it: pseudonymised when asked.</summary>
+    public string Id(string raw) => Pseudonymizer?.Pseudonymize(raw) ?? raw;
+
     public string OutputFile(string name)
     {
         Artifacts.Add(name);

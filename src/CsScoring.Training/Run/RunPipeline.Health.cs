@@ -30,7 +30,7 @@ internal sealed partial class RunPipeline
         var customers = inputs.Customers;
         var asOf = customers.AsOf;
         var accounts = data.ScoreRows(scorecard, customers.CurrentRows, asOf, drivers: 3);
-        HealthWorkflow.WriteScores(context.OutputFile("health_scores.csv"), accounts, overwrite: false);
+        HealthWorkflow.WriteScores(context.OutputFile("health_scores.csv"), accounts, overwrite: false, context.Id);
         var summary = HealthScoreSummary.Of(accounts, [scorecard]);
         var labelled = data.LabelledRows(null).Count;
         SnapshotBacktest? backtest = labelled > 0 ? data.Backtest(scorecard, null) : null;
@@ -78,7 +78,7 @@ internal sealed partial class RunPipeline
                 ["account", "score", "band", "coverage", "trend", "top drivers (points short)"],
                 accounts.Where(a => a.Result.IsScored).OrderBy(a => a.Result.Score).Take(10).Select(a => (IReadOnlyList<string>)
                 [
-                    a.AccountId,
+                    context.Id(a.AccountId),
                     a.Result.Score.ToString("F1", c),
                     scorecard.BandName(a.Result.Band),
                     a.Result.Coverage.ToString("P0", c),

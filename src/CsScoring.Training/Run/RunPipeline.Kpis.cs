@@ -7,6 +7,8 @@ using CsScoring.Training.Metrics;
 using CsScoring.Training.Reporting;
 using CsScoring.Training.Value;
 
+using CsScoring.Training.Reporting.Dashboard;
+
 namespace CsScoring.Training.Run;
 
 internal sealed partial class RunPipeline
@@ -21,8 +23,12 @@ internal sealed partial class RunPipeline
     /// stickiness and feature adoption from the event log. Written to <c>kpis.json</c> in the shapes of the
     /// <c>kpis</c>, <c>survival</c>, <c>surveys</c> and <c>usage</c> commands.
     /// </summary>
-    private static void MeasureKpis(RunContext context, RunInputs inputs)
+    /// <returns>The dashboard's KPI tiles (none without a ledger, surveys or usage events).</returns>
+    private static IReadOnlyList<KpiTile> MeasureKpis(RunContext context, RunInputs inputs)
     {
+        MrrHistory? mrr = null;
+        SurveyReport? surveyReport = null;
+        UsageReport? usageReport = null;
         var document = new SortedDictionary<string, object?>(StringComparer.Ordinal);
         var summary = new SortedDictionary<string, object?>(StringComparer.Ordinal);
         var c = CultureInfo.InvariantCulture;
@@ -30,6 +36,7 @@ internal sealed partial class RunPipeline
         if (inputs.Ledger is { } ledger)
         {
             var history = MrrHistory.FromLedger(ledger);
+            mrr = history;
             var periods = MrrBridge.Periods(history, PeriodLength.Month);
             var ttm = MrrBridge.TrailingTwelveMonths(history);
             document["periods"] = periods.Select(KpisCommand.Json).ToList();
@@ -104,6 +111,8 @@ internal sealed partial class RunPipeline
                 surveys = SurveyReport.Read(reader, new SurveyOptions { GroupBy = SurveyGrouping.Period, PeriodLength = PeriodLength.Month });
             }
 
+            surveyReport = surveys;
+
             var overall = SurveysCommand.Json(surveys.Overall);
             overall["by_month"] = surveys.Groups.Select(g => new SortedDictionary<string, object?>(SurveysCommand.Json(g), StringComparer.Ordinal) { ["group"] = g.Key }).ToList();
             document["surveys"] = overall;
@@ -127,6 +136,8 @@ internal sealed partial class RunPipeline
             {
                 usage = UsageReport.Read(reader, new UsageOptions { AsOf = inputs.Customers.AsOf, KnownAccounts = KnownAccounts(inputs.Customers) });
             }
+
+            usageReport = usage;
 
             document["usage"] = new SortedDictionary<string, object?>(StringComparer.Ordinal)
             {
@@ -162,11 +173,12 @@ internal sealed partial class RunPipeline
         if (document.Count == 0)
         {
             report.Paragraph("The data folder has no MRR ledger, surveys or usage events.");
-            return;
+            return [];
         }
 
         AtomicOutput.WriteText(context.OutputFile("kpis.json"), writer => writer.Write(JsonSerializer.Serialize(document, CsScoringJson.Options)));
         context.Summary["kpis"] = summary;
+        return DashboardBuilder.Kpis(mrr, surveyReport, usageReport);
 
         static string Percent(double value) => double.IsFinite(value) ? value.ToString("P1", CultureInfo.InvariantCulture) : "-";
         static string Months(double? value) => value is { } v ? v.ToString("0.#", CultureInfo.InvariantCulture) : "∞";

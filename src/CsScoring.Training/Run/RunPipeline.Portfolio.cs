@@ -11,6 +11,8 @@ using CsScoring.Training.Health;
 using CsScoring.Training.Portfolio;
 using CsScoring.Value;
 
+using CsScoring.Training.Reporting.Dashboard;
+
 namespace CsScoring.Training.Run;
 
 internal sealed partial class RunPipeline
@@ -38,17 +40,19 @@ internal sealed partial class RunPipeline
             playbook = Playbook.Default;
         }
 
-        var run = context.Console.Step("Building the portfolio", _ => PortfolioWorkflow.Run(new PortfolioJob(
+        var raw = context.Console.Step("Building the portfolio", _ => PortfolioWorkflow.Run(new PortfolioJob(
             inputs.Accounts.CreateReader, model, scorecard, playbook, inputs.Ledger, new PortfolioOptions { Capacity = context.Capacity })));
+        var organisation = PlanOrganisation(context, inputs, raw.Rows);
+        var run = context.Pseudonymizer is { } pseudonymizer ? raw.WithIds(pseudonymizer.Pseudonymize) : raw;
         var rows = run.Rows;
         var summary = run.Summary;
         var plan = summary.Capacity;
         var options = context.Capacity;
         PortfolioWorkflow.WriteCsv(context.OutputFile(PortfolioWorkflow.CsvFile), rows);
         var planJson = (SortedDictionary<string, object?>)PortfolioWorkflow.Plan(run, options);
-        planJson["organisation"] = PlanOrganisation(context, inputs, rows);
+        planJson["organisation"] = organisation;
         AtomicOutput.WriteText(context.OutputFile(PortfolioWorkflow.PlanFile), writer => writer.Write(JsonSerializer.Serialize(planJson, CsScoringJson.Options)));
-        context.Summary["portfolio"] = PortfolioWorkflow.Summary(run, PortfolioWorkflow.CsvFile, PortfolioWorkflow.PlanFile);
+        context.Summary["portfolio"] = PortfolioWorkflow.Summary(run, PortfolioWorkflow.CsvFile, PortfolioWorkflow.PlanFile, PortfolioDashboard.FileName);
         foreach (var warning in summary.Warnings)
         {
             context.Console.Warn(warning);
@@ -90,6 +94,15 @@ internal sealed partial class RunPipeline
                     r.Owner is { } owner ? PortfolioBuilder.OwnerName(owner) : string.Empty, r.Due?.ToString("yyyy-MM-dd", c) ?? string.Empty, r.Action?.Explanation ?? string.Empty,
                 ]));
         return run;
+    }
+
+    /// <summary>The Monday dashboard: KPI tiles, health bands, risk by value, value at risk by tier, action queues and the headcount plan.</summary>
+    private static void WriteDashboard(RunContext context, PortfolioRun portfolio, ChurnModel model, IReadOnlyList<KpiTile> kpis)
+    {
+        var company = Path.GetFileName(Path.TrimEndingDirectorySeparator(context.Data.Name));
+        var data = PortfolioDashboard.Build(portfolio, model, kpis, company, context.Capacity.Currency);
+        PortfolioDashboard.Write(context.OutputFile(PortfolioDashboard.FileName), data);
+        context.Summary["dashboard"] = PortfolioDashboard.FileName;
     }
 
     private static string Money(LtvResult value) => value.TryGetValue(out var v) ? v.ToString("N0", CultureInfo.InvariantCulture) : "unbounded";

@@ -22,6 +22,7 @@ internal sealed partial class RunPipeline
             Model = model,
             OpenData = inputs.Accounts.CreateReader,
             OutputPath = context.OutputFile("churn_predictions.csv"),
+            MapId = context.Pseudonymizer is { } pseudonymizer ? pseudonymizer.Pseudonymize : null,
             Explain = 3,
             TopAtRisk = AtRiskShown,
             KeepScores = true,
@@ -54,7 +55,7 @@ internal sealed partial class RunPipeline
             ["account", "as of", "probability", "band", "reasons"],
             summary.TopAtRisk.Select(a => (IReadOnlyList<string>)
             [
-                a.Id ?? string.Empty,
+                a.Id is null ? string.Empty : context.Id(a.Id),
                 a.AsOf ?? string.Empty,
                 a.Probability.ToString("0.000", c),
                 ChurnScoringJob.BandName(a.Band),
@@ -70,7 +71,7 @@ internal sealed partial class RunPipeline
             ["medium"] = summary.Bands["medium"],
             ["low"] = summary.Bands["low"],
             ["mean_probability"] = Math.Round(summary.MeanProbability, 6),
-            ["top_at_risk"] = summary.TopAtRisk.Select(a => a.Id).ToList(),
+            ["top_at_risk"] = summary.TopAtRisk.Select(a => a.Id is null ? null : context.Id(a.Id)).ToList(),
             ["explanation_background"] = summary.BackgroundFromModel ? "training" : summary.Background is null ? null : "scored",
             ["file"] = "churn_predictions.csv",
         };

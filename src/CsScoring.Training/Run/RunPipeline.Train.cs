@@ -31,7 +31,10 @@ internal sealed partial class RunPipeline
             progress => new ChurnTrainer(options, context.Console.Note).Train(ChurnDataset.Load(options.Data, inputs.Accounts), progress));
         var directory = Path.Combine(context.OutputDirectory, "model");
         Directory.CreateDirectory(directory);
-        var artifacts = ChurnArtifacts.WriteInto(result, directory, pseudonymKey: null);
+        context.Privacy.AddPersonal(result.Data.PersonalColumns, result.Data.AllowedPersonal);
+        context.Privacy.Warn(context.Console);
+        context.Privacy.Pseudonymised(context.Pseudonymizer, context.Pseudonymizer is null ? null : "account_id");
+        var artifacts = ChurnArtifacts.WriteInto(result, directory, context.Pseudonymizer, context.Privacy, context.Console.Warn);
         foreach (var file in artifacts.Files)
         {
             context.OutputFile(Path.Combine("model", file));

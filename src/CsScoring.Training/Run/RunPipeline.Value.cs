@@ -164,7 +164,7 @@ internal sealed partial class RunPipeline
             foreach (var account in valued)
             {
                 var value = account.Value;
-                csv.WriteField(account.AccountId);
+                csv.WriteField(context.Id(account.AccountId));
                 csv.WriteField(account.Inputs.Mrr);
                 csv.WriteField(account.Inputs.ChurnProbability, "0.######");
                 csv.WriteField(value.MonthlyHazard);
@@ -175,7 +175,7 @@ internal sealed partial class RunPipeline
             }
         });
 
-        var ids = valued.Select(v => v.AccountId).ToList();
+        var ids = valued.Select(v => context.Id(v.AccountId)).ToList();
         var inputs = valued.Select(v => v.Inputs).ToList();
         var values = valued.Select(v => v.Value).ToArray();
         var c = CultureInfo.InvariantCulture;

@@ -10,11 +10,12 @@ internal sealed partial class RunPipeline
     {
         var inputs = RunInputs.Read(context.Data);
         SummarizeData(context, inputs.Customers);
-        MeasureKpis(context, inputs);
+        var kpis = MeasureKpis(context, inputs);
         var model = TrainChurnModel(context, inputs);
         var churn = PredictChurn(context, inputs, model);
         var health = ScoreHealth(context, inputs);
         _ = ProjectValue(context, inputs.Ledger, churn); // writes account_value.csv and its report section
-        PlanCoverage(context, inputs, model, health.Scorecard);
+        var portfolio = PlanCoverage(context, inputs, model, health.Scorecard);
+        WriteDashboard(context, portfolio, model, kpis);
     }
 }

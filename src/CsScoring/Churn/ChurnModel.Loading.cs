@@ -16,7 +16,7 @@ public sealed partial class ChurnModel
     /// model can explain at once.
     /// </returns>
     /// <exception cref="ChurnModelException">
-    /// The manifest is missing or invalid, the scorer file is missing, damaged (hash mismatch) or unreadable, its
+    /// The manifest is missing, invalid, or differs from its checksum (<c>manifest.sha256</c>), the scorer file is missing, damaged (hash mismatch) or unreadable, its
     /// trees fail validation, it disagrees with the manifest or with its own self-test rows; or the background file
     /// the manifest names is missing, damaged or does not fit the model.
     /// </exception>
@@ -38,14 +38,22 @@ public sealed partial class ChurnModel
                 $"No {ManifestFileName} in the model directory (a model directory is written by 'csscoring train').", directory);
         }
 
-        var manifest = ReadManifest(ReadBytes(manifestPath, ChurnModelError.InvalidManifest), manifestPath);
+        options ??= ChurnModelLoadOptions.Default;
+        if (options.SigningKey is { } key)
+        {
+            ChurnModelDirectory.VerifySignature(directory, [.. key]);
+        }
+
+        var manifestBytes = ReadBytes(manifestPath, ChurnModelError.InvalidManifest);
+        var manifest = ReadManifest(manifestBytes, manifestPath);
+        ChurnModelDirectory.VerifyManifestChecksum(directory, manifestBytes, options.RequireManifestChecksum);
         var scorerPath = Path.Combine(directory, manifest.ScorerFile);
         if (!File.Exists(scorerPath))
         {
             throw new ChurnModelException(ChurnModelError.MissingModel, $"The scorer file '{manifest.ScorerFile}' named by the manifest does not exist.", directory);
         }
 
-        var model = Create(manifest, ReadBytes(scorerPath, ChurnModelError.UnreadableModel), scorerPath, options ?? ChurnModelLoadOptions.Default, directory);
+        var model = Create(manifest, ReadBytes(scorerPath, ChurnModelError.UnreadableModel), scorerPath, options, directory);
         if (manifest.BackgroundFile is not { } backgroundFile)
         {
             return model;

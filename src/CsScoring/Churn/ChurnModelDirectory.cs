@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CsScoring.Churn.Explain;
 using CsScoring.Churn.Manifest;
 using CsScoring.Data;
@@ -34,6 +37,20 @@ public static class ChurnModelDirectory
 
     /// <summary>ML.NET's model file name (written for ML.NET users; never read by the library).</summary>
     public const string MlNetModelFileName = "model.zip";
+
+    /// <summary>
+    /// The manifest checksum's file name: one line in <c>sha256sum</c> format (<c>HEX  manifest.json</c>), so an
+    /// edited manifest is refused at load and <c>sha256sum -c manifest.sha256</c> checks it from a shell.
+    /// </summary>
+    public const string ManifestChecksumFileName = "manifest.sha256";
+
+    /// <summary>The keyed signature's file name (written only when the trainer was given a signing key).</summary>
+    public const string SignatureFileName = "signature.json";
+
+    /// <summary>The fewest bytes a signing key may have.</summary>
+    public const int MinimumKeyLength = 16;
+
+    private const string SignatureAlgorithm = "HMAC-SHA256";
 
     /// <summary>The portable scorer as the bytes of <c>scorer.json</c> (deterministic: the same scorer gives the same bytes).</summary>
     /// <param name="scorer">The scorer.</param>
@@ -115,7 +132,168 @@ public static class ChurnModelDirectory
         }
 
         AtomicOutput.WriteFile(Path.Combine(directory, ManifestFileName), written.Write);
+        WriteManifestChecksum(directory);
         return written;
+    }
+
+    /// <summary>
+    /// Writes <c>manifest.sha256</c> for the <c>manifest.json</c> in <paramref name="directory"/>. <see cref="Write"/>
+    /// does this; call it yourself only after editing a manifest on purpose (an edit without it is refused at load).
+    /// </summary>
+    /// <param name="directory">The model directory.</param>
+    /// <exception cref="ChurnModelException">There is no manifest (<see cref="ChurnModelError.MissingManifest"/>).</exception>
+    public static void WriteManifestChecksum(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var manifestPath = Path.Combine(directory, ManifestFileName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new ChurnModelException(ChurnModelError.MissingManifest, $"No {ManifestFileName} to take the checksum of.", directory);
+        }
+
+        var line = Sha256(File.ReadAllBytes(manifestPath)) + "  " + ManifestFileName + "\n";
+        AtomicOutput.WriteFile(Path.Combine(directory, ManifestChecksumFileName), s => s.Write(Encoding.ASCII.GetBytes(line)));
+    }
+
+    /// <summary>
+    /// Signs the model directory with a secret: <c>signature.json</c> lists every file's SHA-256 (sorted by name,
+    /// <c>signature.json</c> itself excluded) and an HMAC-SHA256 over that list. Call it after every other file is
+    /// written; <see cref="ChurnModel.Load(string, ChurnModelLoadOptions?)"/> verifies it when
+    /// <see cref="ChurnModelLoadOptions.SigningKey"/> is set.
+    /// </summary>
+    /// <param name="directory">The complete model directory.</param>
+    /// <param name="key">The secret, at least <see cref="MinimumKeyLength"/> bytes.</param>
+    /// <exception cref="ArgumentException">The key is shorter than <see cref="MinimumKeyLength"/> bytes.</exception>
+    public static void Sign(string directory, ReadOnlySpan<byte> key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        CheckKey(key);
+        var files = Digests(directory);
+        var document = new JsonObject
+        {
+            ["algorithm"] = SignatureAlgorithm,
+            ["files"] = new JsonArray([.. files.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["sha256"] = f.Sha256 })]),
+            ["hmac_sha256"] = Hmac(key, files),
+        };
+        var bytes = Encoding.UTF8.GetBytes(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicOutput.WriteFile(Path.Combine(directory, SignatureFileName), s => s.Write(bytes));
+    }
+
+    /// <summary>Verifies the directory's <c>signature.json</c> with a secret.</summary>
+    /// <param name="directory">The model directory.</param>
+    /// <param name="key">The secret the directory was signed with.</param>
+    /// <exception cref="ChurnModelException">
+    /// <see cref="ChurnModelError.SignatureInvalid"/>: no signature, a malformed one, another key, or a signed file
+    /// that is missing or changed (the message names the file).
+    /// </exception>
+    public static void VerifySignature(string directory, ReadOnlySpan<byte> key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var path = Path.Combine(directory, SignatureFileName);
+        if (!File.Exists(path))
+        {
+            throw new ChurnModelException(ChurnModelError.SignatureInvalid,
+                $"A signing key was given but the model directory has no {SignatureFileName}: it was not signed (train with --signing-key-file).", directory);
+        }
+
+        List<(string Name, string Sha256)> listed;
+        string expected;
+        try
+        {
+            var document = JsonNode.Parse(File.ReadAllBytes(path))!.AsObject();
+            if (document["algorithm"]?.GetValue<string>() != SignatureAlgorithm)
+            {
+                throw new ChurnModelException(ChurnModelError.SignatureInvalid, $"{SignatureFileName} does not use {SignatureAlgorithm}.", path);
+            }
+
+            listed = [.. document["files"]!.AsArray().Select(f => (f!["name"]!.GetValue<string>(), f["sha256"]!.GetValue<string>()))];
+            expected = document["hmac_sha256"]!.GetValue<string>();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+        {
+            throw new ChurnModelException(ChurnModelError.SignatureInvalid, $"{SignatureFileName} is malformed: {ex.Message}", path, ex);
+        }
+
+        if (key.Length < MinimumKeyLength || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hmac(key, listed)), Encoding.ASCII.GetBytes(expected)))
+        {
+            throw new ChurnModelException(ChurnModelError.SignatureInvalid,
+                "The model directory's signature does not verify with the given key: it was signed with another key, or signature.json was edited.", path);
+        }
+
+        foreach (var required in new[] { ManifestFileName, ManifestChecksumFileName })
+        {
+            if (!listed.Any(f => f.Name == required))
+            {
+                throw new ChurnModelException(ChurnModelError.SignatureInvalid, $"{SignatureFileName} does not cover {required}.", path);
+            }
+        }
+
+        foreach (var (name, sha) in listed)
+        {
+            var file = Path.Combine(directory, Path.GetFileName(name));
+            if (!File.Exists(file))
+            {
+                throw new ChurnModelException(ChurnModelError.SignatureInvalid, $"The signed file '{name}' is missing.", file);
+            }
+
+            if (!string.Equals(Sha256(File.ReadAllBytes(file)), sha, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ChurnModelException(ChurnModelError.SignatureInvalid, $"'{name}' changed after the model directory was signed.", file);
+            }
+        }
+    }
+
+    // Refuses a manifest whose bytes are not the ones the checksum file recorded.
+    internal static void VerifyManifestChecksum(string directory, byte[] manifestBytes, bool required)
+    {
+        var manifestPath = Path.Combine(directory, ManifestFileName);
+        var checksumPath = Path.Combine(directory, ManifestChecksumFileName);
+        if (!File.Exists(checksumPath))
+        {
+            if (!required)
+            {
+                return;
+            }
+
+            throw new ChurnModelException(ChurnModelError.IntegrityCheckFailed,
+                $"{ManifestChecksumFileName} is missing, so an edit of {ManifestFileName} could not be detected. Directories written before the checksum existed are converted with 'csscoring upgrade-model --model DIR --force'.", checksumPath);
+        }
+
+        var text = File.ReadAllText(checksumPath, Encoding.ASCII).Trim();
+        var recorded = text.Split(' ', 2)[0];
+        var actual = Sha256(manifestBytes);
+        if (recorded.Length != 64 || !string.Equals(recorded, actual, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ChurnModelException(ChurnModelError.IntegrityCheckFailed, string.Create(CultureInfo.InvariantCulture,
+                $"SHA-256 of {ManifestFileName} is {actual} but {ManifestChecksumFileName} records {(recorded.Length == 0 ? "nothing" : recorded)}: the manifest (schema, imputations, thresholds or risk bands) was edited or damaged. Retrain, or restore the file."), manifestPath);
+        }
+    }
+
+    private static void CheckKey(ReadOnlySpan<byte> key)
+    {
+        if (key.Length < MinimumKeyLength)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"A signing key needs at least {MinimumKeyLength} bytes; this one has {key.Length}."), nameof(key));
+        }
+    }
+
+    private static List<(string Name, string Sha256)> Digests(string directory)
+        => [.. Directory.GetFiles(directory)
+            .Select(Path.GetFileName).OfType<string>()
+            .Where(name => name != SignatureFileName && !AtomicOutput.IsTemporaryName(name))
+            .Order(StringComparer.Ordinal)
+            .Select(name => (name, Sha256(File.ReadAllBytes(Path.Combine(directory, name)))))];
+
+    // The signed text: "sha256  name\n" per file in the listed order, as sha256sum prints it.
+    private static string Hmac(ReadOnlySpan<byte> key, IEnumerable<(string Name, string Sha256)> files)
+    {
+        var text = new StringBuilder();
+        foreach (var (name, sha) in files)
+        {
+            text.Append(sha.ToLowerInvariant()).Append("  ").Append(name).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     internal static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -35,6 +35,12 @@ public enum ChurnModelError
     /// model's hash, covers inconsistent with the trees, a different expected value).
     /// </summary>
     InvalidBackground,
+
+    /// <summary>
+    /// The directory's keyed signature (<c>signature.json</c>) is absent while a signing key was given, was made with
+    /// another key, or no longer matches the files it covers.
+    /// </summary>
+    SignatureInvalid,
 }
 
 /// <summary>

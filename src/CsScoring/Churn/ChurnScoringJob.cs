@@ -80,6 +80,14 @@ public sealed class ChurnScoringJob
     /// <value>The default value is <see langword="false"/> (memory stays flat for any file size).</value>
     public bool KeepScores { get; init; }
 
+    /// <summary>
+    /// Replaces each id as the predictions file is written, for example with
+    /// <see cref="Privacy.Pseudonymizer.Pseudonymize"/> so the file joins other outputs made with the same key without
+    /// holding the raw ids. <see cref="ChurnScoringSummary"/> keeps the raw ids, for the caller's next step in memory.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: ids are written as the data holds them.</value>
+    public Func<string, string>? MapId { get; init; }
+
     /// <summary>Which rows to score (<see langword="null"/>: all); given the reader positioned on a row.</summary>
     public Func<TabularReader, bool>? Include { get; init; }
 
@@ -94,12 +102,21 @@ public sealed class ChurnScoringJob
     /// <exception cref="ChurnModelException">The data lacks a column the model needs.</exception>
     /// <exception cref="DataFormatException">A cell cannot be read (file, row and column named).</exception>
     /// <exception cref="OutputExistsException">The output exists and <see cref="Overwrite"/> is false.</exception>
+    /// <exception cref="OutputWriteException">The output path is a folder, under a file or not writable (checked before any row is scored).</exception>
     public ChurnScoringSummary Run()
     {
         ArgumentNullException.ThrowIfNull(Model);
         ArgumentNullException.ThrowIfNull(OpenData);
         ArgumentException.ThrowIfNullOrEmpty(OutputPath);
         ArgumentOutOfRangeException.ThrowIfNegative(Explain);
+
+        // What can be checked before the work starts is checked now, not after every row was scored.
+        AtomicOutput.EnsureWritableFile(OutputPath);
+        if (!Overwrite && File.Exists(OutputPath))
+        {
+            throw new OutputExistsException($"Output file '{OutputPath}' already exists; pass --force to replace it.", OutputPath);
+        }
+
         var model = Model;
         string? background = null;
         var learnt = false;
@@ -156,7 +173,7 @@ public sealed class ChurnScoringJob
                 var asOf = timeColumn is null ? null : reader.GetString(reader.GetOrdinal(timeColumn));
                 if (id is not null)
                 {
-                    csv.WriteField(id);
+                    csv.WriteField(MapId is { } map ? map(id) : id);
                 }
 
                 if (asOf is not null)

@@ -112,6 +112,7 @@ public sealed class ChurnEvaluationTests
         }
 
         File.WriteAllText(path, (manifest with { DriftReference = reference }).ToJson());
+        ChurnModelDirectory.WriteManifestChecksum(directory);
         return ChurnModel.Load(directory);
     }
 }

@@ -279,5 +279,6 @@ public sealed class ChurnModelLoadFailureTests
         var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         edit(manifest);
         File.WriteAllText(path, manifest.ToJsonString());
+        ChurnModelDirectory.WriteManifestChecksum(directory);
     }
 }

@@ -124,7 +124,9 @@ public sealed class TrainCommandTests : IDisposable
     {
         var data = TelecomData.Write(_directory);
         var output = Path.Combine(_directory, "private");
-        var (code, _, error) = Train(data, output, "--id", "customerID", "--pseudonymize-ids", "secret-key-123");
+        var key = Path.Combine(_directory, "pseudonym.key");
+        File.WriteAllText(key, "secret-key-123-of-some-length\n");
+        var (code, _, error) = Train(data, output, "--id", "customerID", "--pseudonymize-ids", "--pseudonym-key-file", key);
 
         Assert.True(code == ExitCodes.Success, error);
         foreach (var file in Directory.GetFiles(output).Where(f => !f.EndsWith(".zip", StringComparison.Ordinal) && !f.EndsWith(".onnx", StringComparison.Ordinal)))
@@ -137,6 +139,38 @@ public sealed class TrainCommandTests : IDisposable
         var predictions = File.ReadAllLines(Path.Combine(output, "validation_predictions.csv"));
         Assert.StartsWith("p_", predictions[1], StringComparison.Ordinal);
         Assert.True(ModelManifest.ReadFile(Path.Combine(output, "manifest.json")).PseudonymizedIds);
+    }
+
+    [Fact]
+    public void Train_PseudonymKeyOnTheCommandLine_IsRefusedWithoutEchoingIt()
+    {
+        var data = TelecomData.Write(_directory);
+        var (code, _, error) = Train(data, Path.Combine(_directory, "m"), "--id", "customerID", "--pseudonymize-ids", "secret-key-123");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--pseudonym-key-file", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-key-123", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Train_SigningKeyFile_SignsAndPredictVerifies()
+    {
+        var data = TelecomData.Write(_directory);
+        var output = Path.Combine(_directory, "signed");
+        var key = Path.Combine(_directory, "signing.key");
+        File.WriteAllText(key, "a-team-signing-key-0123456789\n");
+        var (code, _, error) = Train(data, output, "--id", "customerID", "--signing-key-file", key);
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.True(File.Exists(Path.Combine(output, "signature.json")));
+
+        var predictions = Path.Combine(_directory, "p.csv");
+        (code, _, error) = CliAppTests.Run("predict", "--model", output, "--data", data, "--out", predictions, "--signing-key-file", key, "-q");
+        Assert.True(code == ExitCodes.Success, error);
+
+        var wrong = Path.Combine(_directory, "wrong.key");
+        File.WriteAllText(wrong, "someone-elses-key-0123456789");
+        (code, _, error) = CliAppTests.Run("predict", "--model", output, "--data", data, "--out", predictions, "--force", "--signing-key-file", wrong, "-q");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("does not verify", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,6 +13,23 @@ public sealed class UpgradeModelCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
+    public void Upgrade_CurrentFormatWithoutManifestChecksum_AddsItAndKeepsEveryFile()
+    {
+        var data = TelecomData.Write(_directory);
+        var current = Path.Combine(_directory, "current");
+        var (code, _, error) = CliAppTests.Run("train", "--data", data, "--label", "Churn", "--out", current, "--trees", "20", "--folds", "3", "-q");
+        Assert.True(code == ExitCodes.Success, error);
+        File.Delete(Path.Combine(current, ChurnModelDirectory.ManifestChecksumFileName));
+        Assert.Equal(ChurnModelError.IntegrityCheckFailed, Assert.Throws<ChurnModelException>(() => ChurnModel.Load(current)).Error);
+
+        (code, _, error) = CliAppTests.Run("upgrade-model", "--model", current, "--force", "-q");
+
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.True(ChurnModel.Load(current).CanExplain);
+        Assert.True(File.Exists(Path.Combine(current, "report.html")));
+    }
+
+    [Fact]
     public void Upgrade_FormatOneDirectory_LoadsAndScoresAsTheModelItWasMadeFrom()
     {
         var data = TelecomData.Write(_directory);

@@ -164,6 +164,7 @@ public sealed class PredictCommandTests(TrainedSampleFixture sample) : IClassFix
         var manifestPath = Path.Combine(old, CsScoring.Churn.Manifest.ModelManifest.FileName);
         var manifest = CsScoring.Churn.Manifest.ModelManifest.ReadFile(manifestPath) with { BackgroundFile = null, BackgroundSha256 = null };
         File.WriteAllText(manifestPath, manifest.ToJson());
+        ChurnModelDirectory.WriteManifestChecksum(old);
         Assert.False(ChurnModel.Load(old).CanExplain);
 
         var output = Path.Combine(sample.Directory, "predictions-" + Guid.NewGuid().ToString("N") + ".csv");

@@ -93,6 +93,37 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
+    public void Run_PseudonymKeyFile_NoRawIdInAnyAccountFileAndOutputsStillJoin()
+    {
+        var data = Path.Combine(_directory, "data");
+        Directory.CreateDirectory(data);
+        SampleGenerator.Generate(new SampleOptions { Accounts = 200, Months = 12 }, data);
+        var key = Path.Combine(_directory, "pseudonym.key");
+        File.WriteAllText(key, "run-pseudonym-key-0123456789\n");
+        var output = Path.Combine(_directory, "out");
+
+        var (code, _, error) = CliAppTests.Run("run", "--data", data, "--out", output, "--quiet", "--pseudonym-key-file", key);
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+        var privacy = summary.RootElement.GetProperty("privacy");
+        Assert.Equal(["account_id"], privacy.GetProperty("pseudonymised").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal(12, privacy.GetProperty("pseudonym_key_fingerprint").GetString()!.Length);
+        var ids = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var file in new[] { "churn_predictions.csv", "health_scores.csv", "account_value.csv", "portfolio.csv" })
+        {
+            var lines = File.ReadAllLines(Path.Combine(output, file)).Skip(1).ToList();
+            Assert.True(lines.Count > 0, file + " has no rows");
+            Assert.All(lines, line => Assert.StartsWith("p_", line, StringComparison.Ordinal));
+            ids[file] = [.. lines.Select(line => line.Split(',')[0])];
+        }
+
+        Assert.Subset(ids["churn_predictions.csv"], ids["portfolio.csv"]);
+        Assert.DoesNotContain("A00000", File.ReadAllText(Path.Combine(output, "report.html")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_ZeroCsmCost_IsBadInputNamingTheOption()
     {
         var (code, _, error) = CliAppTests.Run("run", "--data", Path.Combine(_directory), "--out", Path.Combine(_directory, "x"), "--csm-monthly-cost", "0");

@@ -325,18 +325,30 @@ public sealed partial class ChurnModelProvider : IChurnModelProvider, IDisposabl
         }
     }
 
-    // The manifest changes with every new model (it carries the model's hash), so its time and size detect a deployment.
+    // The manifest changes with every new model (it carries the model's hash), so its time and size detect a
+    // deployment; the scorer, checksum and signature files are copied after it, and a load tried in between is
+    // retried when they arrive.
     private static (DateTime, long) Stamp(string directory)
     {
         var manifest = new FileInfo(Path.Combine(directory, ChurnModel.ManifestFileName));
-        var scorer = new FileInfo(Path.Combine(directory, ChurnModelDirectory.ScorerFileName));
         if (!manifest.Exists)
         {
             return (DateTime.MinValue, -1);
         }
 
-        var scorerWritten = scorer.Exists ? scorer.LastWriteTimeUtc : DateTime.MinValue;
-        return (manifest.LastWriteTimeUtc > scorerWritten ? manifest.LastWriteTimeUtc : scorerWritten, manifest.Length + (scorer.Exists ? scorer.Length : 0));
+        var latest = manifest.LastWriteTimeUtc;
+        var length = manifest.Length;
+        foreach (var name in new[] { ChurnModelDirectory.ScorerFileName, ChurnModelDirectory.ManifestChecksumFileName, ChurnModelDirectory.SignatureFileName })
+        {
+            var file = new FileInfo(Path.Combine(directory, name));
+            if (file.Exists)
+            {
+                latest = file.LastWriteTimeUtc > latest ? file.LastWriteTimeUtc : latest;
+                length += file.Length;
+            }
+        }
+
+        return (latest, length);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Churn model loaded from {Directory}: {Kind}, SHA-256 {Sha256}")]

@@ -246,5 +246,6 @@ public sealed class ExplanationBackgroundTests
             BackgroundSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
         };
         File.WriteAllText(manifestPath, manifest.ToJson());
+        ChurnModelDirectory.WriteManifestChecksum(directory);
     }
 }

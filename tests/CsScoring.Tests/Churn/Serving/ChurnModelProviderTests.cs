@@ -227,9 +227,10 @@ public sealed class ChurnModelProviderTests
 
     private static void Replace(string directory, string source)
     {
-        // As a deployment does: the scorer first, then the manifest that names its hash.
+        // As a deployment does: the scorer first, then the manifest that names its hash, then the manifest's checksum.
         File.Copy(Path.Combine(source, "scorer.json"), Path.Combine(directory, "scorer.json"), overwrite: true);
         File.Copy(Path.Combine(source, "manifest.json"), Path.Combine(directory, "manifest.json"), overwrite: true);
+        File.Copy(Path.Combine(source, "manifest.sha256"), Path.Combine(directory, "manifest.sha256"), overwrite: true);
     }
 
     private sealed class ListLogger : ILogger<ChurnModelProvider>

@@ -1,3 +1,4 @@
+using CsScoring.Planning;
 using CsScoring.Data;
 using CsScoring.Health;
 using CsScoring.Metrics;
@@ -75,10 +76,10 @@ internal static class DashboardSamples
         var before = history.ScoreLatest(scorecard, earlier, maxAgeDays: 31, drivers: 0);
         var bands = DashboardBuilder.HealthBands(now, before, $"{earlier:yyyy-MM-dd} (3 months earlier)");
 
-        IReadOnlyList<PortfolioAccount> current;
+        IReadOnlyList<BookAccount> current;
         using (var reader = table.CreateReader())
         {
-            current = PortfolioAccount.ReadCurrent(reader, customers);
+            current = CustomerBook.Read(reader, customers).Accounts;
         }
 
         MrrHistory? ledger = null;
@@ -105,12 +106,12 @@ internal static class DashboardSamples
         var healthById = now.ToDictionary(h => h.AccountId, StringComparer.Ordinal);
         var book = current.Select(a =>
         {
-            var h = healthById.GetValueOrDefault(a.AccountId);
+            var h = healthById.GetValueOrDefault(a.Id);
             var score = h is { Result.IsScored: true } ? h.Result.Score : 50;
             var change = h?.Trend is { } trend ? Math.Round(trend.Delta, 1) : double.NaN;
-            var noise = new Random((int)DashboardCharts.StableHash(a.AccountId));
+            var noise = new Random((int)DashboardCharts.StableHash(a.Id));
             var reasons = h is null ? null : string.Join("; ", h.Drivers.Select(d => $"low {d.Metric.Name}"));
-            return new Seed(a.AccountId, (double)a.Arr, score, change, Churn(score, double.IsNaN(change) ? 0 : change, Normal(noise)), 1.5 + (3 * noise.NextDouble()))
+            return new Seed(a.Id, (double)a.Arr, score, change, Churn(score, double.IsNaN(change) ? 0 : change, Normal(noise)), 1.5 + (3 * noise.NextDouble()))
             {
                 Band = h is null ? null : h.Result.IsScored ? scorecard.BandName(h.Result.Band) : DashboardBuilder.UnscoredBand,
                 Reasons = reasons,
