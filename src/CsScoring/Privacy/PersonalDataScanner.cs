@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using CsScoring.Data;
 
 namespace CsScoring.Privacy;
 
@@ -75,7 +76,9 @@ public sealed class PersonalDataScanner
         state.Accounts.Add(accountHash);
         state.Values.Add(valueHash);
         state.NonBlank++;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        // A number in either decimal style ("1,234.5" or a European "1.234,5") is a number, never free text.
+        if (CellText.ParseNumber(text, TabularReadOptions.Default, '.', out var number) == NumberCell.Number
+            || CellText.ParseNumber(text, TabularReadOptions.Default, ',', out number) == NumberCell.Number)
         {
             state.Numeric++;
             if (Math.Abs(number) < 1_000_000)
@@ -84,7 +87,7 @@ public sealed class PersonalDataScanner
             }
         }
 
-        if (CsScoring.Churn.Features.DateText.TryParse(text, out _) || LooksLikeDate(text))
+        if (LooksLikeDate(text) || IsDate(text))
         {
             // Dates ("2024-03-01", "01/03/2025") have the digits and dashes of a phone number; they are not one.
             state.Dates++;
@@ -239,6 +242,19 @@ public sealed class PersonalDataScanner
     }
 
     private static string Percent(double share) => share.ToString("0%", CultureInfo.InvariantCulture);
+
+    // An ambiguous day/month date is still a date: the reader refuses it later, with the file, row and column.
+    private static bool IsDate(ReadOnlySpan<char> text)
+    {
+        try
+        {
+            return CsScoring.Churn.Features.DateText.TryParse(text, out _);
+        }
+        catch (DataFormatException)
+        {
+            return true;
+        }
+    }
 
     internal static bool LooksLikeEmail(ReadOnlySpan<char> text)
     {

@@ -59,7 +59,7 @@ public sealed class ChurnModelRowValidationTests
 
     [Theory]
     [InlineData("tickets_90d", "seven", "a number")]
-    [InlineData("seat_utilization", "n/a", "a number")]
+    [InlineData("seat_utilization", "n/a?", "a number")]
     [InlineData("executive_sponsor", "maybe", "a boolean")]
     [InlineData("usage_trend", "1,5", "a number")]
     public void Strict_UnparsableValue_ThrowsNamingColumnValueAndExpectedType(string column, string value, string expected)

@@ -29,7 +29,9 @@ public sealed class CustomerBaseTests
             "A1,2025-01-31,NA,NA\n" +
             "A2,2025-01-31,#N/A,1\n" +
             "A3,2025-01-31,40,NULL\n" +
-            "A1,2025-02-28T23:30:00-05:00,100,\n");
+            "A1,2025-02-28T23:30:00-05:00,100,\n" +
+            "A2,2025-02-28,N/A,\n" +
+            "A3,2025-02-28,,\n");
 
         Assert.Equal(1, customers.LabelledSnapshots);
         Assert.Equal(1, customers.ChurnedSnapshots);

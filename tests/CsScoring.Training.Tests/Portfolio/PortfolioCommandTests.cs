@@ -114,6 +114,14 @@ public sealed class PortfolioCommandTests : IDisposable
         Assert.Equal(3, plan.RootElement.GetProperty("tiers").GetArrayLength());
         Assert.Equal(rows.Count, plan.RootElement.GetProperty("tiers").EnumerateArray().Sum(t => t.GetProperty("accounts").GetInt32()));
         Assert.Equal(3, plan.RootElement.GetProperty("action_queue").GetArrayLength());
+
+        // The dashboard: one self-contained page naming the book's figures, with every hostile id escaped.
+        var dashboard = File.ReadAllText(Path.Combine(output, "dashboard.html"));
+        Assert.Contains(rows.Count.ToString("N0", CultureInfo.InvariantCulture), dashboard, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert(1)</script>", dashboard, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", dashboard, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Headcount plan", dashboard, StringComparison.Ordinal);
+        Assert.Contains("dashboard.html", summary.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
     }
 
     [Fact]

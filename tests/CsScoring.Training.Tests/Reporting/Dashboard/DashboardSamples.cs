@@ -1,7 +1,7 @@
-using CsScoring.Planning;
 using CsScoring.Data;
 using CsScoring.Health;
 using CsScoring.Metrics;
+using CsScoring.Planning;
 using CsScoring.Portfolio;
 using CsScoring.Segmentation;
 using CsScoring.Training.Reporting.Dashboard;
