@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Churn;
 
-internal sealed class TrainSettings : DataReadSettings, IPseudonymSettings
+internal sealed class TrainSettings : PseudonymisingReadSettings
 {
     [CommandOption("--data <FILE>")]
     [Description("The training data: CSV (delimiter detected) or Parquet, one row per account or per account snapshot.")]
@@ -113,14 +113,6 @@ internal sealed class TrainSettings : DataReadSettings, IPseudonymSettings
     [Description("auto (Platt or isotonic, the better by out-of-fold Brier score), platt or isotonic. ONNX export needs platt.")]
     [DefaultValue("auto")]
     public string Calibration { get; init; } = "auto";
-
-    [CommandOption("--pseudonymize-ids [KEY]")]
-    [Description(SecretKeys.PseudonymizeIdsDescription)]
-    public FlagValue<string>? PseudonymizeIds { get; init; }
-
-    [CommandOption("--pseudonym-key-file <FILE>")]
-    [Description(SecretKeys.PseudonymKeyFileDescription)]
-    public string? PseudonymKeyFile { get; init; }
 
     [CommandOption("--signing-key-file <FILE>")]
     [Description("Sign the model directory (signature.json, HMAC-SHA256 over every file's SHA-256) with the key in FILE; without it the CSSCORING_SIGNING_KEY environment variable is used when set. Load it with the same key (predict --signing-key-file).")]

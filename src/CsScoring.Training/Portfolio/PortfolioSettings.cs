@@ -6,16 +6,8 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Portfolio;
 
-internal sealed class PortfolioSettings : DataReadSettings, IPseudonymSettings
+internal sealed class PortfolioSettings : PseudonymisingReadSettings
 {
-    [CommandOption("--pseudonymize-ids [KEY]")]
-    [Description(SecretKeys.PseudonymizeIdsDescription)]
-    public FlagValue<string>? PseudonymizeIds { get; init; }
-
-    [CommandOption("--pseudonym-key-file <FILE>")]
-    [Description(SecretKeys.PseudonymKeyFileDescription)]
-    public string? PseudonymKeyFile { get; init; }
-
     [CommandOption("--accounts <FILE>")]
     [Description("The account snapshots (CSV or Parquet): one row per account and as-of date, with the model's and the scorecard's columns.")]
     public string? Accounts { get; init; }

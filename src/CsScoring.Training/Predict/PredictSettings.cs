@@ -5,16 +5,8 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Predict;
 
-internal sealed class PredictSettings : DataReadSettings, IPseudonymSettings
+internal sealed class PredictSettings : PseudonymisingReadSettings
 {
-    [CommandOption("--pseudonymize-ids [KEY]")]
-    [Description(SecretKeys.PseudonymizeIdsDescription)]
-    public FlagValue<string>? PseudonymizeIds { get; init; }
-
-    [CommandOption("--pseudonym-key-file <FILE>")]
-    [Description(SecretKeys.PseudonymKeyFileDescription)]
-    public string? PseudonymKeyFile { get; init; }
-
     [CommandOption("--signing-key-file <FILE>")]
     [Description("Require the model directory's signature (signature.json) to verify with the key in FILE; without it the CSSCORING_SIGNING_KEY environment variable is used when set.")]
     public string? SigningKeyFile { get; init; }

@@ -4,16 +4,8 @@ using Spectre.Console.Cli;
 
 namespace CsScoring.Training.Run;
 
-internal sealed class RunSettings : DataReadSettings, IPseudonymSettings
+internal sealed class RunSettings : PseudonymisingReadSettings
 {
-    [CommandOption("--pseudonymize-ids [KEY]")]
-    [Description(SecretKeys.PseudonymizeIdsDescription)]
-    public FlagValue<string>? PseudonymizeIds { get; init; }
-
-    [CommandOption("--pseudonym-key-file <FILE>")]
-    [Description(SecretKeys.PseudonymKeyFileDescription)]
-    public string? PseudonymKeyFile { get; init; }
-
     [CommandOption("--data <DIR>")]
     [Description("The data folder, laid out like data/sample (accounts.csv, mrr_ledger.csv, surveys.csv, usage_events.csv).")]
     [DefaultValue("data/sample")]
