@@ -62,38 +62,9 @@ internal static class PortfolioWorkflow
 
     public static PortfolioRun Run(PortfolioJob job)
     {
-        var (valueModel, source) = ValueModel(job.Ledger, job.Options.Value);
+        var valueModel = job.Options.Value.WithRetentionFrom(job.Ledger, out var source);
         var builder = new PortfolioBuilder(job.Model, job.Scorecard, job.Playbook, job.Options with { Value = valueModel });
         return new PortfolioRun(builder.Build(job.OpenAccounts), valueModel, source);
-    }
-
-    /// <summary>
-    /// The retention model from the MRR ledger when it has cohorts an sBG model fits (residual lifetime by tenure), else
-    /// the constant monthly retention of <paramref name="defaults"/>.
-    /// </summary>
-    public static (PortfolioValueModel Model, string Source) ValueModel(MrrLedger? ledger, PortfolioValueModel defaults)
-    {
-        var fallback = string.Create(CultureInfo.InvariantCulture, $"constant monthly retention {defaults.MonthlyRetention:0.###}, discount {defaults.MonthlyDiscountRate:0.###} a month");
-        if (ledger is null)
-        {
-            return (defaults, fallback + " (no MRR ledger)");
-        }
-
-        var cohorts = CohortSurvival.Create(ledger);
-        if (cohorts.Cohorts.Count == 0)
-        {
-            return (defaults, fallback + " (the ledger has no cohorts with a known start)");
-        }
-
-        try
-        {
-            var fit = SbgModel.FitCohorts(cohorts.SurvivorCounts).Parameters;
-            return (defaults with { Retention = fit }, string.Create(CultureInfo.InvariantCulture, $"sBG retention fitted to {cohorts.Cohorts.Count} monthly cohorts ({fit}), residual lifetime by tenure, discount {defaults.MonthlyDiscountRate:0.###} a month"));
-        }
-        catch (ModelFitException ex)
-        {
-            return (defaults, $"{fallback} (the sBG model does not fit the ledger's cohorts: {ex.Message})");
-        }
     }
 
     public static Playbook LoadPlaybook(string path)

@@ -190,6 +190,28 @@ public static class MrrBridge
             : Window(history, ReportingPeriods.MonthStart(open), ReportingPeriods.MonthStart(close), options, segment);
     }
 
+    /// <summary>
+    /// Trailing-twelve-month windows closing at each of the ledger's last <paramref name="months"/> months (oldest first),
+    /// so NRR, GRR and logo churn can be followed as a trend without month-to-month noise. Only windows that open within
+    /// the ledger are returned (none when it spans fewer than 13 months).
+    /// </summary>
+    /// <param name="history">The ledger.</param>
+    /// <param name="months">How many closing months, at least 1.</param>
+    /// <param name="options">Classification options.</param>
+    /// <param name="segment">One segment, or <see langword="null"/>.</param>
+    public static IReadOnlyList<MrrBridgePeriod> TrailingTwelveMonthTrend(MrrHistory history, int months, MrrBridgeOptions? options = null, string? segment = null)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
+        var windows = new List<MrrBridgePeriod>();
+        for (var close = Math.Max(history.LastMonthIndex - months + 1, history.FirstMonthIndex + 12); close <= history.LastMonthIndex; close++)
+        {
+            windows.Add(Window(history, ReportingPeriods.MonthStart(close - 12), ReportingPeriods.MonthStart(close), options, segment));
+        }
+
+        return windows;
+    }
+
     private static MrrBridgePeriod Compute(MrrHistory history, int open, int close, string label, bool partial, MrrBridgeOptions? options, string? segment)
     {
         var interrupted = (options ?? MrrBridgeOptions.Default).InterruptedCustomers == InterruptedCustomers.ChurnedAndReactivated;

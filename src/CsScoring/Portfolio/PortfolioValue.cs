@@ -1,3 +1,5 @@
+using System.Globalization;
+using CsScoring.Metrics;
 using CsScoring.Value;
 
 namespace CsScoring.Portfolio;
@@ -110,6 +112,43 @@ public sealed record PortfolioValueModel
     {
         get => _monthlyDiscountRate;
         init => _monthlyDiscountRate = OptionGuard.NonNegative(value, nameof(PortfolioValueModel), nameof(MonthlyDiscountRate));
+    }
+
+    /// <summary>
+    /// This model with its retention fitted to the MRR ledger: a shifted-beta-geometric (sBG) model over the ledger's
+    /// monthly cohorts, so residual lifetime depends on tenure. Falls back to this model's constant monthly retention
+    /// when there is no ledger, no cohort with a known start, or the sBG model does not fit; <paramref name="source"/>
+    /// says which, in words a report can show.
+    /// </summary>
+    /// <param name="ledger">The MRR ledger, or <see langword="null"/>.</param>
+    /// <param name="source">How the retention was obtained.</param>
+    public PortfolioValueModel WithRetentionFrom(MrrLedger? ledger, out string source)
+    {
+        var fallback = string.Create(CultureInfo.InvariantCulture, $"constant monthly retention {MonthlyRetention:0.###}, discount {MonthlyDiscountRate:0.###} a month");
+        if (ledger is null)
+        {
+            source = fallback + " (no MRR ledger)";
+            return this;
+        }
+
+        var cohorts = CohortSurvival.Create(ledger);
+        if (cohorts.Cohorts.Count == 0)
+        {
+            source = fallback + " (the ledger has no cohorts with a known start)";
+            return this;
+        }
+
+        try
+        {
+            var fit = SbgModel.FitCohorts(cohorts.SurvivorCounts).Parameters;
+            source = string.Create(CultureInfo.InvariantCulture, $"sBG retention fitted to {cohorts.Cohorts.Count} monthly cohorts ({fit}), residual lifetime by tenure, discount {MonthlyDiscountRate:0.###} a month");
+            return this with { Retention = fit };
+        }
+        catch (ModelFitException ex)
+        {
+            source = $"{fallback} (the sBG model does not fit the ledger's cohorts: {ex.Message})";
+            return this;
+        }
     }
 
     /// <summary>The discounted residual lifetime in months of a retained account of a tenure, or <see langword="null"/> when unbounded.</summary>

@@ -117,6 +117,18 @@ public sealed class MrrBridgeTests
     }
 
     [Fact]
+    public void TrailingTwelveMonthTrend_OneWindowPerClosingMonth_EndingWithTheTrailingTwelveMonths()
+    {
+        Assert.Empty(MrrBridge.TrailingTwelveMonthTrend(Example(), 12));
+        var rows = new List<(string, int, decimal)> { ("keep", 0, 100), ("keep", 12, 80), ("keep", 13, 80), ("lose", 0, 50), ("late", 6, 30), ("late", 13, 30) };
+        var trend = MrrBridge.TrailingTwelveMonthTrend(History([.. rows]), 12);
+        Assert.Equal(["2025-01..2025-12", "2025-02..2026-01"], trend.Select(w => w.Period));
+        Assert.Equal(MrrBridge.TrailingTwelveMonths(History([.. rows]))!.Nrr, trend[^1].Nrr, 12);
+        Assert.Single(MrrBridge.TrailingTwelveMonthTrend(History([.. rows]), 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MrrBridge.TrailingTwelveMonthTrend(Example(), 0));
+    }
+
+    [Fact]
     public void RateConversion_MonthlyToAnnualAndBack()
     {
         // 1 - 0.98^12 = 0.215283 (by hand).

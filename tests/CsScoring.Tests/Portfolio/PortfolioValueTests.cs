@@ -53,4 +53,14 @@ public sealed class PortfolioValueTests
         Assert.True(new PortfolioValueModel { MonthlyRetention = 1, MonthlyDiscountRate = 0 }.PotentialValue(100m, 5).IsUnbounded);
         Assert.Equal(0m, new PortfolioValueModel { MonthlyRetention = 1, MonthlyDiscountRate = 0 }.PotentialValue(0m, 5).Value);
     }
+
+    [Fact]
+    public void WithRetentionFrom_NoLedger_KeepsTheConstantRetentionAndSaysWhy()
+    {
+        var defaults = new PortfolioValueModel();
+        var model = defaults.WithRetentionFrom(null, out var source);
+        Assert.Same(defaults, model);
+        Assert.Null(model.Retention);
+        Assert.Contains("no MRR ledger", source, StringComparison.Ordinal);
+    }
 }

@@ -37,12 +37,7 @@ internal static class DashboardBuilder
             }
 
             // Trailing-twelve-month rates, one window per month, so the trend is not month-to-month noise.
-            var windows = new List<MrrBridgePeriod>();
-            for (var close = Math.Max(history.LastMonthIndex - trendMonths + 1, history.FirstMonthIndex + 12); close <= history.LastMonthIndex; close++)
-            {
-                windows.Add(MrrBridge.Window(history, ReportingPeriods.MonthStart(close - 12), ReportingPeriods.MonthStart(close)));
-            }
-
+            var windows = MrrBridge.TrailingTwelveMonthTrend(history, trendMonths);
             if (windows.Count > 0)
             {
                 var label = windows.Select(w => ReportingPeriods.MonthStart(ReportingPeriods.MonthIndex(w.ClosingMonth)).ToString("yyyy-MM", C)).ToList();
