@@ -49,7 +49,7 @@ internal static class SampleReadme
             | mrr | money | monthly recurring revenue (seats x price per seat; annual contracts 15% cheaper) |
             | tenure_months | integer | months since the current contract started |
             | contract_type | category | monthly, annual |
-            | renewal_date | date | next renewal (annual: the contract's anniversary; monthly: the next day) |
+            | renewal_date | date | next renewal, on the day of the month the contract started (monthly: next month; annual: the contract's anniversary) |
             | days_to_renewal | integer | renewal_date - as_of |
             | active_users | integer | users active in the month |
             | seat_utilization | ratio | active_users / seats |
@@ -116,6 +116,8 @@ internal static class SampleReadme
             Monthly contracts churn the next month with probability `h`. Annual contracts churn only at renewal, then
             with probability `1 - (1 - h)^4`, and otherwise only involuntarily (0.2% a month): so `contract_type` and
             `days_to_renewal` interact with every driver above, which trees can learn and a linear model cannot.
+            A monthly contract's `days_to_renewal` (1 to 28 days: the day of the month it was signed on) carries no
+            risk of its own: a monthly customer can leave any month.
             Churned accounts come back with 2% a month on a monthly contract (reactivation).
 
             **True drivers**, strongest first: dau_mau (below 0.20), contract_type x days_to_renewal, severe tickets

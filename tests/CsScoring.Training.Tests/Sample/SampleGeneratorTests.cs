@@ -66,6 +66,41 @@ public sealed class SampleGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void Generate_RenewalDates_FallOnTheContractsAnniversaryDay()
+    {
+        var (path, _) = Generate(new SampleOptions { Accounts = 200, Months = 12 });
+        using var reader = TabularReader.Open(Path.Combine(path, SampleGenerator.AccountsFile));
+        var monthlyDays = new HashSet<long>();
+        var dayOfAccount = new Dictionary<string, int>(StringComparer.Ordinal);
+        var annualDays = new List<long>();
+        while (reader.Read())
+        {
+            var id = reader.GetString(0);
+            var asOf = reader.GetDate(reader.GetOrdinal("as_of"));
+            var renewal = reader.GetDate(reader.GetOrdinal("renewal_date"));
+            var days = (long)reader.GetDoubleOrNaN(reader.GetOrdinal("days_to_renewal"));
+            Assert.Equal(renewal.DayNumber - asOf.DayNumber, days);
+
+            // One signing day per account, whatever the snapshot; a monthly contract renews next month on it.
+            Assert.Equal(dayOfAccount.TryAdd(id, renewal.Day) ? renewal.Day : dayOfAccount[id], renewal.Day);
+            if (reader.GetString(reader.GetOrdinal("contract_type")) == "monthly")
+            {
+                Assert.Equal(asOf.AddDays(1).Month, renewal.Month);
+                monthlyDays.Add(days);
+            }
+            else
+            {
+                Assert.InRange(days, 1, 366);
+                annualDays.Add(days);
+            }
+        }
+
+        // Monthly renewals spread over the month rather than all falling "tomorrow".
+        Assert.True(monthlyDays.Count >= 20, $"monthly days to renewal take only {monthlyDays.Count} values");
+        Assert.True(annualDays.Count(d => d > 31) > annualDays.Count / 2);
+    }
+
+    [Fact]
     public void Generate_Label_IsBlankOnlyWhereTheWindowPassesTheEnd_AndMatchesTheNextThreeMonths()
     {
         var options = new SampleOptions { Accounts = 300, Months = 12 };
