@@ -3,6 +3,7 @@ using System.Text.Json;
 using CsScoring.Churn;
 using CsScoring.Data;
 using CsScoring.Metrics;
+using CsScoring.Playbooks;
 using CsScoring.Portfolio;
 using CsScoring.Segmentation;
 using CsScoring.Training.Cli;
@@ -78,6 +79,7 @@ internal sealed class PortfolioCommand : Command<PortfolioSettings>
                 FutureRows = settings.FutureRows == "error" ? FutureRowPolicy.Error : FutureRowPolicy.Ignore,
             },
             TrendPeriods = settings.TrendPeriods,
+            AtRisk = new AtRiskRule { FallingHealthPoints = settings.FallingHealthPoints },
             Tiering = settings.CapacityHigh is { } high ? new TieringOptions { Method = TieringMethod.Capacity, HighTouchCapacity = high } : new TieringOptions(),
         };
         return new PortfolioJob(() => CliReading.Open(settings.Accounts!), model, scorecard, playbook, ledger, options);

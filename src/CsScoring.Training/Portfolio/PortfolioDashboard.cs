@@ -35,6 +35,8 @@ internal static class PortfolioDashboard
         {
             KpiNote = kpis.Count == 0 ? "No MRR ledger, surveys or usage events were given, so there are no KPI tiles." : null,
             HighRiskThreshold = model.Manifest.Thresholds.Bands.High,
+            AtRisk = summary.Lint.Rule,
+            AtRiskCoverage = summary.Lint.Tiers,
         };
     }
 

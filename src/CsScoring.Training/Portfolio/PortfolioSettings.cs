@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using CsScoring.Playbooks;
 using CsScoring.Training.Cli;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -46,6 +47,11 @@ internal sealed class PortfolioSettings : PseudonymisingReadSettings
     [DefaultValue(3)]
     public int TrendPeriods { get; init; } = 3;
 
+    [CommandOption("--falling-health-points <N>")]
+    [Description("How many health points lost over the trend periods make an account at risk (with the churn model's high band): the playbook lint, plan.json and the dashboard count by it.")]
+    [DefaultValue(15.0)]
+    public double FallingHealthPoints { get; init; } = AtRiskRule.DefaultFallingHealthPoints;
+
     [CommandOption("--out <DIR>")]
     [Description("The output folder (written atomically): portfolio.csv and plan.json.")]
     public string? Out { get; init; }
@@ -88,6 +94,11 @@ internal sealed class PortfolioSettings : PseudonymisingReadSettings
         if (TrendPeriods is < 1 or > 120)
         {
             return ValidationResult.Error($"--trend-periods must be between 1 and 120 snapshots, not {TrendPeriods}.");
+        }
+
+        if (!(FallingHealthPoints is >= 0.001 and <= 100))
+        {
+            return ValidationResult.Error($"--falling-health-points must be between 0.001 and 100 health points, not {FallingHealthPoints.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         return ValidationResult.Success();

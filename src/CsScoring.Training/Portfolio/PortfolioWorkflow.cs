@@ -232,6 +232,15 @@ internal static class PortfolioWorkflow
         high_risk_without_action = lint.HighRiskWithoutAction,
         falling_health_accounts = lint.FallingHealthAccounts,
         falling_health_without_action = lint.FallingHealthWithoutAction,
+        falling_health_points = lint.Rule.FallingHealthPoints,
+        tiers = lint.Tiers.Select(t => new
+        {
+            tier = PortfolioBuilder.TierName(t.Tier),
+            high_risk_accounts = t.HighRiskAccounts,
+            high_risk_without_action = t.HighRiskWithoutAction,
+            falling_health_accounts = t.FallingHealthAccounts,
+            falling_health_without_action = t.FallingHealthWithoutAction,
+        }).ToList(),
         examples = lint.Examples,
         warnings = lint.Warnings,
     };

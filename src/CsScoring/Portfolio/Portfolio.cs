@@ -15,7 +15,6 @@ namespace CsScoring.Portfolio;
 public sealed record PortfolioOptions
 {
     private readonly int _trendPeriods = 3;
-    private readonly double _fallingHealthPoints = 15;
     private readonly int _topReasons = 3;
     private readonly int _topDrivers = 3;
     private readonly int _batchSize = 4096;
@@ -29,9 +28,12 @@ public sealed record PortfolioOptions
     /// <value>The default value is 3 (a quarter of monthly snapshots).</value>
     public int TrendPeriods { get => _trendPeriods; init => _trendPeriods = OptionGuard.InRange(value, 1, 1000, nameof(PortfolioOptions), nameof(TrendPeriods)); }
 
-    /// <summary>How many health points lost over <see cref="TrendPeriods"/> make an account's health falling (lint and reports).</summary>
-    /// <value>The default value is 15.</value>
-    public double FallingHealthPoints { get => _fallingHealthPoints; init => _fallingHealthPoints = OptionGuard.InRange(value, 0.001, 100, nameof(PortfolioOptions), nameof(FallingHealthPoints)); }
+    /// <summary>
+    /// What makes an account at risk for the playbook lint, the reports and the dashboard: the churn model's high band,
+    /// or health down by <see cref="AtRiskRule.FallingHealthPoints"/> points over <see cref="TrendPeriods"/> snapshots.
+    /// </summary>
+    /// <value>The default value is <see cref="AtRiskRule.Default"/> (a fall of 15 points).</value>
+    public AtRiskRule AtRisk { get; init; } = AtRiskRule.Default;
 
     /// <summary>How many churn reasons per account (0: none, and no explanation cost).</summary>
     /// <value>The default value is 3.</value>
@@ -293,7 +295,7 @@ public sealed class PortfolioBuilder
         var asOf = customers.AsOf;
         var schema = model.Manifest.Features;
         var attributes = new PlaybookAttributes(_playbook);
-        var lint = new PlaybookLint(_options.FallingHealthPoints);
+        var lint = new PlaybookLint(_options.AtRisk);
         var tiers = new TierAccumulator();
         var queues = new QueueAccumulator(_options.QueueLength);
         var actions = new Dictionary<string, (int Accounts, decimal Arr, decimal AtRisk)>(StringComparer.Ordinal);

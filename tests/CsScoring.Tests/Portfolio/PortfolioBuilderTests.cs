@@ -140,6 +140,52 @@ public sealed class PortfolioBuilderTests
         Assert.Contains(summary.Warnings, w => w.Contains("health fell", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(5.0)]
+    [InlineData(15.0)]
+    [InlineData(25.0)]
+    public void Build_LintCountsByTheAtRiskRule_PerTierSummingToTheTotals(double points)
+    {
+        var playbook = new Playbook([new PlaybookRule("expansion", "sell", 1, [Condition.Compare("seat_utilization", ConditionOperator.GreaterOrEqual, 0.5)])]);
+        var rule = new AtRiskRule { FallingHealthPoints = points };
+
+        var result = Builder(playbook, new PortfolioOptions { TrendPeriods = 1, AtRisk = rule }).Build(Table(120, seed: 3, drop: 0.2).CreateReader);
+        var lint = result.Summary.Lint;
+
+        // The lint's counts are exactly the rule applied to the rows, tier by tier.
+        Assert.Equal(rule, lint.Rule);
+        foreach (var tier in lint.Tiers)
+        {
+            var rows = result.Rows.Where(r => r.Tier == tier.Tier).ToList();
+            Assert.Equal(rows.Count(r => AtRiskRule.IsHighRisk(r.ChurnBand)), tier.HighRiskAccounts);
+            Assert.Equal(rows.Count(r => AtRiskRule.IsHighRisk(r.ChurnBand) && r.Action is null), tier.HighRiskWithoutAction);
+            Assert.Equal(rows.Count(r => r.HealthChange <= -points), tier.FallingHealthAccounts);
+            Assert.Equal(rows.Count(r => r.HealthChange <= -points && r.Action is null), tier.FallingHealthWithoutAction);
+        }
+
+        Assert.Equal(lint.HighRiskAccounts, lint.Tiers.Sum(t => t.HighRiskAccounts));
+        Assert.Equal(lint.FallingHealthWithoutAction, lint.Tiers.Sum(t => t.FallingHealthWithoutAction));
+        Assert.Equal(result.Rows.Count(r => rule.IsAtRisk(r) && r.Action is null) > 0, lint.Warnings.Count > 0);
+        Assert.True(lint.FallingHealthAccounts > 0);
+        Assert.Equal(lint, PlaybookLint.Check(result.Rows, rule) with { Examples = lint.Examples, Warnings = lint.Warnings, Tiers = lint.Tiers });
+        Assert.Equal(lint.Tiers, PlaybookLint.Check(result.Rows, rule).Tiers);
+    }
+
+    [Fact]
+    public void AtRiskRule_FallIsInclusive_UnknownChangeIsNotFalling_AndPointsAreValidated()
+    {
+        var rule = new AtRiskRule { FallingHealthPoints = 10 };
+
+        Assert.True(rule.IsFallingHealth(-10));
+        Assert.False(rule.IsFallingHealth(-9.99));
+        Assert.False(rule.IsFallingHealth(double.NaN));
+        Assert.True(AtRiskRule.IsHighRisk(RiskBand.High));
+        Assert.False(AtRiskRule.IsHighRisk(RiskBand.Medium));
+        Assert.Equal(15, AtRiskRule.Default.FallingHealthPoints);
+        Assert.ThrowsAny<ArgumentException>(() => new AtRiskRule { FallingHealthPoints = 0 });
+        Assert.ThrowsAny<ArgumentException>(() => new AtRiskRule { FallingHealthPoints = double.NaN });
+    }
+
     [Fact]
     public void Build_StrayFutureRow_DoesNotEmptyThePlan()
     {

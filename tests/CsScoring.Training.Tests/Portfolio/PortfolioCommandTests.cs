@@ -122,6 +122,36 @@ public sealed class PortfolioCommandTests : IDisposable
         Assert.DoesNotContain("<script", dashboard, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Headcount plan", dashboard, StringComparison.Ordinal);
         Assert.Contains("dashboard.html", summary.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
+
+        // A playbook that only acts on the high band, with a looser fall: the lint and the dashboard count the same
+        // at-risk accounts without an action, tier by tier, by the one definition.
+        var narrow = Path.Combine(_directory, "narrow.json");
+        File.WriteAllText(narrow, """{ "rules": [ { "name": "save", "action": "call", "priority": 1, "why": "High churn risk", "due_days": 7, "conditions": [ { "attribute": "churn_band", "operator": "equal", "text": "high" } ] } ] }""");
+        var second = Path.Combine(_directory, "portfolio-narrow");
+        var (narrowCode, _, narrowError) = CliAppTests.Run(
+            "portfolio", "--accounts", accounts, "--model", Path.Combine(run, "model"), "--scorecard", Path.Combine(FindRepository(), "data", "sample", "scorecard.json"),
+            "--playbooks", narrow, "--out", second, "--falling-health-points", "8", "--quiet");
+        Assert.True(narrowCode == ExitCodes.Success, narrowError);
+        using var narrowPlan = JsonDocument.Parse(File.ReadAllText(Path.Combine(second, "plan.json")));
+        var lint = narrowPlan.RootElement.GetProperty("lint");
+        Assert.Equal(8, lint.GetProperty("falling_health_points").GetDouble());
+        var narrowRows = ReadCsv(Path.Combine(second, "portfolio.csv"));
+        var bare = narrowRows.Count(r => r["action"].Length == 0 && r["health_change"].Length > 0 && double.Parse(r["health_change"], CultureInfo.InvariantCulture) <= -8);
+        Assert.True(bare > 0);
+        Assert.Equal(bare, lint.GetProperty("falling_health_without_action").GetInt32());
+        var page = File.ReadAllText(Path.Combine(second, "dashboard.html"));
+        var table = page[page.IndexOf("At-risk accounts without an action", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("</table>", StringComparison.Ordinal)];
+        Assert.Contains("health fell 8+ points", table, StringComparison.Ordinal);
+        foreach (var tier in lint.GetProperty("tiers").EnumerateArray())
+        {
+            var name = tier.GetProperty("tier").GetString()!.Replace('_', '-');
+            var cells = System.Text.RegularExpressions.Regex.Match(table, name + @"</span></td>((?:<td class=""num[^""]*"">[^<]*</td>){4})").Groups[1].Value;
+            var numbers = System.Text.RegularExpressions.Regex.Matches(cells, @">([0-9,]+)<").Select(m => int.Parse(m.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(
+                [tier.GetProperty("high_risk_accounts").GetInt32(), tier.GetProperty("high_risk_without_action").GetInt32(), tier.GetProperty("falling_health_accounts").GetInt32(), tier.GetProperty("falling_health_without_action").GetInt32()],
+                numbers);
+        }
     }
 
     [Fact]

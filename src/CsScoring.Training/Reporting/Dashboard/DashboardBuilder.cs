@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsScoring.Health;
 using CsScoring.Metrics;
+using CsScoring.Playbooks;
 using CsScoring.Segmentation;
 
 namespace CsScoring.Training.Reporting.Dashboard;
@@ -180,6 +181,38 @@ internal static class DashboardBuilder
                 .OrderBy(q => q.Actions[0], QueueOrder.Instance)
                 .ThenBy(q => q.Owner, StringComparer.Ordinal),
         ];
+    }
+
+    /// <summary>
+    /// Per tier, high-touch first: the at-risk accounts by <paramref name="rule"/> and those without an action. The
+    /// portfolio passes the playbook lint's own counts instead (<see cref="PlaybookLintReport.Tiers"/>); both apply the
+    /// same <see cref="AtRiskRule"/>.
+    /// </summary>
+    public static IReadOnlyList<AtRiskCoverage> Coverage(IEnumerable<DashboardAccount> accounts, AtRiskRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentNullException.ThrowIfNull(rule);
+        var counts = new int[3, 4];
+        foreach (var a in accounts)
+        {
+            var t = (int)a.Tier;
+            var bare = string.IsNullOrWhiteSpace(a.Action);
+            if (AtRiskRule.IsHighRisk(BandOf(a.ChurnBand)))
+            {
+                counts[t, 0]++;
+                counts[t, 1] += bare ? 1 : 0;
+            }
+
+            if (rule.IsFallingHealth(a.HealthChange))
+            {
+                counts[t, 2]++;
+                counts[t, 3] += bare ? 1 : 0;
+            }
+        }
+
+        return [.. DashboardFormat.TierOrder.Select(t => new AtRiskCoverage(t, counts[(int)t, 0], counts[(int)t, 1], counts[(int)t, 2], counts[(int)t, 3]))];
+
+        static CsScoring.Churn.RiskBand BandOf(string? band) => string.Equals(band, "high", StringComparison.OrdinalIgnoreCase) ? CsScoring.Churn.RiskBand.High : CsScoring.Churn.RiskBand.Low;
     }
 
     /// <summary>The headcount plan of a capacity plan, highest touch first, each tier's cost at the plan's CSM cost.</summary>

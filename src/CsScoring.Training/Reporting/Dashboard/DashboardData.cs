@@ -1,3 +1,4 @@
+using CsScoring.Playbooks;
 using CsScoring.Segmentation;
 
 namespace CsScoring.Training.Reporting.Dashboard;
@@ -40,6 +41,20 @@ internal sealed record DashboardData(
     /// matrix); <see langword="null"/> to take the lowest probability of the accounts in the model's <c>high</c> band.
     /// </summary>
     public double? HighRiskThreshold { get; init; }
+
+    /// <summary>The definition of an at-risk account the coverage table counts by.</summary>
+    /// <value>The default value is <see cref="AtRiskRule.Default"/>.</value>
+    public AtRiskRule AtRisk { get; init; } = AtRiskRule.Default;
+
+    /// <summary>
+    /// Per tier, the at-risk accounts and those without an action, as the playbook lint counted them (pass
+    /// <see cref="PlaybookLintReport.Tiers"/>); when not given, counted from <see cref="Accounts"/> by <see cref="AtRisk"/>.
+    /// </summary>
+    public IReadOnlyList<AtRiskCoverage> AtRiskCoverage
+    {
+        get => field ?? DashboardBuilder.Coverage(Accounts, AtRisk);
+        init;
+    }
 
     /// <summary>Whether any account has a churn probability (a model was applied).</summary>
     public bool HasChurnModel => Accounts.Any(a => double.IsFinite(a.ChurnProbability));

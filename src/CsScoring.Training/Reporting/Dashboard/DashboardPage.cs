@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CsScoring.Playbooks;
 using CsScoring.Segmentation;
 using static CsScoring.Training.Reporting.Dashboard.DashboardFormat;
 
@@ -18,9 +19,6 @@ internal static class DashboardPage
 
     /// <summary>Owner queues shown; the others are counted.</summary>
     public const int Owners = 10;
-
-    /// <summary>A fall in health score from which an account counts as at risk without an action.</summary>
-    public const int FallingHealthPoints = 10;
 
         /// <summary>Accounts in the table of the largest values at risk.</summary>
     public const int TopAccounts = 25;
@@ -233,24 +231,24 @@ internal static class DashboardPage
         html.Append("</section>");
     }
 
-    /// <summary>Whether every account the model calls high risk, and every account whose health fell sharply, has an action.</summary>
+    /// <summary>
+    /// Whether every at-risk account has an action, per tier, by the library's one definition (<see cref="AtRiskRule"/>):
+    /// the same counts as the playbook lint in plan.json.
+    /// </summary>
     private static void Coverage(StringBuilder html, DashboardData data)
     {
+        var rule = data.AtRisk;
         html.Append("<h3 class=\"gap\">At-risk accounts without an action</h3><table><thead><tr><th>tier</th><th class=\"num\">high churn risk</th><th class=\"num\">without an action</th>")
-            .Append("<th class=\"num\">health fell ").Append(FallingHealthPoints.ToString(C)).Append("+ points</th><th class=\"num\">without an action</th></tr></thead><tbody>");
+            .Append("<th class=\"num\">health fell ").Append(Encode(rule.FallingHealthPoints.ToString("0.#", C))).Append("+ points</th><th class=\"num\">without an action</th></tr></thead><tbody>");
         foreach (var tier in TierOrder)
         {
-            var accounts = data.Accounts.Where(a => a.Tier == tier).ToList();
-            var risky = accounts.Where(a => string.Equals(a.ChurnBand, "high", StringComparison.OrdinalIgnoreCase)).ToList();
-            var falling = accounts.Where(a => a.HealthChange <= -FallingHealthPoints).ToList();
-            var riskyBare = risky.Count(a => string.IsNullOrWhiteSpace(a.Action));
-            var fallingBare = falling.Count(a => string.IsNullOrWhiteSpace(a.Action));
-            html.Append("<tr><td>").Append(TierChip(tier)).Append("</td>").Append(Cell(data.HasChurnModel ? Number(risky.Count) : Unknown))
-                .Append(riskyBare > 0 ? "<td class=\"num bad\">" : "<td class=\"num\">").Append(data.HasChurnModel ? Number(riskyBare) : Unknown).Append("</td>")
-                .Append(Cell(Number(falling.Count))).Append(fallingBare > 0 ? "<td class=\"num bad\">" : "<td class=\"num\">").Append(Number(fallingBare)).Append("</td></tr>");
+            var coverage = data.AtRiskCoverage.FirstOrDefault(c => c.Tier == tier) ?? new AtRiskCoverage(tier, 0, 0, 0, 0);
+            html.Append("<tr><td>").Append(TierChip(tier)).Append("</td>").Append(Cell(data.HasChurnModel ? Number(coverage.HighRiskAccounts) : Unknown))
+                .Append(coverage.HighRiskWithoutAction > 0 ? "<td class=\"num bad\">" : "<td class=\"num\">").Append(data.HasChurnModel ? Number(coverage.HighRiskWithoutAction) : Unknown).Append("</td>")
+                .Append(Cell(Number(coverage.FallingHealthAccounts))).Append(coverage.FallingHealthWithoutAction > 0 ? "<td class=\"num bad\">" : "<td class=\"num\">").Append(Number(coverage.FallingHealthWithoutAction)).Append("</td></tr>");
         }
 
-        html.Append("</tbody></table><p class=\"caption\">High churn risk: the model's high band. A non-zero count in red is an at-risk account no playbook rule reached.</p>");
+        html.Append("</tbody></table><p class=\"caption\">").Append(Encode(string.Create(C, $"High churn risk: the model's high band. Health fell: {rule.FallingHealthPoints:0.#} points or more over the trend window. These are the playbook lint's counts; a non-zero count in red is an at-risk account no playbook rule reached."))).Append("</p>");
     }
 
         private static void QueueSection(StringBuilder html, DashboardData data)
