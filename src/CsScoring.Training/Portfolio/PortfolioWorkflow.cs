@@ -13,7 +13,11 @@ namespace CsScoring.Training.Portfolio;
 
 /// <summary>What a portfolio run needs: the loaded parts and the options.</summary>
 internal sealed record PortfolioJob(
-    Func<TabularReader> OpenAccounts, ChurnModel Model, CompiledScorecard Scorecard, Playbook Playbook, MrrLedger? Ledger, PortfolioOptions Options);
+    Func<TabularReader> OpenAccounts, ChurnModel Model, CompiledScorecard Scorecard, Playbook Playbook, MrrLedger? Ledger, PortfolioOptions Options)
+{
+    /// <summary>Churn scores already computed for the current customers (file order), so the model scores once; <see langword="null"/> to score here.</summary>
+    public IReadOnlyList<ScoredRow>? ChurnScores { get; init; }
+}
 
 /// <summary>
 /// Everything the portfolio produced, in memory, for the files and the dashboard: the rows by priority (the
@@ -64,7 +68,7 @@ internal static class PortfolioWorkflow
     {
         var valueModel = job.Options.Value.WithRetentionFrom(job.Ledger, out var source);
         var builder = new PortfolioBuilder(job.Model, job.Scorecard, job.Playbook, job.Options with { Value = valueModel });
-        return new PortfolioRun(builder.Build(job.OpenAccounts), valueModel, source);
+        return new PortfolioRun(builder.Build(job.OpenAccounts, job.ChurnScores), valueModel, source);
     }
 
     public static Playbook LoadPlaybook(string path)

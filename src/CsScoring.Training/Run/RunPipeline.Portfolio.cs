@@ -25,8 +25,9 @@ internal sealed partial class RunPipeline
     /// risk and playbook action (the data folder's playbooks.json, or the built-in default), into portfolio.csv and
     /// plan.json with the headcount plan.
     /// </summary>
+    /// <remarks>The churn scores of the prediction step are reused, so the model scores each account once.</remarks>
     /// <returns>Everything the portfolio produced, in memory, for the dashboard.</returns>
-    private static PortfolioRun PlanCoverage(RunContext context, RunInputs inputs, ChurnModel model, CompiledScorecard scorecard)
+    private static PortfolioRun PlanCoverage(RunContext context, RunInputs inputs, ChurnModel model, CompiledScorecard scorecard, IReadOnlyList<ScoredRow> churn)
     {
         Playbook playbook;
         if (context.Data.Contains(PlaybooksFile))
@@ -41,7 +42,7 @@ internal sealed partial class RunPipeline
         }
 
         var raw = context.Console.Step("Building the portfolio", _ => PortfolioWorkflow.Run(new PortfolioJob(
-            inputs.Accounts.CreateReader, model, scorecard, playbook, inputs.Ledger, new PortfolioOptions { Capacity = context.Capacity })));
+            inputs.Accounts.CreateReader, model, scorecard, playbook, inputs.Ledger, new PortfolioOptions { Capacity = context.Capacity }) { ChurnScores = churn }));
         var organisation = PlanOrganisation(context, inputs, raw.Rows);
         var run = context.Pseudonymizer is { } pseudonymizer ? raw.WithIds(pseudonymizer.Pseudonymize) : raw;
         var rows = run.Rows;

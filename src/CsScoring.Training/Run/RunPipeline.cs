@@ -15,7 +15,7 @@ internal sealed partial class RunPipeline
         var churn = PredictChurn(context, inputs, model);
         var health = ScoreHealth(context, inputs);
         _ = ProjectValue(context, inputs.Ledger, churn); // writes account_value.csv and its report section
-        var portfolio = PlanCoverage(context, inputs, model, health.Scorecard);
+        var portfolio = PlanCoverage(context, inputs, model, health.Scorecard, churn);
         WriteDashboard(context, portfolio, model, kpis);
     }
 }

@@ -25,7 +25,7 @@ public sealed record AtRiskRule
 
     /// <summary>How many health points lost over the trend window make an account's health falling (0.001-100).</summary>
     /// <value>The default value is 15.</value>
-    /// <exception cref="ArgumentOutOfRangeException">The value is outside 0.001-100 or NaN.</exception>
+    /// <exception cref="InvalidOptionException">The value is outside 0.001-100 or NaN.</exception>
     public double FallingHealthPoints
     {
         get => _fallingHealthPoints;

@@ -128,10 +128,19 @@ public sealed class PortfolioBuilder
     /// <returns>The rows and the summary.</returns>
     /// <exception cref="DataFormatException">A cell is invalid, a column is missing, or a row is after the as-of date under <see cref="FutureRowPolicy.Error"/> (file, row and column named).</exception>
     /// <exception cref="CsScoringException">The data has no current customer.</exception>
-    public PortfolioResult Build(Func<TabularReader> openAccounts)
+    public PortfolioResult Build(Func<TabularReader> openAccounts) => Build(openAccounts, churnScores: null);
+
+    /// <summary>Builds the whole portfolio in memory, rows by priority, on churn scores already computed.</summary>
+    /// <param name="openAccounts">Opens a fresh reader over the snapshot table (called twice).</param>
+    /// <param name="churnScores">See <see cref="Build(Func{TabularReader}, IReadOnlyList{ScoredRow}?, Action{IReadOnlyList{PortfolioRow}})"/>.</param>
+    /// <returns>The rows and the summary.</returns>
+    /// <exception cref="DataFormatException">A cell is invalid, a column is missing, or a row is after the as-of date under <see cref="FutureRowPolicy.Error"/> (file, row and column named).</exception>
+    /// <exception cref="CsScoringException">The data has no current customer.</exception>
+    /// <exception cref="ArgumentException">The scores do not match the current customers.</exception>
+    public PortfolioResult Build(Func<TabularReader> openAccounts, IReadOnlyList<ScoredRow>? churnScores)
     {
         var rows = new List<PortfolioRow>();
-        var summary = Build(openAccounts, batch => rows.AddRange(batch));
+        var summary = Build(openAccounts, churnScores, batch => rows.AddRange(batch));
         rows.Sort((a, b) => a.Priority.CompareTo(b.Priority));
         return new PortfolioResult(rows, summary);
     }
@@ -142,7 +151,25 @@ public sealed class PortfolioBuilder
     /// <returns>The summary.</returns>
     /// <exception cref="DataFormatException">A cell is invalid, a column is missing, or a row is after the as-of date under <see cref="FutureRowPolicy.Error"/> (file, row and column named).</exception>
     /// <exception cref="CsScoringException">The data has no current customer.</exception>
-    public PortfolioSummary Build(Func<TabularReader> openAccounts, Action<IReadOnlyList<PortfolioRow>> onBatch)
+    public PortfolioSummary Build(Func<TabularReader> openAccounts, Action<IReadOnlyList<PortfolioRow>> onBatch) => Build(openAccounts, null, onBatch);
+
+    /// <summary>
+    /// Builds the portfolio on churn scores already computed (e.g. by a <see cref="ChurnScoringJob"/> that also wrote the
+    /// predictions file), so the model scores each account once; rows go to <paramref name="onBatch"/> batch by batch.
+    /// </summary>
+    /// <param name="openAccounts">Opens a fresh reader over the snapshot table (called twice).</param>
+    /// <param name="churnScores">
+    /// The churn probability of every current customer, one per current snapshot in file order, as
+    /// <see cref="ChurnScoringJob"/> with <see cref="ChurnScoringJob.KeepScores"/> and an <see cref="ChurnScoringJob.Include"/>
+    /// of <see cref="CustomerBase.IsCurrent"/> returns them (ids checked when present); <see langword="null"/> to score
+    /// with the model.
+    /// </param>
+    /// <param name="onBatch">Receives each batch of rows; the list is reused after the call returns.</param>
+    /// <returns>The summary.</returns>
+    /// <exception cref="DataFormatException">A cell is invalid, a column is missing, or a row is after the as-of date under <see cref="FutureRowPolicy.Error"/> (file, row and column named).</exception>
+    /// <exception cref="CsScoringException">The data has no current customer.</exception>
+    /// <exception cref="ArgumentException">The scores do not match the current customers (count or account id).</exception>
+    public PortfolioSummary Build(Func<TabularReader> openAccounts, IReadOnlyList<ScoredRow>? churnScores, Action<IReadOnlyList<PortfolioRow>> onBatch)
     {
         ArgumentNullException.ThrowIfNull(openAccounts);
         ArgumentNullException.ThrowIfNull(onBatch);
@@ -158,13 +185,18 @@ public sealed class PortfolioBuilder
             throw new CsScoringException($"{customers.Source}: no current customer as of {customers.AsOf:yyyy-MM-dd}.");
         }
 
-        var model = ScoreFirstPass(openAccounts, book);
+        if (churnScores is not null && churnScores.Count != book.Count)
+        {
+            throw new ArgumentException($"{customers.Source}: {churnScores.Count} churn scores were given for {book.Count} current customers as of {customers.AsOf:yyyy-MM-dd}.", nameof(churnScores));
+        }
+
+        var model = ScoreFirstPass(openAccounts, book, churnScores);
         ValueAndRank(book, model);
         return SecondPass(openAccounts, book, model, customers, onBatch);
     }
 
     // Pass 1: churn probability (batched), health now and N back, MRR and tenure per current customer.
-    private ChurnModel ScoreFirstPass(Func<TabularReader> openAccounts, Book book)
+    private ChurnModel ScoreFirstPass(Func<TabularReader> openAccounts, Book book, IReadOnlyList<ScoredRow>? scores)
     {
         var model = _model;
         var background = _options.TopReasons > 0 && model.Background is null ? model.CreateBackground() : null;
@@ -180,6 +212,7 @@ public sealed class PortfolioBuilder
         var owners = new int[batch];
         var values = new double[_scorecard.MetricCount];
         var pending = 0;
+        var scored = 0;
         while (reader.Read())
         {
             var row = (int)(reader.RowNumber - 1);
@@ -206,6 +239,25 @@ public sealed class PortfolioBuilder
             book.Health[current] = score;
             book.Mrr[current] = mrr >= 0 && reader.GetDoubleOrNaN(mrr) is var monthly && !double.IsNaN(monthly) ? (decimal)monthly : 0m;
             book.Tenure[current] = tenure >= 0 && reader.GetDoubleOrNaN(tenure) is var months && double.IsFinite(months) ? (int)Math.Max(0, Math.Floor(months)) : 0;
+            if (scores is not null)
+            {
+                // Given scores follow the current snapshots in file order, as this pass meets them.
+                var given = scores[scored++];
+                if (given.Id is { } id && !string.Equals(id, book.Ids[current], StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"{reader.SourceName}: churn score {scored} is for account '{id}', but current snapshot {scored} (row {reader.RowNumber}) is account '{book.Ids[current]}'.", nameof(scores));
+                }
+
+                book.Probability[current] = given.Probability;
+                if (background is not null)
+                {
+                    model.Mapper.Map(reader, features.AsSpan(0, width));
+                    background.Add(features.AsSpan(0, width));
+                }
+
+                continue;
+            }
+
             var slot = features.AsSpan(pending * width, width);
             model.Mapper.Map(reader, slot);
             background?.Add(slot);
