@@ -24,6 +24,9 @@ internal sealed record ChurnDataOptions
     /// <summary>Forced kinds from a schema file; <see langword="null"/> in the map means "ignore the column".</summary>
     public IReadOnlyDictionary<string, FeatureKind?> Kinds { get; init; } = new Dictionary<string, FeatureKind?>();
 
+    /// <summary>Roles from the schema file (signal with its kind, or context); other columns' roles are inferred from their names.</summary>
+    public IReadOnlyDictionary<string, ColumnRole> Roles { get; init; } = new Dictionary<string, ColumnRole>();
+
     public string? SchemaSource { get; init; }
 
     /// <summary>Columns that look like personal data but which the user allowed as features, by name.</summary>
@@ -196,6 +199,7 @@ internal sealed class ChurnDataset
             {
                 Excluded = excluded,
                 Kinds = kinds,
+                Roles = options.Roles,
                 TimeColumn = options.TimeColumn,
                 MinCategoryCount = labelled >= 1000 ? 5 : 1,
             },
@@ -365,7 +369,7 @@ internal sealed class ChurnDataset
             }
         }
 
-        foreach (var (column, kind) in options.Kinds)
+        foreach (var column in options.Kinds.Keys.Concat(options.Roles.Keys).Distinct(StringComparer.Ordinal))
         {
             if (!reader.TryGetOrdinal(column, out _))
             {
@@ -374,7 +378,7 @@ internal sealed class ChurnDataset
                     options.SchemaSource ?? reader.SourceName, null, column);
             }
 
-            if (kind is null)
+            if (options.Kinds.TryGetValue(column, out var kind) && kind is null)
             {
                 excluded.Add(column);
             }

@@ -82,7 +82,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
 
     internal static ChurnTrainingOptions ToOptions(TrainSettings settings)
     {
-        var kinds = settings.Schema is null ? new Dictionary<string, CsScoring.Churn.Features.FeatureKind?>() : SchemaFile.Read(settings.Schema);
+        var schemaFile = settings.Schema is null ? SchemaFile.Empty : SchemaFile.Read(settings.Schema);
         return new ChurnTrainingOptions
         {
             Data = new ChurnDataOptions
@@ -94,7 +94,8 @@ internal sealed class TrainCommand : Command<TrainSettings>
                 TimeColumn = settings.Time,
                 Exclude = settings.Exclude,
                 AllowPersonal = settings.AllowPersonal,
-                Kinds = kinds,
+                Kinds = schemaFile.Kinds,
+                Roles = schemaFile.Roles,
                 SchemaSource = settings.Schema is null ? null : Path.GetFileName(settings.Schema),
                 Seed = settings.Seed,
                 ReadOptions = CliReading.Options,

@@ -85,6 +85,7 @@ internal sealed class SnakeCaseEnumConverter<TEnum> : JsonStringEnumConverter<TE
     [
         typeof(SnakeCaseEnumConverter<ModelKind>), typeof(SnakeCaseEnumConverter<CalibrationMethod>),
         typeof(SnakeCaseEnumConverter<FeatureKind>), typeof(SnakeCaseEnumConverter<InferredColumnKind>),
+        typeof(SnakeCaseEnumConverter<FeatureRole>), typeof(SnakeCaseEnumConverter<SignalKind>),
         typeof(SnakeCaseEnumConverter<RiskBand>), typeof(SnakeCaseEnumConverter<ChurnModelError>),
         typeof(SnakeCaseEnumConverter<MetricDirection>), typeof(SnakeCaseEnumConverter<MissingDataPolicy>),
         typeof(SnakeCaseEnumConverter<ScalingKind>), typeof(SnakeCaseEnumConverter<ConditionOperator>),

@@ -63,10 +63,6 @@ public sealed record PortfolioOptions
     /// <value>The default value is <see cref="PortfolioValueModel"/> with its defaults.</value>
     public PortfolioValueModel Value { get; init; } = new();
 
-    /// <summary>Which columns are signals and which context, for ordering reasons.</summary>
-    /// <value>The default value is <see cref="FeatureRoles.Default"/>.</value>
-    public FeatureRoles Roles { get; init; } = FeatureRoles.Default;
-
     /// <summary>The MRR column.</summary>
     /// <value>The default value is <c>mrr</c>.</value>
     public string MrrColumn { get; init; } = "mrr";
@@ -93,7 +89,8 @@ public sealed record PortfolioOptions
 /// The playbook sees these attributes: <c>account_id</c>, <c>arr</c>, <c>mrr</c>, <c>health_score</c>,
 /// <c>health_band</c>, <c>health_change</c>, <c>health_coverage</c>, <c>churn_probability</c>, <c>churn_band</c>
 /// (<c>low</c>, <c>medium</c>, <c>high</c>), <c>reason_1_feature</c> .. <c>reason_3_feature</c> (the column),
-/// <c>reason_N_direction</c> (<c>raises</c> or <c>lowers</c>), <c>reason_N_role</c> (<c>signal</c> or <c>context</c>),
+/// <c>reason_N_direction</c> (<c>raises</c> or <c>lowers</c>), <c>reason_N_role</c> (<c>signal</c> or <c>context</c>, the model's
+/// own role of the column), <c>reason_N_signal</c> (<c>usage</c>, <c>support</c>, <c>sentiment</c>, <c>billing</c>; blank for context),
 /// <c>tier</c> (<c>high_touch</c>, <c>low_touch</c>, <c>tech_touch</c>), <c>escalated</c>, <c>potential_value</c>,
 /// <c>expected_value</c>, <c>value_at_risk</c> (blank when unbounded), <c>priority</c>, and any column of the snapshot
 /// (<c>tenure_months</c>, <c>contract_type</c>, <c>days_to_renewal</c>...) as the file holds it.
@@ -471,7 +468,8 @@ public sealed class PortfolioBuilder
             capacity);
     }
 
-    // Top reasons, signals first; an imputed cell reads "is missing", never as the value the model filled in.
+    // Top reasons, signals first by the model's own roles (FeatureSchema.RoleOf); an imputed cell reads "is missing",
+    // never as the value the model filled in.
     private PortfolioReason[] Reasons(ChurnModel model, FeatureSchema schema, TabularReader reader, int[] columnOrdinals, ReadOnlySpan<ChurnReason> candidates)
     {
         var all = new List<PortfolioReason>(candidates.Length);
@@ -485,7 +483,8 @@ public sealed class PortfolioBuilder
             var text = imputed
                 ? $"{name} is missing ({(reason.RaisesRisk ? "raises" : "lowers")} churn risk; the model filled in a typical value)"
                 : model.DescribeReason(reason);
-            all.Add(new PortfolioReason(reason.Feature, name, _options.Roles.RoleOf(name), reason.RaisesRisk, imputed, reason.Contribution, text));
+            var role = columnIndex >= 0 ? schema.RoleOf(columnIndex) : FeatureRoles.Default.Infer(name);
+            all.Add(new PortfolioReason(reason.Feature, name, role.Role, reason.RaisesRisk, imputed, reason.Contribution, text) { Signal = role.Signal });
         }
 
         // Signals before context, and within each what raises the risk before what lowers it; ties keep their strength order.
@@ -493,6 +492,17 @@ public sealed class PortfolioBuilder
             .OrderBy(x => x.Reason.Role == FeatureRole.Signal ? 0 : 1).ThenBy(x => x.Reason.RaisesRisk ? 0 : 1).ThenBy(x => x.Index)
             .Take(_options.TopReasons).Select(x => x.Reason)];
     }
+
+    /// <summary>The name of a signal kind as files and playbooks write it: <c>usage</c>, <c>support</c>, <c>sentiment</c> or <c>billing</c>.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>The name.</returns>
+    public static string SignalName(SignalKind kind) => kind switch
+    {
+        SignalKind.Usage => "usage",
+        SignalKind.Support => "support",
+        SignalKind.Sentiment => "sentiment",
+        _ => "billing",
+    };
 
     /// <summary>The name of a tier as files and playbooks write it: <c>high_touch</c>, <c>low_touch</c> or <c>tech_touch</c>.</summary>
     /// <param name="tier">The tier.</param>
@@ -647,7 +657,7 @@ public sealed class PortfolioBuilder
         private static bool IsComputed(string name)
             => name is "account_id" or "arr" or "mrr" or "health_score" or "health_band" or "health_change" or "health_coverage" or "churn_probability"
                 or "churn_band" or "tier" or "escalated" or "potential_value" or "expected_value" or "value_at_risk" or "priority"
-               || (name.StartsWith("reason_", StringComparison.Ordinal) && (name.EndsWith("_feature", StringComparison.Ordinal) || name.EndsWith("_direction", StringComparison.Ordinal) || name.EndsWith("_role", StringComparison.Ordinal)));
+               || (name.StartsWith("reason_", StringComparison.Ordinal) && (name.EndsWith("_feature", StringComparison.Ordinal) || name.EndsWith("_direction", StringComparison.Ordinal) || name.EndsWith("_role", StringComparison.Ordinal) || name.EndsWith("_signal", StringComparison.Ordinal)));
 
         private static string? ReasonAttribute(string name, IReadOnlyList<PortfolioReason> reasons)
         {
@@ -669,6 +679,7 @@ public sealed class PortfolioBuilder
                 "feature" => reason.Column,
                 "direction" => reason.RaisesRisk ? "raises" : "lowers",
                 "role" => reason.Role == FeatureRole.Signal ? "signal" : "context",
+                "signal" => reason.Signal is { } kind ? SignalName(kind) : null,
                 _ => null,
             };
         }

@@ -14,7 +14,12 @@ namespace CsScoring.Portfolio;
 /// <param name="Imputed">Whether the account's cell was blank and the model imputed it (the text then says "is missing", never the imputed value).</param>
 /// <param name="Contribution">The TreeSHAP contribution to the log-odds.</param>
 /// <param name="Text">The reason in words.</param>
-public sealed record PortfolioReason(string Feature, string Column, FeatureRole Role, bool RaisesRisk, bool Imputed, float Contribution, string Text);
+/// <remarks>The role is the model's (its feature schema's), so the same column reads the same way in every report.</remarks>
+public sealed record PortfolioReason(string Feature, string Column, FeatureRole Role, bool RaisesRisk, bool Imputed, float Contribution, string Text)
+{
+    /// <summary>The kind of signal (usage, support, sentiment, billing); <see langword="null"/> for context or a signal of no known kind.</summary>
+    public SignalKind? Signal { get; init; }
+}
 
 /// <summary>One current customer in the portfolio: health, churn risk, value, tier, priority and the next action.</summary>
 /// <remarks>Immutable. See <see cref="PortfolioValue"/> for the value definitions.</remarks>

@@ -274,5 +274,10 @@ public sealed class PortfolioBuilderTests
             Assert.Equal(roles.OrderBy(x => x), roles);
         });
         Assert.Contains(result.Rows, r => r.TopReasons.Count > 0 && r.TopReasons[0].Role == FeatureRole.Signal);
+
+        // The roles are the model's own, recorded in its feature schema.
+        var schema = ChurnModel.Load(ModelDirectories.Get("fast_tree")).Manifest.Features;
+        var roles = schema.Columns.Select((c, i) => (c.Name, Role: schema.RoleOf(i))).ToDictionary(x => x.Name, x => x.Role, StringComparer.Ordinal);
+        Assert.All(result.Rows.SelectMany(r => r.TopReasons), reason => Assert.Equal(roles[reason.Column], new ColumnRole(reason.Role, reason.Signal)));
     }
 }

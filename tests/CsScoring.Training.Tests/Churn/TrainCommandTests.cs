@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CsScoring.Churn.Features;
 using CsScoring.Churn.Manifest;
 using CsScoring.Training.Cli;
 using CsScoring.Training.Tests.Cli;
@@ -178,7 +179,10 @@ public sealed class TrainCommandTests : IDisposable
     {
         var data = TelecomData.Write(_directory);
         var schema = Path.Combine(_directory, "schema.json");
-        File.WriteAllText(schema, """{ "columns": { "SeniorCitizen": "categorical", "gender": "ignore" } }""");
+        File.WriteAllText(schema, """
+            { "columns": { "SeniorCitizen": "categorical", "gender": "ignore",
+                           "tenure": { "role": "signal", "signal": "usage" }, "MonthlyCharges": { "kind": "numeric", "role": "context" } } }
+            """);
         var output = Path.Combine(_directory, "schema-model");
 
         var (code, _, error) = Train(data, output, "--schema", schema);
@@ -187,6 +191,14 @@ public sealed class TrainCommandTests : IDisposable
         var manifest = ModelManifest.ReadFile(Path.Combine(output, "manifest.json"));
         Assert.Contains("SeniorCitizen=0", manifest.Features.FeatureNames);
         Assert.DoesNotContain(manifest.Features.Columns, c => c.Name == "gender");
+
+        // Roles: declared ones as declared, the rest inferred from the names; all recorded in the model directory.
+        var columns = manifest.Features.Columns.ToList();
+        Assert.Equal(new ColumnRole(FeatureRole.Signal, SignalKind.Usage), manifest.Features.RoleOf(columns.FindIndex(c => c.Name == "tenure")));
+        Assert.Equal(ColumnRole.Context, manifest.Features.RoleOf(columns.FindIndex(c => c.Name == "MonthlyCharges")));
+        Assert.Equal(new ColumnRole(FeatureRole.Signal, SignalKind.Billing), manifest.Features.RoleOf(columns.FindIndex(c => c.Name == "PaymentMethod")));
+        Assert.All(columns, c => Assert.NotNull(c.Role));
+        Assert.Contains("\"role\": \"context\"", File.ReadAllText(Path.Combine(output, "manifest.json")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,6 +44,34 @@ public sealed class FeatureColumn : IEquatable<FeatureColumn>
     /// <summary>The one-hot categories in feature order (categorical only); an unseen or missing category maps to all zeros.</summary>
     public IReadOnlyList<string>? Categories { get; }
 
+    /// <summary>
+    /// Whether the column is a signal a CSM can act on or context, as the schema file declared it or inference decided
+    /// at training; <see langword="null"/> in models trained before roles were recorded (then <see cref="FeatureSchema.RoleOf"/>
+    /// infers it from the name). Not part of the mapping: it orders explanations only.
+    /// </summary>
+    /// <exception cref="ArgumentException">A signal kind is set on a context column.</exception>
+    public FeatureRole? Role
+    {
+        get;
+        init
+        {
+            field = value;
+            CheckRole();
+        }
+    }
+
+    /// <summary>The kind of signal (usage, support, sentiment, billing), or <see langword="null"/> (context, or not known).</summary>
+    /// <exception cref="ArgumentException">A signal kind is set on a context column.</exception>
+    public SignalKind? Signal
+    {
+        get;
+        init
+        {
+            field = value;
+            CheckRole();
+        }
+    }
+
     /// <summary>The number of features this column contributes.</summary>
     [JsonIgnore]
     public int FeatureCount => Kind == FeatureKind.Categorical ? Categories!.Count : MissingIndicator ? 2 : 1;
@@ -152,7 +180,25 @@ public sealed class FeatureColumn : IEquatable<FeatureColumn>
         }
     }
 
+    /// <summary>A copy of this column with the role given.</summary>
+    /// <param name="role">The role and signal kind.</param>
+    /// <returns>The copy.</returns>
+    public FeatureColumn WithRole(ColumnRole role)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        return new FeatureColumn(Name, Kind, Impute, MissingIndicator, Categories) { Role = role.Role, Signal = role.Role == FeatureRole.Signal ? role.Signal : null };
+    }
+
+    private void CheckRole()
+    {
+        if (Role == FeatureRole.Context && Signal is not null)
+        {
+            ThrowHelper.Argument($"column '{Name}': a context column has no signal kind (signal '{Signal.Value.ToString().ToLowerInvariant()}')");
+        }
+    }
+
     /// <inheritdoc />
+    /// <remarks>Compares the mapping (name, kind, imputation, indicator, categories); the role orders explanations only.</remarks>
     public bool Equals(FeatureColumn? other)
         => other is not null && Name == other.Name && Kind == other.Kind && Nullable.Equals(Impute, other.Impute)
             && MissingIndicator == other.MissingIndicator

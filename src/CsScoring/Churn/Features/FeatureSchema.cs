@@ -109,11 +109,35 @@ public sealed class FeatureSchema
         return ~index - 1;
     }
 
+    /// <summary>
+    /// A column's role in explanations: the one the model recorded (schema file or inference at training), else inferred
+    /// from the name by <see cref="FeatureRoles.Default"/> (models trained before roles were recorded).
+    /// </summary>
+    /// <param name="columnIndex">The index in <see cref="Columns"/>.</param>
+    /// <returns>The role and, for a signal, its kind when known.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside <see cref="Columns"/>.</exception>
+    public ColumnRole RoleOf(int columnIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(columnIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(columnIndex, _columns.Length);
+        var column = _columns[columnIndex];
+        return column.Role is { } role ? new ColumnRole(role, column.Signal) : FeatureRoles.Default.Infer(column.Name);
+    }
+
     internal sealed class FeatureSchemaJsonConverter : JsonConverter<FeatureSchema>
     {
         public override FeatureSchema Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            var dto = JsonSerializer.Deserialize(ref reader, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<SchemaDto>)options.GetTypeInfo(typeof(SchemaDto))) ?? throw new JsonException("features: expected an object");
+            SchemaDto dto;
+            try
+            {
+                dto = JsonSerializer.Deserialize(ref reader, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<SchemaDto>)options.GetTypeInfo(typeof(SchemaDto))) ?? throw new JsonException("features: expected an object");
+            }
+            catch (ArgumentException ex)
+            {
+                throw new JsonException($"features: {ex.Message}", ex);
+            }
+
             FeatureSchema schema;
             try
             {

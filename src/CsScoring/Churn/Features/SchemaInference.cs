@@ -24,6 +24,18 @@ public sealed class SchemaInferenceOptions
         init => field = OptionGuard.NotNull(value, nameof(SchemaInferenceOptions));
     } = new Dictionary<string, FeatureKind>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Roles declared by the user (a schema file): signal (with its kind) or context. Every other feature column gets
+    /// the role <see cref="FeatureRoles.Default"/> infers from its name; either way the role is recorded in the schema.
+    /// </summary>
+    /// <value>The default is none.</value>
+    /// <exception cref="InvalidOptionException">The value is null.</exception>
+    public IReadOnlyDictionary<string, ColumnRole> Roles
+    {
+        get;
+        init => field = OptionGuard.NotNull(value, nameof(SchemaInferenceOptions));
+    } = new Dictionary<string, ColumnRole>(StringComparer.Ordinal);
+
     /// <summary>The time column date features are measured from; <see langword="null"/> for days since 1970-01-01.</summary>
     /// <value>The default is <see langword="null"/>.</value>
     public string? TimeColumn { get; init; }
@@ -84,6 +96,9 @@ public static class SchemaInference
             decisions.Add(decision);
             if (decision.Feature is not null)
             {
+                var role = options.Roles.TryGetValue(profile.Name, out var declared) ? declared : FeatureRoles.Default.Infer(profile.Name);
+                decision = decision with { Feature = decision.Feature.WithRole(role) };
+                decisions[^1] = decision;
                 features.Add(decision.Feature);
             }
         }
