@@ -22,17 +22,18 @@ internal sealed class PortfolioCommand : Command<PortfolioSettings>
         var console = new CliConsole(settings);
         var pseudonymizer = SecretKeys.Pseudonymizer(settings);
         var job = Job(settings);
-        var raw = console.Step("Building the portfolio", _ => PortfolioWorkflow.Run(job));
-        var run = pseudonymizer is null ? raw : raw.WithIds(pseudonymizer.Pseudonymize);
         var capacity = new CapacityOptions();
         var kpis = job.Ledger is { } ledger ? DashboardBuilder.Kpis(MrrHistory.FromLedger(ledger), surveys: null, usage: null) : [];
-        var dashboard = PortfolioDashboard.Build(run, job.Model, kpis, company: null, currency: null);
+
+        // Streams: rows go to portfolio.csv as the library hands them over; plan.json and the page come from bounded aggregates.
+        PortfolioRun? built = null;
         AtomicOutput.WriteDirectory(settings.Out!, directory =>
         {
-            PortfolioWorkflow.WriteCsv(Path.Combine(directory, PortfolioWorkflow.CsvFile), run.Rows);
-            AtomicOutput.WriteText(Path.Combine(directory, PortfolioWorkflow.PlanFile), writer => writer.Write(JsonSerializer.Serialize(PortfolioWorkflow.Plan(run, capacity), CsScoringJson.Options)));
-            PortfolioDashboard.Write(Path.Combine(directory, PortfolioDashboard.FileName), dashboard);
+            built = console.Step("Building the portfolio", _ => PortfolioWorkflow.Run(job, Path.Combine(directory, PortfolioWorkflow.CsvFile), pseudonymizer is null ? null : pseudonymizer.Pseudonymize));
+            AtomicOutput.WriteText(Path.Combine(directory, PortfolioWorkflow.PlanFile), writer => writer.Write(JsonSerializer.Serialize(PortfolioWorkflow.Plan(built, capacity), CsScoringJson.Options)));
+            PortfolioDashboard.Write(Path.Combine(directory, PortfolioDashboard.FileName), PortfolioDashboard.Build(built, kpis, company: null, currency: null));
         }, settings.Force);
+        var run = built!;
 
         foreach (var warning in run.Summary.Warnings)
         {
@@ -42,7 +43,7 @@ internal sealed class PortfolioCommand : Command<PortfolioSettings>
         console.JsonResult(PortfolioWorkflow.Summary(run, PortfolioWorkflow.CsvFile, PortfolioWorkflow.PlanFile, PortfolioDashboard.FileName));
         var c = CultureInfo.InvariantCulture;
         var s = run.Summary;
-        console.ResultLine(string.Create(c, $"{s.Accounts} current customers as of {s.AsOf:yyyy-MM-dd}; {run.Rows.Count(r => r.Action is not null)} with an action; wrote {Path.Combine(settings.Out!, PortfolioWorkflow.CsvFile)}, {PortfolioWorkflow.PlanFile} and {PortfolioDashboard.FileName}."));
+        console.ResultLine(string.Create(c, $"{s.Accounts} current customers as of {s.AsOf:yyyy-MM-dd}; {run.WithAction} with an action; wrote {Path.Combine(settings.Out!, PortfolioWorkflow.CsvFile)}, {PortfolioWorkflow.PlanFile} and {PortfolioDashboard.FileName}."));
         var table = new Table().AddColumns("tier", "accounts", "ARR", "potential value", "value at risk", "escalated", "highest churn p");
         foreach (var tier in s.Tiers)
         {

@@ -13,28 +13,15 @@ internal static class PortfolioDashboard
 
     /// <summary>The dashboard's data: the portfolio's rows, tiers, queues, band movement and headcount plan, with the KPI tiles given.</summary>
     /// <param name="run">The portfolio, with the ids as they are published (pseudonymised when asked).</param>
-    /// <param name="model">The churn model (its high-risk threshold guides the risk matrix).</param>
     /// <param name="kpis">The KPI tiles; empty without a ledger or surveys.</param>
     /// <param name="company">A name for the book (the data folder's name), or <see langword="null"/>.</param>
     /// <param name="currency">The currency label, or <see langword="null"/>.</param>
-    public static DashboardData Build(PortfolioRun run, ChurnModel model, IReadOnlyList<KpiTile> kpis, string? company, string? currency)
+    public static DashboardData Build(PortfolioRun run, IReadOnlyList<KpiTile> kpis, string? company, string? currency)
     {
         var summary = run.Summary;
-        var accounts = run.Rows.Select(Account).ToList();
-        return new DashboardData(
-            "Customer success: Monday overview",
-            company,
-            summary.AsOf,
-            currency,
-            kpis,
-            Bands(summary.HealthBands),
-            accounts,
-            DashboardBuilder.Tiers(accounts),
-            DashboardBuilder.Queues(accounts),
-            DashboardBuilder.Headcount(summary.Capacity))
+        return run.Dashboard.Build("Customer success: Monday overview", company, summary.AsOf, currency, kpis, Bands(summary.HealthBands), DashboardBuilder.Headcount(summary.Capacity)) with
         {
             KpiNote = kpis.Count == 0 ? "No MRR ledger, surveys or usage events were given, so there are no KPI tiles." : null,
-            HighRiskThreshold = model.Manifest.Thresholds.Bands.High,
             AtRisk = summary.Lint.Rule,
             AtRiskCoverage = summary.Lint.Tiers,
         };
@@ -43,7 +30,8 @@ internal static class PortfolioDashboard
     /// <summary>Writes the page atomically (nothing half-written on failure).</summary>
     public static void Write(string path, DashboardData data) => AtomicOutput.WriteText(path, writer => DashboardPage.Write(data, writer));
 
-    private static DashboardAccount Account(PortfolioRow row) => new(
+    /// <summary>One row as the dashboard sees it.</summary>
+    public static DashboardAccount Account(PortfolioRow row) => new(
         row.AccountId,
         (double)row.Arr,
         row.HealthScore,

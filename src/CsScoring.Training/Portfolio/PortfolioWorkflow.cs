@@ -7,6 +7,7 @@ using CsScoring.Metrics;
 using CsScoring.Playbooks;
 using CsScoring.Portfolio;
 using CsScoring.Segmentation;
+using CsScoring.Training.Reporting.Dashboard;
 using CsScoring.Value;
 
 namespace CsScoring.Training.Portfolio;
@@ -20,34 +21,66 @@ internal sealed record PortfolioJob(
 }
 
 /// <summary>
-/// Everything the portfolio produced, in memory, for the files and the dashboard: the rows by priority (the
-/// portfolio.csv columns), the tier summaries, the action queue per owner, the health band distribution now and N
-/// periods back with the movement between bands, the headcount plan and the value model used.
+/// What the portfolio produced, in bounded memory: the library's summary (tiers, queues, band movement, lint, headcount
+/// plan), the most urgent rows, the book's totals and the dashboard's gathered data. The rows themselves went to
+/// portfolio.csv as they came; nothing here grows with the number of accounts. Ids are as published (pseudonymised
+/// when asked).
 /// </summary>
-internal sealed record PortfolioRun(PortfolioResult Result, PortfolioValueModel ValueModel, string ValueModelSource)
+internal sealed record PortfolioRun(
+    PortfolioSummary Summary, PortfolioValueModel ValueModel, string ValueModelSource, IReadOnlyList<PortfolioRow> Top, decimal Arr, int WithAction, int Escalated,
+    DashboardCollector Dashboard)
 {
-    public IReadOnlyList<PortfolioRow> Rows => Result.Rows;
-
-    public PortfolioSummary Summary => Result.Summary;
-
-    public IReadOnlyList<TierSummary> Tiers => Summary.Tiers;
+    public IReadOnlyList<CsScoring.Portfolio.TierSummary> Tiers => Summary.Tiers;
 
     public IReadOnlyList<OwnerActions> ActionQueue => Summary.ActionQueue;
 
     public HealthBandMovement HealthBands => Summary.HealthBands;
 
     public CapacityPlan HeadcountPlan => Summary.Capacity;
+}
 
-    /// <summary>
-    /// The same run with every account id passed through <paramref name="publish"/> (pseudonymisation) for the files and
-    /// the dashboard; joins with other data keep using this run's raw ids.
-    /// </summary>
-    public PortfolioRun WithIds(Func<string, string> publish)
+/// <summary>
+/// Takes the portfolio's rows one by one as the library hands them over: writes each to portfolio.csv (ids
+/// published), feeds the dashboard's collector, keeps the most urgent rows and the totals. Holds no row after
+/// <see cref="Add"/> returns, except the few most urgent.
+/// </summary>
+internal sealed class PortfolioSink(CsvWriter csv, Func<string, string> publish, double? highRiskThreshold, int keepTop = PortfolioSink.DefaultTop)
+{
+    public const int DefaultTop = 25;
+
+    private readonly PriorityQueue<PortfolioRow, int> _top = new(Comparer<int>.Create((x, y) => y.CompareTo(x)));
+
+    public DashboardCollector Dashboard { get; } = new(highRiskThreshold);
+
+    public decimal Arr { get; private set; }
+
+    public int WithAction { get; private set; }
+
+    public int Escalated { get; private set; }
+
+    public long Rows { get; private set; }
+
+    public void Add(PortfolioRow raw)
     {
-        var rows = Rows.Select(r => r with { AccountId = publish(r.AccountId) }).ToList();
-        var queue = ActionQueue.Select(o => o with { Top = [.. o.Top.Select(a => a with { AccountId = publish(a.AccountId) })] }).ToList();
-        return this with { Result = new PortfolioResult(rows, Summary with { ActionQueue = queue }) };
+        var row = raw with { AccountId = publish(raw.AccountId) };
+        PortfolioWorkflow.WriteRow(csv, row);
+        Dashboard.Add(PortfolioDashboard.Account(row));
+        Rows++;
+        Arr += row.Arr;
+        WithAction += row.Action is null ? 0 : 1;
+        Escalated += row.Escalated ? 1 : 0;
+        if (_top.Count < keepTop)
+        {
+            _top.Enqueue(row, row.Priority);
+        }
+        else if (keepTop > 0 && _top.TryPeek(out _, out var worst) && row.Priority < worst)
+        {
+            _top.DequeueEnqueue(row, row.Priority);
+        }
     }
+
+    /// <summary>The kept rows, most urgent first.</summary>
+    public IReadOnlyList<PortfolioRow> Top() => [.. _top.UnorderedItems.Select(x => x.Element).OrderBy(r => r.Priority)];
 }
 
 /// <summary>The one console path to the portfolio, shared by <c>csscoring portfolio</c> and <c>csscoring run</c>.</summary>
@@ -64,11 +97,41 @@ internal static class PortfolioWorkflow
         "as_of", "escalated", "tier_priority", "rule", "health_drivers", "tenure_months",
     ];
 
-    public static PortfolioRun Run(PortfolioJob job)
+    /// <summary>
+    /// Builds the portfolio and streams it: every row to <paramref name="csvPath"/> (atomically, in the file order of
+    /// the snapshots; sort by <c>priority</c> for the queue), the rest into bounded aggregates.
+    /// </summary>
+    /// <param name="job">The loaded parts.</param>
+    /// <param name="csvPath">Where portfolio.csv goes.</param>
+    /// <param name="publish">How an id is written (pseudonymisation), or <see langword="null"/> for as is.</param>
+    /// <param name="observe">Sees each row with its raw id (e.g. to join with other data), or <see langword="null"/>.</param>
+    public static PortfolioRun Run(PortfolioJob job, string csvPath, Func<string, string>? publish = null, Action<PortfolioRow>? observe = null)
     {
         var valueModel = job.Options.Value.WithRetentionFrom(job.Ledger, out var source);
         var builder = new PortfolioBuilder(job.Model, job.Scorecard, job.Playbook, job.Options with { Value = valueModel });
-        return new PortfolioRun(builder.Build(job.OpenAccounts, job.ChurnScores), valueModel, source);
+        publish ??= static id => id;
+        PortfolioSummary? summary = null;
+        PortfolioSink? sink = null;
+        AtomicOutput.WriteText(csvPath, writer =>
+        {
+            using var csv = new CsvWriter(writer);
+            csv.WriteRow([.. CsvColumns]);
+            sink = new PortfolioSink(csv, publish, job.Model.Manifest.Thresholds.Bands.High);
+            summary = builder.Build(job.OpenAccounts, job.ChurnScores, batch =>
+            {
+                foreach (var row in batch)
+                {
+                    observe?.Invoke(row);
+                    sink.Add(row);
+                }
+            });
+        });
+
+        var published = summary! with
+        {
+            ActionQueue = [.. summary!.ActionQueue.Select(o => o with { Top = [.. o.Top.Select(a => a with { AccountId = publish(a.AccountId) })] })],
+        };
+        return new PortfolioRun(published, valueModel, source, sink!.Top(), sink.Arr, sink.WithAction, sink.Escalated, sink.Dashboard);
     }
 
     public static Playbook LoadPlaybook(string path)
@@ -99,39 +162,34 @@ internal static class PortfolioWorkflow
         }
     }
 
-    public static void WriteCsv(string path, IReadOnlyList<PortfolioRow> rows)
-        => AtomicOutput.WriteText(path, writer =>
-        {
-            using var csv = new CsvWriter(writer);
-            csv.WriteRow([.. CsvColumns]);
-            foreach (var row in rows)
-            {
-                csv.WriteField(row.AccountId);
-                csv.WriteField(row.Arr);
-                Number(csv, row.HealthScore, "0.####");
-                csv.WriteField(row.HealthBand);
-                Number(csv, row.HealthChange, "0.####");
-                Number(csv, row.ChurnProbability, "0.######");
-                csv.WriteField(ChurnScoringJob.BandName(row.ChurnBand));
-                csv.WriteField(string.Join("; ", row.TopReasons.Select(r => r.Text)));
-                Value(csv, row.PotentialValue);
-                Value(csv, row.ExpectedValue);
-                Value(csv, row.ValueAtRisk);
-                csv.WriteField(PortfolioBuilder.TierName(row.Tier));
-                csv.WriteField(row.Priority);
-                csv.WriteField(row.Action?.Action);
-                csv.WriteField(row.Owner is { } owner ? PortfolioBuilder.OwnerName(owner) : null);
-                csv.WriteField(row.Due is { } due ? due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null);
-                csv.WriteField(row.Action?.Explanation);
-                csv.WriteField(row.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                csv.WriteField(row.Escalated ? "true" : "false");
-                csv.WriteField(row.TierPriority);
-                csv.WriteField(row.Action?.Rule);
-                csv.WriteField(string.Join("; ", row.HealthDrivers));
-                csv.WriteField(row.TenureMonths);
-                csv.EndRow();
-            }
-        });
+    /// <summary>Writes one portfolio.csv row (the columns of <see cref="CsvColumns"/>).</summary>
+    public static void WriteRow(CsvWriter csv, PortfolioRow row)
+    {
+        csv.WriteField(row.AccountId);
+        csv.WriteField(row.Arr);
+        Number(csv, row.HealthScore, "0.####");
+        csv.WriteField(row.HealthBand);
+        Number(csv, row.HealthChange, "0.####");
+        Number(csv, row.ChurnProbability, "0.######");
+        csv.WriteField(ChurnScoringJob.BandName(row.ChurnBand));
+        csv.WriteField(string.Join("; ", row.TopReasons.Select(r => r.Text)));
+        Value(csv, row.PotentialValue);
+        Value(csv, row.ExpectedValue);
+        Value(csv, row.ValueAtRisk);
+        csv.WriteField(PortfolioBuilder.TierName(row.Tier));
+        csv.WriteField(row.Priority);
+        csv.WriteField(row.Action?.Action);
+        csv.WriteField(row.Owner is { } owner ? PortfolioBuilder.OwnerName(owner) : null);
+        csv.WriteField(row.Due is { } due ? due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null);
+        csv.WriteField(row.Action?.Explanation);
+        csv.WriteField(row.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        csv.WriteField(row.Escalated ? "true" : "false");
+        csv.WriteField(row.TierPriority);
+        csv.WriteField(row.Action?.Rule);
+        csv.WriteField(string.Join("; ", row.HealthDrivers));
+        csv.WriteField(row.TenureMonths);
+        csv.EndRow();
+    }
 
     /// <summary>The plan.json document: as-of date, value model, tiers, headcount plan, action queues, playbook lint and warnings.</summary>
     public static object Plan(PortfolioRun run, CapacityOptions capacity)
@@ -204,16 +262,15 @@ internal static class PortfolioWorkflow
     public static object Summary(PortfolioRun run, params IReadOnlyList<string> files)
     {
         var s = run.Summary;
-        var rows = run.Rows;
         return new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
             ["as_of"] = s.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["as_of_inferred"] = s.AsOfInferred,
             ["future_rows_ignored"] = s.FutureRowsIgnored,
             ["accounts"] = s.Accounts,
-            ["arr"] = rows.Sum(r => r.Arr),
-            ["accounts_with_action"] = rows.Count(r => r.Action is not null),
-            ["escalated"] = rows.Count(r => r.Escalated),
+            ["arr"] = run.Arr,
+            ["accounts_with_action"] = run.WithAction,
+            ["escalated"] = run.Escalated,
             ["tiers"] = s.Tiers.ToDictionary(t => PortfolioBuilder.TierName(t.Tier), t => (object)new
             {
                 accounts = t.Accounts,

@@ -41,15 +41,18 @@ internal sealed partial class RunPipeline
             playbook = Playbook.Default;
         }
 
-        var raw = context.Console.Step("Building the portfolio", _ => PortfolioWorkflow.Run(new PortfolioJob(
-            inputs.Accounts.CreateReader, model, scorecard, playbook, inputs.Ledger, new PortfolioOptions { Capacity = context.Capacity }) { ChurnScores = churn }));
-        var organisation = PlanOrganisation(context, inputs, raw.Rows);
-        var run = context.Pseudonymizer is { } pseudonymizer ? raw.WithIds(pseudonymizer.Pseudonymize) : raw;
-        var rows = run.Rows;
+        // Streams: rows go to portfolio.csv as they come; the organisation plan sees each row's tier by raw id.
+        var touch = new Dictionary<string, TouchModel>(StringComparer.Ordinal);
+        var run = context.Console.Step("Building the portfolio", _ => PortfolioWorkflow.Run(
+            new PortfolioJob(inputs.Accounts.CreateReader, model, scorecard, playbook, inputs.Ledger, new PortfolioOptions { Capacity = context.Capacity }) { ChurnScores = churn },
+            context.OutputFile(PortfolioWorkflow.CsvFile),
+            context.Pseudonymizer is { } pseudonymizer ? pseudonymizer.Pseudonymize : null,
+            row => touch[row.AccountId] = row.Escalated ? TouchModel.HighTouch : row.Tier));
+        var organisation = PlanOrganisation(context, inputs, touch);
+        var rows = run.Top;
         var summary = run.Summary;
         var plan = summary.Capacity;
         var options = context.Capacity;
-        PortfolioWorkflow.WriteCsv(context.OutputFile(PortfolioWorkflow.CsvFile), rows);
         var planJson = (SortedDictionary<string, object?>)PortfolioWorkflow.Plan(run, options);
         planJson["organisation"] = organisation;
         AtomicOutput.WriteText(context.OutputFile(PortfolioWorkflow.PlanFile), writer => writer.Write(JsonSerializer.Serialize(planJson, CsScoringJson.Options)));
@@ -65,8 +68,8 @@ internal sealed partial class RunPipeline
             .Facts(
             [
                 ("ARR", plan.TotalArr.ToString("N0", c)),
-                ("accounts with an action", rows.Count(r => r.Action is not null).ToString(c)),
-                ("escalated to a named CSM", rows.Count(r => r.Escalated).ToString(c)),
+                ("accounts with an action", run.WithAction.ToString(c)),
+                ("escalated to a named CSM", run.Escalated.ToString(c)),
                 ("high-risk accounts without an action", $"{summary.Lint.HighRiskWithoutAction} of {summary.Lint.HighRiskAccounts}"),
                 ("falling-health accounts without an action", $"{summary.Lint.FallingHealthWithoutAction} of {summary.Lint.FallingHealthAccounts}"),
                 ("CSMs the coverage model needs", plan.CsmsNeeded.ToString("F1", c)),
@@ -101,7 +104,7 @@ internal sealed partial class RunPipeline
     private static void WriteDashboard(RunContext context, PortfolioRun portfolio, ChurnModel model, IReadOnlyList<KpiTile> kpis)
     {
         var company = Path.GetFileName(Path.TrimEndingDirectorySeparator(context.Data.Name));
-        var data = PortfolioDashboard.Build(portfolio, model, kpis, company, context.Capacity.Currency);
+        var data = PortfolioDashboard.Build(portfolio, kpis, company, context.Capacity.Currency);
         PortfolioDashboard.Write(context.OutputFile(PortfolioDashboard.FileName), data);
         context.Summary["dashboard"] = PortfolioDashboard.FileName;
     }
@@ -113,7 +116,7 @@ internal sealed partial class RunPipeline
     /// headcount with onboarding and renewal load, the hiring plan from the ledger's ARR trend, and the advice on the
     /// CS organisation model (with how it changes if customers triple).
     /// </summary>
-    private static object PlanOrganisation(RunContext context, RunInputs inputs, IReadOnlyList<PortfolioRow> rows)
+    private static object PlanOrganisation(RunContext context, RunInputs inputs, Dictionary<string, TouchModel> touch)
     {
         CustomerBook book;
         using (var reader = inputs.Accounts.CreateReader())
@@ -121,7 +124,6 @@ internal sealed partial class RunPipeline
             book = CustomerBook.Read(reader, inputs.Customers);
         }
 
-        var touch = rows.ToDictionary(r => r.AccountId, r => r.Escalated ? TouchModel.HighTouch : r.Tier, StringComparer.Ordinal);
         var accounts = book.Accounts.Select(a => touch.TryGetValue(a.Id, out var tier) ? a with { Tier = tier } : a).ToList();
         var history = inputs.Ledger is { } ledger ? ArrHistory.FromLedger(ledger) : [];
         var plan = OrganisationPlanner.Plan(accounts, history, new OrganisationPlanOptions { AsOf = book.AsOf, Capacity = context.Capacity });

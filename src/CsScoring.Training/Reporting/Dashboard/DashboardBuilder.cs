@@ -234,7 +234,7 @@ internal static class DashboardBuilder
         => new(name, trend.Count > 0 ? trend[^1].Value : double.NaN, format, trend.Count > 1 ? trend[^2].Value : double.NaN, trend, higherIsBetter);
 
     /// <summary>Priority first (none last), then the larger value at risk, then the account id (ordinal).</summary>
-    private sealed class QueueOrder : IComparer<QueuedAction>
+    internal sealed class QueueOrder : IComparer<QueuedAction>
     {
         public static readonly QueueOrder Instance = new();
 

@@ -182,7 +182,16 @@ internal static class DashboardCharts
     /// account coloured and shaped by tier, with guides at the high-touch cut-off and the model's high-risk threshold
     /// and each quadrant's accounts and value at risk over the whole book. Large books are sampled deterministically.
     /// </summary>
-    public static string RiskMatrix(IReadOnlyList<DashboardAccount> accounts, double? highRiskThreshold, string? currency, out string caption, out IReadOnlyList<Quadrant> quadrantTallies)
+    /// <param name="accounts">The accounts to draw (all, or a collector's bounded selection).</param>
+    /// <param name="highRiskThreshold">The model's high-risk threshold, or <see langword="null"/>.</param>
+    /// <param name="currency">The currency label.</param>
+    /// <param name="caption">What the chart leaves out, in words.</param>
+    /// <param name="quadrantTallies">The quadrants' accounts, ARR and value at risk.</param>
+    /// <param name="bookQuadrants">The quadrants tallied over the whole book by a collector, or <see langword="null"/> to tally <paramref name="accounts"/>.</param>
+    /// <param name="bookHighTouchCut">The lowest high-touch potential value over the whole book, or <see langword="null"/>.</param>
+    public static string RiskMatrix(
+        IReadOnlyList<DashboardAccount> accounts, double? highRiskThreshold, string? currency, out string caption, out IReadOnlyList<Quadrant> quadrantTallies,
+        IReadOnlyList<Quadrant>? bookQuadrants = null, double? bookHighTouchCut = null)
     {
         var plotted = accounts.Where(a => double.IsFinite(a.ChurnProbability) && (double.IsPositiveInfinity(a.PotentialValue) || a.PotentialValue >= 0)).ToList();
         var unvalued = accounts.Count - plotted.Count;
@@ -218,8 +227,8 @@ internal static class DashboardCharts
         }
 
         var highTouch = plotted.Where(a => a.Tier == TouchModel.HighTouch).Select(a => a.PotentialValue).ToList();
-        var cut = highTouch.Count > 0 ? highTouch.Min() : finite.Count > 0 ? finite.Order().ElementAt(finite.Count / 2) : double.NaN;
-        var cutLabel = highTouch.Count > 0 ? "high-touch from" : "median";
+        var cut = bookHighTouchCut ?? (highTouch.Count > 0 ? highTouch.Min() : finite.Count > 0 ? finite.Order().ElementAt(finite.Count / 2) : double.NaN);
+        var cutLabel = bookHighTouchCut is not null || highTouch.Count > 0 ? "high-touch from" : "median";
 
         var svg = new StringBuilder();
         svg.Append(C, $"<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"risk-title\" {Font} font-size=\"11\">");
@@ -291,7 +300,7 @@ internal static class DashboardCharts
             svg.Append(C, $"<text x=\"{left + 6}\" y=\"{top + 14}\" font-weight=\"600\" fill=\"#37474f\">save at scale</text>");
         }
 
-        quadrantTallies = tallies;
+        quadrantTallies = bookQuadrants ?? tallies;
 
         var (drawn, sampled) = Sample(plotted);
         foreach (var tier in new[] { TouchModel.TechTouch, TouchModel.LowTouch, TouchModel.HighTouch })
@@ -318,9 +327,10 @@ internal static class DashboardCharts
         svg.Append("</svg>");
 
         var notes = new List<string>();
-        if (sampled)
+        var bookPlotted = bookQuadrants?.Sum(q => q.Accounts) ?? plotted.Count;
+        if (sampled || bookPlotted > drawn.Count)
         {
-            notes.Add($"Showing {drawn.Count:N0} of {plotted.Count:N0} accounts: the {ScatterTopByRisk:N0} with the most value at risk and an even sample of the rest (picked by a hash of the account id, so the same book always draws the same points). Quadrant counts cover every account.");
+            notes.Add($"Showing {drawn.Count:N0} of {Math.Max(bookPlotted, plotted.Count):N0} accounts: the {ScatterTopByRisk:N0} with the most value at risk and an even sample of the rest (picked by a hash of the account id, so the same book always draws the same points). Quadrant counts cover every account.");
         }
 
         if (unvalued > 0)

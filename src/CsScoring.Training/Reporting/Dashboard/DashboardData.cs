@@ -56,8 +56,29 @@ internal sealed record DashboardData(
         init;
     }
 
+    /// <summary>
+    /// The whole book's headline figures when <see cref="Accounts"/> holds only some accounts (a
+    /// <see cref="DashboardCollector"/>'s bounded selection); when not given, summed over <see cref="Accounts"/>.
+    /// </summary>
+    public DashboardTotals Totals
+    {
+        get => field ?? new DashboardTotals(
+            Accounts.Count,
+            Accounts.Sum(a => a.Arr),
+            Accounts.Where(a => double.IsFinite(a.ValueAtRisk)).Sum(a => a.ValueAtRisk),
+            Accounts.Count(a => !string.IsNullOrWhiteSpace(a.Action)),
+            Accounts.Any(a => double.IsFinite(a.ChurnProbability)));
+        init;
+    }
+
+    /// <summary>The risk matrix's quadrants tallied over the whole book (valuable = high-touch); <see langword="null"/> to tally <see cref="Accounts"/>.</summary>
+    public IReadOnlyList<DashboardCharts.Quadrant>? Quadrants { get; init; }
+
+    /// <summary>The lowest potential value in high-touch over the whole book; <see langword="null"/> to take it from <see cref="Accounts"/>.</summary>
+    public double? HighTouchCut { get; init; }
+
     /// <summary>Whether any account has a churn probability (a model was applied).</summary>
-    public bool HasChurnModel => Accounts.Any(a => double.IsFinite(a.ChurnProbability));
+    public bool HasChurnModel => Totals.HasChurnModel;
 }
 
 /// <summary>How a KPI value reads.</summary>
@@ -174,8 +195,23 @@ internal sealed record TierSummary(TouchModel Tier, int Accounts, double Arr, do
 /// <param name="Actions">All the owner's actions, most urgent first (the page shows the first few and counts the rest).</param>
 internal sealed record OwnerQueue(string Owner, IReadOnlyList<QueuedAction> Actions)
 {
+    /// <summary>All the owner's actions, when <see cref="Actions"/> holds only the most urgent; by default their count.</summary>
+    public int Count
+    {
+        get => field < 0 ? Actions.Count : field;
+        init;
+    }
+
+    = -1;
+
+    /// <summary>The value at risk of all the owner's accounts, when <see cref="Actions"/> holds only some; <see langword="null"/> to sum them.</summary>
+    public double? TotalValueAtRisk { get; init; }
+
+    /// <summary>The tiers of all the owner's accounts, highest touch first; <see langword="null"/> to take them from <see cref="Actions"/>.</summary>
+    public IReadOnlyList<TouchModel>? Tiers { get; init; }
+
     /// <summary>The value at risk of the queue's accounts (NaN ones left out).</summary>
-    public double ValueAtRisk => Actions.Where(a => double.IsFinite(a.ValueAtRisk)).Sum(a => a.ValueAtRisk);
+    public double ValueAtRisk => TotalValueAtRisk ?? Actions.Where(a => double.IsFinite(a.ValueAtRisk)).Sum(a => a.ValueAtRisk);
 }
 
 /// <summary>One action in an owner's queue.</summary>

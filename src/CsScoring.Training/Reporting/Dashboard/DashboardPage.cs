@@ -63,10 +63,10 @@ internal static class DashboardPage
 
     private static void Header(StringBuilder html, DashboardData data)
     {
-        var accounts = data.Accounts;
-        var arr = accounts.Sum(a => a.Arr);
-        var risk = accounts.Where(a => double.IsFinite(a.ValueAtRisk)).Sum(a => a.ValueAtRisk);
-        var actions = accounts.Count(a => !string.IsNullOrWhiteSpace(a.Action));
+        var totals = data.Totals;
+        var arr = totals.Arr;
+        var risk = totals.ValueAtRisk;
+        var actions = totals.WithAction;
         html.Append("<header><div><h1>").Append(Encode(data.Title)).Append("</h1><p class=\"sub\">");
         if (!string.IsNullOrWhiteSpace(data.Company))
         {
@@ -80,7 +80,7 @@ internal static class DashboardPage
         }
 
         html.Append("</p></div><dl class=\"headline\">");
-        Fact(html, "accounts", Number(accounts.Count));
+        Fact(html, "accounts", Number(totals.Accounts));
         Fact(html, "ARR", MoneyShort(arr, data.Currency));
         Fact(html, "value at risk", data.HasChurnModel ? MoneyShort(risk, data.Currency) : Unknown);
         Fact(html, "accounts with an action", Number(actions));
@@ -177,7 +177,7 @@ internal static class DashboardPage
             return;
         }
 
-        html.Append(DashboardCharts.RiskMatrix(data.Accounts, data.HighRiskThreshold, data.Currency, out var caption, out var quadrants));
+        html.Append(DashboardCharts.RiskMatrix(data.Accounts, data.HighRiskThreshold, data.Currency, out var caption, out var quadrants, data.Quadrants, data.HighTouchCut));
         html.Append("<p class=\"caption\">Each mark is an account: circles high-touch, squares low-touch, small dots tech-touch. The shaded corner holds the valuable accounts the model calls high risk. ")
             .Append(Encode(caption)).Append("</p>");
         if (quadrants.Count > 0)
@@ -254,7 +254,7 @@ internal static class DashboardPage
         private static void QueueSection(StringBuilder html, DashboardData data)
     {
         var queues = data.Queues;
-        var actions = queues.Sum(q => q.Actions.Count);
+        var actions = queues.Sum(q => q.Count);
         html.Append("<section class=\"card full\"><h2>This week's actions, by owner</h2>");
         if (actions == 0)
         {
@@ -266,9 +266,9 @@ internal static class DashboardPage
         html.Append("<div class=\"queues\">");
         foreach (var queue in queues.Take(Owners))
         {
-            var tiers = queue.Actions.Select(a => a.Tier).Distinct().Order().Reverse().Select(TierName);
+            var tiers = (queue.Tiers ?? [.. queue.Actions.Select(a => a.Tier).Distinct().Order().Reverse()]).Select(TierName);
             html.Append("<div class=\"queue\"><h3>").Append(Encode(queue.Owner)).Append("</h3><p class=\"caption\">")
-                .Append(Encode(string.Create(C, $"{Count(queue.Actions.Count, "action")} · {MoneyShort(queue.ValueAtRisk, data.Currency)} at risk · {string.Join(", ", tiers)}"))).Append("</p>");
+                .Append(Encode(string.Create(C, $"{Count(queue.Count, "action")} · {MoneyShort(queue.ValueAtRisk, data.Currency)} at risk · {string.Join(", ", tiers)}"))).Append("</p>");
             html.Append("<table class=\"queue-table\"><colgroup><col class=\"c-rank\"><col class=\"c-id\"><col class=\"c-action\"><col><col class=\"c-due\"></colgroup>")
                 .Append("<thead><tr><th class=\"num\">#</th><th>account</th><th>action</th><th>why</th><th>due</th></tr></thead><tbody>");
             foreach (var a in queue.Actions.Take(ActionsPerOwner))
@@ -279,7 +279,7 @@ internal static class DashboardPage
             }
 
             html.Append("</tbody></table>");
-            More(html, queue.Actions.Count - ActionsPerOwner, "action");
+            More(html, queue.Count - ActionsPerOwner, "action");
             html.Append("</div>");
         }
 
@@ -333,7 +333,7 @@ internal static class DashboardPage
     {
         var currency = data.Currency;
         html.Append("<section class=\"card full\"><h2>Accounts with the most value at risk</h2>");
-        if (data.Accounts.Count == 0)
+        if (data.Totals.Accounts == 0)
         {
             html.Append("<p class=\"note\">No current accounts.</p></section>\n");
             return;
@@ -360,7 +360,7 @@ internal static class DashboardPage
         }
 
         html.Append("</tbody></table>");
-        More(html, data.Accounts.Count - TopAccounts, "account");
+        More(html, data.Totals.Accounts - TopAccounts, "account");
         html.Append("</section>");
     }
 
