@@ -92,8 +92,10 @@ public sealed class PortfolioCommandTests : IDisposable
 
         decimal Money(string text) => decimal.Parse(text, CultureInfo.InvariantCulture);
         Assert.All(rows, r => Assert.InRange(Money(r["value_at_risk"]), 0m, Money(r["potential_value"])));
-        Assert.Equal(Enumerable.Range(1, rows.Count), rows.Select(r => int.Parse(r["priority"], CultureInfo.InvariantCulture)));
-        Assert.Equal(rows.Select(r => Money(r["value_at_risk"])).OrderDescending(), rows.Select(r => Money(r["value_at_risk"])));
+        // Rows stream in the snapshots' order; the priorities rank them 1..n by value at risk.
+        var byPriority = rows.OrderBy(r => int.Parse(r["priority"], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Enumerable.Range(1, rows.Count), byPriority.Select(r => int.Parse(r["priority"], CultureInfo.InvariantCulture)));
+        Assert.Equal(byPriority.Select(r => Money(r["value_at_risk"])).OrderDescending(), byPriority.Select(r => Money(r["value_at_risk"])));
 
         // Capacity 15: high-touch plus escalations fill it; the riskiest of the most valuable are high-touch or escalated.
         Assert.Equal(15, rows.Count(r => r["tier"] == "high_touch" || r["escalated"] == "true"));
