@@ -33,7 +33,7 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
     public string[] Exclude { get; init; } = [];
 
     [CommandOption("--schema <FILE>")]
-    [Description("A JSON schema file overriding inference: {\"columns\": {\"plan\": \"categorical\", \"notes\": \"ignore\"}}; kinds numeric, boolean, categorical, date, ignore.")]
+    [Description("A JSON schema file overriding inference: {\"columns\": {\"plan\": \"categorical\", \"notes\": \"ignore\", \"logins_30d\": {\"role\": \"signal\", \"signal\": \"usage\"}}}; kinds numeric, boolean, categorical, date, ignore; roles signal (usage, support, sentiment, billing) or context, recorded in the model for its reasons.")]
     public string? Schema { get; init; }
 
     [CommandOption("--trainer <NAME>")]
