@@ -154,39 +154,46 @@ public sealed class TreeShap
     {
         phi.Clear();
         var tables = GetTables();
+        using var owner = FeatureCount <= StackFeatureLimit ? default : ScratchBuffer<float>.Rent(FeatureCount);
+        var right = owner.IsRented ? owner.Span : stackalloc float[FeatureCount];
+        for (var f = 0; f < right.Length; f++)
+        {
+            var value = features[f];
+            right[f] = float.IsNaN(value) ? float.PositiveInfinity : value;
+        }
+
         if (tables.TabulatedTrees < _ensemble.TreeCount)
         {
-            ExplainMixed(tables, features, phi);
+            ExplainMixed(tables, features, right, phi);
             return;
         }
 
         ref var trees = ref MemoryMarshal.GetArrayDataReference(tables.Trees);
-        ref var states = ref MemoryMarshal.GetArrayDataReference(tables.States);
-        ref var thresholds = ref MemoryMarshal.GetArrayDataReference(tables.Thresholds);
+        ref var entries = ref MemoryMarshal.GetArrayDataReference(tables.Entries);
         ref var values = ref MemoryMarshal.GetArrayDataReference(tables.Values);
         ref var treeFeatures = ref MemoryMarshal.GetArrayDataReference(tables.Features);
+        ref var r = ref MemoryMarshal.GetReference(right);
         ref var x = ref MemoryMarshal.GetReference(features);
         ref var total = ref MemoryMarshal.GetReference(phi);
         for (var t = 0; t < tables.Trees.Length; t++)
         {
-            ref readonly var tree = ref Unsafe.Add(ref trees, t);
-            AddPattern(in tree, ref states, ref thresholds, ref values, ref treeFeatures, ref x, ref total);
+            AddPattern(in Unsafe.Add(ref trees, t), ref entries, ref values, ref treeFeatures, ref r, ref x, ref total);
         }
     }
 
     // Trees over the tables' limits run Algorithm 2 into a per-tree scratch vector that is then added like a table row,
     // so every tree reaches the total through the same single addition per feature.
-    private void ExplainMixed(Tables tables, ReadOnlySpan<float> features, Span<double> phi)
+    private void ExplainMixed(Tables tables, ReadOnlySpan<float> features, Span<float> right, Span<double> phi)
     {
         using var treeOwner = FeatureCount <= StackFeatureLimit ? default : ScratchBuffer<double>.Rent(FeatureCount);
         var treePhi = treeOwner.IsRented ? treeOwner.Span : stackalloc double[FeatureCount];
         treePhi.Clear();
         using var pathOwner = _pathCapacity <= 1024 ? default : ScratchBuffer<PathElement>.Rent(_pathCapacity);
         var path = pathOwner.IsRented ? pathOwner.Span : stackalloc PathElement[_pathCapacity];
-        ref var states = ref MemoryMarshal.GetArrayDataReference(tables.States);
-        ref var thresholds = ref MemoryMarshal.GetArrayDataReference(tables.Thresholds);
+        ref var entries = ref MemoryMarshal.GetArrayDataReference(tables.Entries);
         ref var values = ref MemoryMarshal.GetArrayDataReference(tables.Values);
         ref var treeFeatures = ref MemoryMarshal.GetArrayDataReference(tables.Features);
+        ref var r = ref MemoryMarshal.GetReference(right);
         ref var x = ref MemoryMarshal.GetReference(features);
         ref var total = ref MemoryMarshal.GetReference(phi);
         for (var t = 0; t < tables.Trees.Length; t++)
@@ -194,7 +201,7 @@ public sealed class TreeShap
             ref readonly var tree = ref tables.Trees[t];
             if (tree.ValueStart >= 0)
             {
-                AddPattern(in tree, ref states, ref thresholds, ref values, ref treeFeatures, ref x, ref total);
+                AddPattern(in tree, ref entries, ref values, ref treeFeatures, ref r, ref x, ref total);
                 continue;
             }
 
@@ -208,34 +215,26 @@ public sealed class TreeShap
         }
     }
 
-    // One tree from its table: the row's pattern is a mixed-radix number whose digit for a feature is the count of the
-    // tree's thresholds on that feature the value exceeds (or the NaN state), and the table's row for it is added to
-    // the total. Indexes were validated when the table was built.
+    // One tree from its table. The row's pattern is a mixed-radix number whose digit for a feature counts the tree's
+    // thresholds on it that send the value right, plus one for NaN where a split on it has a missing-value default;
+    // each threshold is one entry that adds its feature's stride, so the pattern takes one loop without branches
+    // (`right` holds the row with NaN as +Infinity, which every finite threshold sends right as scoring sends NaN).
+    // The table's row for the pattern is then added to the total. Indexes were validated when the table was built.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddPattern(in TreeTable tree, ref FeatureStates states, ref float thresholds, ref double values,
-        ref int treeFeatures, ref float x, ref double total)
+    private static void AddPattern(in TreeTable tree, ref SplitEntry entries, ref double values, ref int treeFeatures,
+        ref float right, ref float x, ref double total)
     {
         var pattern = 0;
-        for (var s = tree.StateStart; s < tree.StateEnd; s++)
+        for (var e = tree.EntryStart; e < tree.NanStart; e++)
         {
-            ref readonly var state = ref Unsafe.Add(ref states, s);
-            var value = Unsafe.Add(ref x, state.Feature);
-            int digit;
-            if (float.IsNaN(value))
-            {
-                digit = state.NanState;
-            }
-            else
-            {
-                digit = 0;
-                ref var threshold = ref Unsafe.Add(ref thresholds, state.ThresholdStart);
-                for (var k = 0; k < state.ThresholdCount; k++)
-                {
-                    digit += value > Unsafe.Add(ref threshold, k) ? 1 : 0;
-                }
-            }
+            ref readonly var entry = ref Unsafe.Add(ref entries, e);
+            pattern += (Unsafe.Add(ref right, entry.Feature) > entry.Threshold ? 1 : 0) * entry.Stride;
+        }
 
-            pattern += digit * state.Stride;
+        for (var e = tree.NanStart; e < tree.EntryEnd; e++)
+        {
+            ref readonly var entry = ref Unsafe.Add(ref entries, e);
+            pattern += (float.IsNaN(Unsafe.Add(ref x, entry.Feature)) ? 1 : 0) * entry.Stride;
         }
 
         var width = tree.FeatureEnd - tree.FeatureStart;
@@ -458,8 +457,7 @@ public sealed class TreeShap
     private sealed class TableBuilder(TreeShap shap)
     {
         private readonly TreeEnsemble _ensemble = shap._ensemble;
-        private readonly List<FeatureStates> _states = [];
-        private readonly List<float> _thresholds = [];
+        private readonly List<SplitEntry> _entries = [];
         private readonly List<double> _values = [];
         private readonly List<int> _features = [];
 
@@ -489,26 +487,43 @@ public sealed class TreeShap
                     continue;
                 }
 
-                var stateStart = _states.Count;
+                // Digits in feature order: (feature, sorted distinct thresholds, states, stride).
+                var digits = new List<(int Feature, float[] Thresholds, int States, int Stride)>(splits.Count);
                 var stride = 1;
                 foreach (var (feature, (thresholds, hasDefault)) in splits)
                 {
-                    var count = thresholds.Count;
-                    _states.Add(new FeatureStates { Feature = feature, ThresholdStart = _thresholds.Count, ThresholdCount = count, Stride = stride, NanState = hasDefault ? count + 1 : count });
-                    _thresholds.AddRange(thresholds);
-                    stride *= hasDefault ? count + 2 : count + 1;
+                    var states = thresholds.Count + (hasDefault ? 2 : 1);
+                    digits.Add((feature, [.. thresholds], states, stride));
+                    stride *= states;
                 }
 
-                var table = new TreeTable { StateStart = stateStart, StateEnd = _states.Count, FeatureStart = featureStart, FeatureEnd = _features.Count, ValueStart = _values.Count };
+                var table = new TreeTable { EntryStart = _entries.Count, FeatureStart = featureStart, FeatureEnd = _features.Count, ValueStart = _values.Count };
+                foreach (var (feature, thresholds, _, digitStride) in digits)
+                {
+                    foreach (var threshold in thresholds)
+                    {
+                        _entries.Add(new SplitEntry { Feature = feature, Threshold = threshold, Stride = digitStride });
+                    }
+                }
+
+                table.NanStart = _entries.Count;
+                foreach (var (feature, thresholds, states, digitStride) in digits)
+                {
+                    if (states == thresholds.Length + 2)
+                    {
+                        _entries.Add(new SplitEntry { Feature = feature, Threshold = float.NaN, Stride = digitStride });
+                    }
+                }
+
+                table.EntryEnd = _entries.Count;
                 for (var pattern = 0; pattern < patterns; pattern++)
                 {
-                    for (var s = table.StateStart; s < table.StateEnd; s++)
+                    foreach (var (feature, thresholds, states, digitStride) in digits)
                     {
-                        var state = _states[s];
-                        var digit = pattern / state.Stride % (state.NanState + 1);
-                        row[state.Feature] = digit == state.ThresholdCount + 1 ? float.NaN
-                            : digit == state.ThresholdCount ? float.PositiveInfinity
-                            : _thresholds[state.ThresholdStart + digit];
+                        var digit = pattern / digitStride % states;
+                        row[feature] = digit == thresholds.Length + 1 ? float.NaN
+                            : digit == thresholds.Length ? float.PositiveInfinity
+                            : thresholds[digit];
                     }
 
                     if (root >= 0)
@@ -530,12 +545,11 @@ public sealed class TreeShap
             }
 
             var values = _values.ToArray();
-            var states = _states.ToArray();
-            var thresholdArray = _thresholds.ToArray();
+            var entries = _entries.ToArray();
             var features = _features.ToArray();
-            var total = (values.LongLength * sizeof(double)) + (states.LongLength * Unsafe.SizeOf<FeatureStates>())
-                + (thresholdArray.LongLength * sizeof(float)) + (features.LongLength * sizeof(int)) + (trees.LongLength * Unsafe.SizeOf<TreeTable>());
-            return new Tables(trees, states, thresholdArray, values, features, tabulated, total);
+            var total = (values.LongLength * sizeof(double)) + (entries.LongLength * Unsafe.SizeOf<SplitEntry>())
+                + (features.LongLength * sizeof(int)) + (trees.LongLength * Unsafe.SizeOf<TreeTable>());
+            return new Tables(trees, entries, values, features, tabulated, total);
         }
 
         // The tree's numeric splits by feature (distinct thresholds, and whether a split replaces NaN by a default),
@@ -599,11 +613,10 @@ public sealed class TreeShap
         }
     }
 
-    private sealed class Tables(TreeTable[] trees, FeatureStates[] states, float[] thresholds, double[] values, int[] features, int tabulatedTrees, long bytes)
+    private sealed class Tables(TreeTable[] trees, SplitEntry[] entries, double[] values, int[] features, int tabulatedTrees, long bytes)
     {
         public readonly TreeTable[] Trees = trees;
-        public readonly FeatureStates[] States = states;
-        public readonly float[] Thresholds = thresholds;
+        public readonly SplitEntry[] Entries = entries;
         public readonly double[] Values = values;
 
         // Per tree, the features its contributions go to (a table row's columns, in this order).
@@ -612,24 +625,25 @@ public sealed class TreeShap
         public readonly long Bytes = bytes;
     }
 
-    // A tree's slices of the tables; ValueStart < 0 marks a tree explained by Algorithm 2 per row.
+    // A tree's slices of the tables: threshold entries [EntryStart, NanStart), NaN entries [NanStart, EntryEnd), the
+    // features of its contributions, its rows of values (ValueStart < 0: explained by Algorithm 2 per row).
     private struct TreeTable
     {
-        public int StateStart;
-        public int StateEnd;
+        public int EntryStart;
+        public int NanStart;
+        public int EntryEnd;
         public int FeatureStart;
         public int FeatureEnd;
         public int ValueStart;
     }
 
-    // One feature's digit of a tree's pattern: how many of its thresholds the value exceeds, NanState for NaN.
-    private struct FeatureStates
+    // One threshold of a tree (or, with a NaN threshold, a feature's missing-value state): adds Stride to the
+    // pattern when the row's value is past it.
+    private struct SplitEntry
     {
         public int Feature;
-        public int ThresholdStart;
-        public int ThresholdCount;
+        public float Threshold;
         public int Stride;
-        public int NanState;
     }
 
     [StructLayout(LayoutKind.Sequential)]
