@@ -76,6 +76,142 @@ public sealed class TreeShapTests
         Assert.Contains("3", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("fast_tree")]
+    [InlineData("light_gbm")]
+    public void Explain_Tables_EqualAlgorithm2PerTreeBitForBit(string name)
+    {
+        // A budget of 0 tabulates nothing, so every tree runs Algorithm 2 per row; LightGBM's missing-value defaults
+        // exercise the NaN state, and rows on, just below and just above thresholds every interval's edges.
+        var (trees, shap) = name == "fast_tree" ? s_fastTree.Value : s_lightGbm.Value;
+        var reference = new TreeShap(trees, tableBudgetBytes: 0);
+        Assert.Equal(trees.TreeCount, shap.TabulatedTrees);
+        Assert.Equal(SingleLeafTrees(trees), reference.TabulatedTrees);
+        AssertSameContributions(trees, shap, reference, TrainedModels.EdgeRows(300, 17, [.. trees.Nodes.Select(n => n.Threshold)]));
+    }
+
+    [Fact]
+    public void Explain_PartlyTabulated_EqualsFullyTabulatedBitForBit()
+    {
+        var (trees, shap) = s_fastTree.Value;
+        var partial = new TreeShap(trees, tableBudgetBytes: shap.TableBytes / 3);
+        Assert.InRange(partial.TabulatedTrees, 1, trees.TreeCount - 1);
+        AssertSameContributions(trees, shap, partial, TrainedModels.EdgeRows(200, 23, [.. trees.Nodes.Select(n => n.Threshold)]));
+    }
+
+    [Fact]
+    public void Explain_CategoricalSplitsMissingDefaultsAndStumps_AddUpAndEqualAlgorithm2()
+    {
+        // Tree 0: a categorical split over features 1 and 3 (never tabulated) above a numeric split; tree 1: feature 0
+        // split twice (three intervals) with a missing-value default, and feature 2; tree 2: a single leaf.
+        var nodes = new[]
+        {
+            new TreeNode { Feature = ~0, Left = 1, Right = ~1 },
+            new TreeNode { Feature = 0, Threshold = 0.5f, Left = ~0, Right = ~2 },
+            new TreeNode { Feature = 0, Threshold = -0.25f, Left = ~3, Right = 3 },
+            new TreeNode { Feature = 0, Threshold = 0.75f, Left = 4, Right = ~4 },
+            new TreeNode { Feature = 2, Threshold = 0f, Left = ~5, Right = ~6 },
+        };
+        var raw = new TreeEnsemble(4, nodes, [float.NaN, float.NaN, 1f, float.NaN, float.NaN], [1, 2, 4, 8, 16, 32, 64, 128], [0, 2, ~7], [0, 2], [1, 3], null, null);
+        var random = new Random(3);
+        var rows = new List<float[]>();
+        for (var i = 0; i < 400; i++)
+        {
+            var row = new float[4];
+            for (var f = 0; f < row.Length; f++)
+            {
+                row[f] = random.Next(8) switch { 0 => float.NaN, 1 => 0f, 2 => 0.75f, 3 => -0.25f, _ => (float)((random.NextDouble() * 2) - 1) };
+            }
+
+            rows.Add(row);
+        }
+
+        var trees = raw.WithCovers(rows.Take(150).SelectMany(r => r).ToArray(), 150);
+        var shap = new TreeShap(trees);
+        Assert.Equal(2, shap.TabulatedTrees);
+        AssertSameContributions(trees, shap, new TreeShap(trees, tableBudgetBytes: 0), rows);
+        var contributions = new double[4];
+        foreach (var row in rows)
+        {
+            var expected = shap.Explain(row, contributions);
+            Assert.Equal(trees.Sum(row), expected + contributions.Sum(), 12);
+        }
+    }
+
+    [Property(MaxTest = 300)]
+    public bool Explain_Tabulated_Meets_Specification(NormalFloat a, NormalFloat b, NormalFloat c, byte special, int seed)
+    {
+        // Contributions + expected value = raw score, and the tables give Algorithm 2's values bit for bit, on rows
+        // with arbitrary values (NaN and infinities included) in the features the trees split on.
+        var (trees, shap) = s_fastTree.Value;
+        var row = TrainedModels.EdgeRows(1, seed & 0xFFFF)[0];
+        row[0] = (float)a.Get;
+        row[1] = (float)b.Get;
+        row[2] = (float)c.Get;
+        row[special % 4] = (special / 4 % 4) switch { 0 => float.NaN, 1 => float.PositiveInfinity, 2 => float.NegativeInfinity, _ => row[special % 4] };
+        var tabulated = new double[trees.FeatureCount];
+        var expected = shap.Explain(row, tabulated);
+        var recursive = new double[trees.FeatureCount];
+        s_fastTreeRecursive.Value.Explain(row, recursive);
+        return Math.Abs(expected + tabulated.Sum() - trees.Sum(row)) <= 1e-9
+            && tabulated.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(recursive.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Fact]
+    public void Explain_AfterTheTablesAreBuilt_AllocatesNothing()
+    {
+        var (trees, shap) = s_fastTree.Value;
+        var recursive = s_fastTreeRecursive.Value;
+        var rows = TrainedModels.EdgeRows(50, 41);
+        var single = new float[trees.FeatureCount];
+        var precise = new double[trees.FeatureCount];
+        for (var i = 0; i < 3; i++)
+        {
+            shap.Explain(rows[i], single);
+            shap.Explain(rows[i], precise);
+            recursive.Explain(rows[i], single);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var row in rows)
+        {
+            shap.Explain(row, single);
+            shap.Explain(row, precise);
+            recursive.Explain(row, single);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Tables_StayWithinTheirBudget()
+    {
+        var (trees, shap) = s_fastTree.Value;
+        Assert.True(shap.TableBytes <= TreeShap.DefaultTableBudgetBytes + (64L * trees.NodeCount) + (32L * trees.TreeCount));
+        var budget = shap.TableBytes / 4;
+        var small = new TreeShap(trees, tableBudgetBytes: budget);
+        Assert.True(small.TabulatedTrees < shap.TabulatedTrees);
+        Assert.True(small.TableBytes <= budget + (64L * trees.NodeCount) + (32L * trees.TreeCount));
+    }
+
+    private static readonly Lazy<TreeShap> s_fastTreeRecursive = new(() => new TreeShap(s_fastTree.Value.Trees, tableBudgetBytes: 0));
+
+    private static int SingleLeafTrees(TreeEnsemble trees) => trees.Roots.Count(r => r < 0);
+
+    private static void AssertSameContributions(TreeEnsemble trees, TreeShap actual, TreeShap reference, IEnumerable<float[]> rows)
+    {
+        var left = new double[trees.FeatureCount];
+        var right = new double[trees.FeatureCount];
+        foreach (var row in rows)
+        {
+            Assert.Equal(reference.Explain(row, right), actual.Explain(row, left));
+            for (var f = 0; f < left.Length; f++)
+            {
+                Assert.Equal(BitConverter.DoubleToInt64Bits(right[f]), BitConverter.DoubleToInt64Bits(left[f]));
+            }
+        }
+    }
+
     private static (TreeEnsemble, TreeShap) Build(TrainedModel model)
     {
         var rows = TrainedModels.GenerateRows(600, 31).Select(r => r.Features).ToList();
