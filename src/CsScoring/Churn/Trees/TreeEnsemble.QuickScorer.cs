@@ -12,9 +12,9 @@ public sealed partial class TreeEnsemble
     // Batch evaluation without walking (QuickScorer, Lucchese et al. 2015, in its vectorised form): number each
     // tree's leaves left to right; a node whose test sends a row right rules out every leaf of its left subtree, so
     // after all of a tree's nodes are tested, the row's leaf is the lowest leaf still allowed. The tests of one
-    // node over eight rows are one SIMD compare on a feature-major block, with no dependent loads and no branches;
-    // walking, by contrast, waits on a load per level. Used when every tree has at most 32 leaves and none has a
-    // categorical split.
+    // node over four or eight rows are one SIMD compare on a feature-major block, with no dependent loads and no
+    // branches; walking, by contrast, waits on a load per level. Used when every tree has at most 32 leaves and none
+    // has a categorical split; this layout is also the source of the row QuickScorer and the feature-interval table.
     private readonly QuickScorerLayout? _quickScorer;
 
     private QuickScorerLayout? CreateQuickScorer()

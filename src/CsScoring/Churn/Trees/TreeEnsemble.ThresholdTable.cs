@@ -23,12 +23,12 @@ public sealed partial class TreeEnsemble
     // nodes send the row right. The AND of their leaf masks, per tree, is precomputed for every interval (or for
     // every 2^shift-th one, the nodes in between applied one by one, when the table would outgrow its budget). A row
     // is then one vector AND per feature and per group of trees, with no gather, no walk and no data-dependent
-    // branch; each tree's leaf is its lowest allowed leaf, exactly as in QuickScorer, and leaf values are added one
+    // branch but the NaN test; each tree's leaf is its lowest allowed leaf, exactly as in QuickScorer, and leaf values are added one
     // tree after another in double precision, so scores stay bit-identical to ML.NET's. NaN has its own interval
     // per feature, in which each node sends it where its missing-value default says.
     private readonly ThresholdTable? _table;
 
-    /// <summary>Whether rows are scored through the feature-interval table (see <see cref="TreeIsa"/>).</summary>
+    /// <summary>Whether single rows are scored through the feature-interval table (see <see cref="TreeIsa"/>).</summary>
     internal bool HasThresholdTable => _table is not null;
 
     private ThresholdTable? CreateThresholdTable(int budgetBytes)
