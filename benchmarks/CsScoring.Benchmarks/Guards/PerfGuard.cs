@@ -6,24 +6,29 @@ using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using CsScoring.Benchmarks.Churn;
 
 namespace CsScoring.Benchmarks.Guards;
 
 /// <summary>
-/// The CI performance check: runs every <see cref="GuardedAttribute"/> class with a short job and fails (exit 1)
-/// when a <see cref="SpeedupGuardAttribute"/> ratio falls below its minimum or a
+/// The CI performance check: runs every <see cref="GuardedAttribute"/> class with a short job (one per
+/// instruction-set level for <see cref="IsaJobsAttribute"/> classes) and fails (exit 1) when a
+/// <see cref="SpeedupGuardAttribute"/> ratio falls below its minimum for the job's level or a
 /// <see cref="ZeroAllocationGuardAttribute"/> method allocates.
 /// </summary>
 internal static class PerfGuard
 {
     public static int Run(string[] filters)
     {
-        var config = ManualConfig.CreateEmpty()
-            .AddJob(Job.ShortRun.WithId("guard"))
+        // Classes that run per instruction-set level get their three jobs (short runs) from their attribute; the
+        // others get the guard job.
+        IsaJobs.BaseJob = Job.ShortRun;
+        var common = ManualConfig.CreateEmpty()
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumnProvider(DefaultColumnProviders.Instance)
             .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
             .AddExporter(BenchmarkDotNet.Exporters.MarkdownExporter.GitHub);
+        var config = ManualConfig.Create(common).AddJob(Job.ShortRun.WithId("guard"));
         var classes = typeof(PerfGuard).Assembly.GetTypes()
             .Where(t => t.GetCustomAttribute<GuardedAttribute>() is not null)
             .Where(t => filters.Length == 0 || filters.Any(f => t.Name.Contains(f, StringComparison.OrdinalIgnoreCase)))
@@ -37,7 +42,20 @@ internal static class PerfGuard
         }
 
         var failures = new List<string>();
-        foreach (var summary in BenchmarkRunner.Run(classes, config))
+        var perLevel = classes.Where(t => t.GetCustomAttribute<IsaJobsAttribute>() is not null).ToArray();
+        var plain = classes.Except(perLevel).ToArray();
+        var summaries = new List<Summary>();
+        if (plain.Length > 0)
+        {
+            summaries.AddRange(BenchmarkRunner.Run(plain, config));
+        }
+
+        if (perLevel.Length > 0)
+        {
+            summaries.AddRange(BenchmarkRunner.Run(perLevel, common));
+        }
+
+        foreach (var summary in summaries)
         {
             failures.AddRange(Check(summary));
         }
@@ -88,6 +106,7 @@ internal static class PerfGuard
             var baseline = summary.Reports.FirstOrDefault(r =>
                 r.BenchmarkCase.Descriptor.Baseline
                 && r.BenchmarkCase.Descriptor.Type == benchmark.Descriptor.Type
+                && r.BenchmarkCase.Job.Id == benchmark.Job.Id
                 && r.BenchmarkCase.Parameters.DisplayInfo == benchmark.Parameters.DisplayInfo);
             if (baseline?.ResultStatistics is null)
             {
@@ -95,11 +114,13 @@ internal static class PerfGuard
                 continue;
             }
 
+            // Each instruction-set job is compared with the baseline of the same job, against that level's minimum.
             var ratio = baseline.ResultStatistics.Mean / report.ResultStatistics.Mean;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"perf guard: {name} is {ratio:F2}x its baseline (minimum {speedup.Minimum:F2}x)"));
-            if (ratio < speedup.Minimum)
+            var minimum = speedup.MinimumFor(benchmark.Job.Id);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"perf guard: {name} is {ratio:F2}x its baseline (minimum {minimum:F2}x)"));
+            if (ratio < minimum)
             {
-                yield return string.Create(CultureInfo.InvariantCulture, $"{name} is only {ratio:F2}x faster than its baseline; the guard requires {speedup.Minimum:F2}x.");
+                yield return string.Create(CultureInfo.InvariantCulture, $"{name} is only {ratio:F2}x faster than its baseline; the guard requires {minimum:F2}x.");
             }
         }
     }

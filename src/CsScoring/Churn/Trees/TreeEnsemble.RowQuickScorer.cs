@@ -27,7 +27,7 @@ public sealed partial class TreeEnsemble
     private RowQuickScorerLayout? CreateRowQuickScorer()
     {
         var quick = _quickScorer;
-        if (quick is null || HasCategoricalSplits || !Avx512F.IsSupported || !Avx512CD.IsSupported)
+        if (quick is null || HasCategoricalSplits || Isa != TreeIsa.Vector512)
         {
             return null;
         }
@@ -183,87 +183,6 @@ public sealed partial class TreeEnsemble
         }
 
         return sum;
-    }
-
-    // Two rows at once, for batches: each slot's feature indexes, thresholds and masks are loaded once for both,
-    // and the two rows' chains of leaf additions (each a strict sequence, to match ML.NET) overlap.
-    private void SumRowPair(ReadOnlySpan<float> first, ReadOnlySpan<float> second, out double firstSum, out double secondSum)
-    {
-        var layout = _rowScorer!;
-        Span<float> rows = stackalloc float[2 * MaxRowFeatures];
-        Pack(layout, first, rows[..MaxRowFeatures]);
-        Pack(layout, second, rows[MaxRowFeatures..]);
-        ref var packed = ref MemoryMarshal.GetReference(rows);
-        var lowerA = Vector512.LoadUnsafe(ref packed);
-        var upperA = Vector512.LoadUnsafe(ref packed, RowLanes);
-        var lowerB = Vector512.LoadUnsafe(ref packed, 2 * RowLanes);
-        var upperB = Vector512.LoadUnsafe(ref packed, 3 * RowLanes);
-
-        ref var feature = ref MemoryMarshal.GetArrayDataReference(layout.Feature);
-        ref var threshold = ref MemoryMarshal.GetArrayDataReference(layout.Threshold);
-        ref var mask = ref MemoryMarshal.GetArrayDataReference(layout.Mask);
-        ref var leafBase = ref MemoryMarshal.GetArrayDataReference(layout.LeafBase);
-        ref var leaves = ref MemoryMarshal.GetArrayDataReference(layout.LeafValues);
-        ref var slotStart = ref MemoryMarshal.GetArrayDataReference(layout.SlotStart);
-        Span<int> leafIndex = stackalloc int[2 * RowLanes];
-        ref var indexA = ref MemoryMarshal.GetReference(leafIndex);
-        ref var indexB = ref Unsafe.Add(ref indexA, RowLanes);
-        double sumA = 0.0, sumB = 0.0;
-        var trees = layout.Trees;
-        for (var g = 0; g < layout.Groups; g++)
-        {
-            var allowedA = Vector512<uint>.AllBitsSet;
-            var allowedB = Vector512<uint>.AllBitsSet;
-            var end = (nuint)Unsafe.Add(ref slotStart, g + 1) * RowLanes;
-            for (var cell = (nuint)Unsafe.Add(ref slotStart, g) * RowLanes; cell < end; cell += RowLanes)
-            {
-                var index = Vector512.LoadUnsafe(ref feature, cell);
-                var limit = Vector512.LoadUnsafe(ref threshold, cell);
-                var keep = Vector512.LoadUnsafe(ref mask, cell);
-                var rightA = Avx512F.CompareNotLessThanOrEqual(Avx512F.PermuteVar16x32x2(lowerA, index, upperA), limit).AsUInt32();
-                var rightB = Avx512F.CompareNotLessThanOrEqual(Avx512F.PermuteVar16x32x2(lowerB, index, upperB), limit).AsUInt32();
-                allowedA = Vector512.ConditionalSelect(rightA, allowedA & keep, allowedA);
-                allowedB = Vector512.ConditionalSelect(rightB, allowedB & keep, allowedB);
-            }
-
-            var bases = Vector512.LoadUnsafe(ref leafBase, (nuint)g * RowLanes);
-            (bases - Avx512CD.LeadingZeroCount(allowedA & (Vector512<uint>.Zero - allowedA)).AsInt32()).StoreUnsafe(ref indexA);
-            (bases - Avx512CD.LeadingZeroCount(allowedB & (Vector512<uint>.Zero - allowedB)).AsInt32()).StoreUnsafe(ref indexB);
-            var count = trees - (g * RowLanes);
-            if (count >= RowLanes)
-            {
-                sumA = AddLeaves16(sumA, ref leaves, ref indexA);
-                sumB = AddLeaves16(sumB, ref leaves, ref indexB);
-                continue;
-            }
-
-            for (var lane = 0; lane < count; lane++)
-            {
-                sumA += Unsafe.Add(ref leaves, Unsafe.Add(ref indexA, lane));
-                sumB += Unsafe.Add(ref leaves, Unsafe.Add(ref indexB, lane));
-            }
-        }
-
-        firstSum = sumA;
-        secondSum = sumB;
-    }
-
-    /// <summary>Raw scores of many rows, two at a time; the ensemble has a row QuickScorer without NaN defaults.</summary>
-    private void ScoreRowsQuickScorer(ReadOnlySpan<float> rowMajor, int rows, Span<float> scores)
-    {
-        var width = FeatureCount;
-        var r = 0;
-        for (; r + 2 <= rows; r += 2)
-        {
-            SumRowPair(rowMajor.Slice(r * width, width), rowMajor.Slice((r + 1) * width, width), out var first, out var second);
-            scores[r] = (float)first;
-            scores[r + 1] = (float)second;
-        }
-
-        if (r < rows)
-        {
-            scores[r] = (float)SumRowQuickScorer(rowMajor.Slice(r * width, width));
-        }
     }
 
     // The row in 32 lanes; lanes past the last feature are never read by a real node, so they may hold anything.

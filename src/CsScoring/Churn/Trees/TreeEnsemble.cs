@@ -52,8 +52,14 @@ public sealed partial class TreeEnsemble
     private readonly byte[] _nanLeft;
 
     internal TreeEnsemble(int featureCount, TreeNode[] nodes, float[] missingValues, double[] leafValues, int[] roots,
-        int[] categoricalStart, int[] categoricalFeatures, double[]? nodeCovers, double[]? leafCovers)
+        int[] categoricalStart, int[] categoricalFeatures, double[]? nodeCovers, double[]? leafCovers, TreeIsa? isa = null, int tableBudgetBytes = DefaultTableBudgetBytes)
     {
+        Isa = isa ?? TreeIsaSupport.Best;
+        if (!TreeIsaSupport.IsSupported(Isa))
+        {
+            throw new PlatformNotSupportedException($"This processor cannot evaluate trees with {Isa} instructions.");
+        }
+
         FeatureCount = featureCount;
         Nodes = nodes;
         MissingValues = missingValues;
@@ -92,6 +98,7 @@ public sealed partial class TreeEnsemble
 
         _quickScorer = CreateQuickScorer();
         _rowScorer = CreateRowQuickScorer();
+        _table = _rowScorer is null ? CreateThresholdTable(tableBudgetBytes) : null;
         if (!HasMissingDefaults && !HasCategoricalSplits)
         {
             _rowNodes = OffsetNodes(sizeof(float));
@@ -126,6 +133,16 @@ public sealed partial class TreeEnsemble
         [.. LeafValues],
         [.. CategoricalStart],
         [.. CategoricalFeatures]);
+
+    /// <summary>The widest vector instructions this instance evaluates with.</summary>
+    internal TreeIsa Isa { get; }
+
+    /// <summary>
+    /// A copy of this ensemble that evaluates with at most the given instructions and, for single rows without
+    /// AVX-512, a feature-interval table of at most the given size (so tests can run every path).
+    /// </summary>
+    internal TreeEnsemble WithIsa(TreeIsa isa, int tableBudgetBytes = DefaultTableBudgetBytes)
+        => new(FeatureCount, Nodes, MissingValues, LeafValues, Roots, CategoricalStart, CategoricalFeatures, NodeCovers, LeafCovers, isa, tableBudgetBytes);
 
     /// <summary>The length of the feature vector the trees read.</summary>
     public int FeatureCount { get; }
@@ -170,8 +187,9 @@ public sealed partial class TreeEnsemble
     }
 
     /// <summary>
-    /// The raw scores of many rows: with AVX-512, two rows at a time against sixteen trees per register; otherwise
-    /// tree by tree over blocks of rows.
+    /// The raw scores of many rows: with vector instructions (AVX-512, AVX2, SSE or NEON), QuickScorer over
+    /// feature-major blocks of 64 rows; otherwise, or for categorical splits or trees over 32 leaves, tree by tree
+    /// over blocks of rows.
     /// </summary>
     /// <param name="rowMajor">The rows one after another, <see cref="FeatureCount"/> values each.</param>
     /// <param name="rows">The number of rows.</param>
@@ -222,13 +240,18 @@ public sealed partial class TreeEnsemble
 
     /// <summary>A copy of this ensemble with the given covers (validated: one per node and per leaf, finite, &gt;= 0).</summary>
     internal TreeEnsemble WithCovers(double[] nodeCovers, double[] leafCovers)
-        => new(FeatureCount, Nodes, MissingValues, LeafValues, Roots, CategoricalStart, CategoricalFeatures, nodeCovers, leafCovers);
+        => new(FeatureCount, Nodes, MissingValues, LeafValues, Roots, CategoricalStart, CategoricalFeatures, nodeCovers, leafCovers, Isa);
 
     internal double Sum(ReadOnlySpan<float> features)
     {
         if (_rowScorer is not null)
         {
             return SumRowQuickScorer(features);
+        }
+
+        if (_table is not null)
+        {
+            return SumThresholdTable(features);
         }
 
         if (HasCategoricalSplits)
@@ -241,9 +264,19 @@ public sealed partial class TreeEnsemble
 
     internal void ScoreBatchCore(ReadOnlySpan<float> rowMajor, int rows, Span<float> scores)
     {
-        if (_rowScorer is { NanLeft: null })
+        // QuickScorer over feature-major blocks; with AVX-512 too, where 8-lane compares of 64-row blocks beat the
+        // row QuickScorer's two rows at a time.
+        if (_quickScorer is not null && Isa != TreeIsa.Scalar)
         {
-            ScoreRowsQuickScorer(rowMajor, rows, scores);
+            if (Isa == TreeIsa.Vector128)
+            {
+                ScoreRowsBlockQuickScorer<Block128>(rowMajor, rows, scores);
+            }
+            else
+            {
+                ScoreRowsBlockQuickScorer<Block256>(rowMajor, rows, scores);
+            }
+
             return;
         }
 
@@ -377,17 +410,6 @@ public sealed partial class TreeEnsemble
                 }
 
                 sums.Clear();
-                if (_quickScorer is not null)
-                {
-                    BlockQuickScorer(columns, count, sums);
-                    for (var r = 0; r < count; r++)
-                    {
-                        scores[start + r] = (float)sums[r];
-                    }
-
-                    continue;
-                }
-
                 if (_columnNodes is not null)
                 {
                     BlockPlain(columns, count, sums);

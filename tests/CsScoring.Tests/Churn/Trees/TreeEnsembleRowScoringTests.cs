@@ -4,8 +4,9 @@ using CsScoring.Churn.Trees;
 namespace CsScoring.Tests.Churn.Trees;
 
 /// <summary>
-/// Single-row scores of random ensembles against a plain walk of the ML.NET rules (x &lt;= threshold goes left, NaN
-/// goes right, leaf values summed in tree order in double): every layout must agree bit for bit.
+/// Single-row and batch scores of random ensembles against a plain walk of the ML.NET rules (x &lt;= threshold goes
+/// left, NaN goes right, leaf values summed in tree order in double): every layout, at every instruction-set level
+/// this processor can run (AVX-512, AVX2, SSE or NEON, scalar), must agree bit for bit.
 /// </summary>
 public sealed class TreeEnsembleRowScoringTests
 {
@@ -30,31 +31,94 @@ public sealed class TreeEnsembleRowScoringTests
             Assert.Equal(maxLeaves <= 32 && readable <= 32 && features != 100, trees.HasRowQuickScorer);
         }
 
-        // An odd number of rows, so batches also score one row alone after the pairs.
+        // An odd number of rows, so batches end on partial blocks.
         const int Rows = 2_001;
-        var flat = new float[Rows * features];
+        var flat = RandomRows(random, Rows, features, thresholds);
+        var expected = new float[Rows];
+        for (var r = 0; r < Rows; r++)
+        {
+            expected[r] = ReferenceScore(trees, flat.AsSpan(r * features, features));
+        }
+
+        foreach (var isa in SupportedLevels())
+        {
+            var pinned = trees.WithIsa(isa);
+            Assert.Equal(isa, pinned.Isa);
+            Assert.Equal(isa != TreeIsa.Scalar && maxLeaves <= 32 && !pinned.HasRowQuickScorer, pinned.HasThresholdTable);
+            AssertScores(pinned, flat, features, expected, isa.ToString());
+        }
+
+        Assert.Equal(TreeIsaSupport.Best, trees.Isa);
+    }
+
+    [Fact]
+    public void Score_TableOverBudget_StoresEveryFewIntervalsAndStaysExact()
+    {
+        var random = new Random(21);
+        var (trees, thresholds) = RandomEnsemble(random, 20, 20, 100, 20, missingDefaults: true);
+        const int Rows = 1_000;
+        var flat = RandomRows(random, Rows, 20, thresholds);
+        var expected = new float[Rows];
+        for (var r = 0; r < Rows; r++)
+        {
+            expected[r] = ReferenceScore(trees, flat.AsSpan(r * 20, 20));
+        }
+
+        var levels = SupportedLevels().Where(l => l is TreeIsa.Vector128 or TreeIsa.Vector256).ToArray();
+        Assert.NotEmpty(levels);
+        foreach (var isa in levels)
+        {
+            // 64 KB holds every 16th interval of this model: the nodes in between are applied one by one.
+            var small = trees.WithIsa(isa, tableBudgetBytes: 64 * 1024);
+            Assert.True(small.HasThresholdTable);
+            Assert.False(trees.WithIsa(isa, tableBudgetBytes: 1024).HasThresholdTable);
+            AssertScores(small, flat, 20, expected, isa.ToString());
+            AssertScores(trees.WithIsa(isa, tableBudgetBytes: 1024), flat, 20, expected, isa + " without a table");
+        }
+    }
+
+    private static IEnumerable<TreeIsa> SupportedLevels()
+        => Enum.GetValues<TreeIsa>().Where(TreeIsaSupport.IsSupported);
+
+    private static void AssertScores(TreeEnsemble trees, float[] flat, int features, float[] expected, string level)
+    {
+        var rows = expected.Length;
+        var batch = new float[rows];
+        trees.ScoreBatch(flat, rows, batch);
+        for (var r = 0; r < rows; r++)
+        {
+            var row = flat.AsSpan(r * features, features);
+            Assert.True(BitConverter.SingleToInt32Bits(expected[r]) == BitConverter.SingleToInt32Bits(trees.Score(row)), $"{level}: single row {r}");
+            Assert.True(BitConverter.SingleToInt32Bits(expected[r]) == BitConverter.SingleToInt32Bits(batch[r]), $"{level}: batch row {r}");
+        }
+
+        // Batches of every length up to two blocks and a few rows (the 4-row and 64-row remainders).
+        for (var count = 0; count <= 131; count += 7)
+        {
+            var part = new float[count];
+            trees.ScoreBatch(flat.AsSpan(0, count * features), count, part);
+            Assert.Equal(expected.AsSpan(0, count).ToArray(), part);
+        }
+    }
+
+    private static float[] RandomRows(Random random, int rows, int features, List<float> thresholds)
+    {
+        var flat = new float[rows * features];
         for (var i = 0; i < flat.Length; i++)
         {
-            flat[i] = random.Next(10) switch
+            flat[i] = random.Next(11) switch
             {
                 0 => float.NaN,
                 1 => float.PositiveInfinity,
                 2 => float.NegativeInfinity,
                 3 or 4 => thresholds[random.Next(thresholds.Count)],               // exactly on a threshold: left
                 5 => MathF.BitIncrement(thresholds[random.Next(thresholds.Count)]), // just above: right
+                6 => random.Next(2) == 0 ? 0f : -0f,                                // signed zeros against zero thresholds
                 _ => (float)((random.NextDouble() * 4) - 2),
             };
         }
 
-        var batch = new float[Rows];
-        trees.ScoreBatch(flat, Rows, batch);
-        for (var r = 0; r < Rows; r++)
-        {
-            var row = flat.AsSpan(r * features, features);
-            var expected = ReferenceScore(trees, row);
-            Assert.Equal(expected, trees.Score(row));
-            Assert.Equal(expected, batch[r]);
-        }
+        return flat;
     }
 
     private static float ReferenceScore(TreeEnsemble trees, ReadOnlySpan<float> row)
@@ -102,7 +166,12 @@ public sealed class TreeEnsembleRowScoringTests
                 var (parent, isLeft) = open[pick];
                 open.RemoveAt(pick);
                 var leafOfSlot = parent < 0 ? ~roots[t] : ~(isLeft ? nodes[parent].Left : nodes[parent].Right);
-                var threshold = (float)((random.NextDouble() * 3) - 1.5);
+                var threshold = random.Next(8) switch
+                {
+                    0 => 0f,
+                    1 => -0f,
+                    _ => (float)((random.NextDouble() * 3) - 1.5),
+                };
                 thresholds.Add(threshold);
                 var index = nodes.Count;
                 nodes.Add(new TreeNode { Feature = random.Next(readable), Threshold = threshold, Left = ~leafOfSlot, Right = ~leaves.Count });
