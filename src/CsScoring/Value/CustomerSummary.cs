@@ -30,6 +30,15 @@ public readonly struct CustomerSummary : IEquatable<CustomerSummary>
         Validate(null);
     }
 
+    /// <summary>Creates a summary without a monetary value and checks it, naming <paramref name="row"/> in the error.</summary>
+    internal CustomerSummary(int frequency, double recency, double age, long row)
+    {
+        Frequency = frequency;
+        Recency = recency;
+        Age = age;
+        Validate(row);
+    }
+
     /// <summary>Repeat transactions x in the calibration period (≥ 0).</summary>
     public int Frequency { get; }
 
