@@ -272,7 +272,7 @@ public sealed class CustomerSummaryTableBuilder
             ThrowHelper.InvalidModelInput("weight", weight, "must be >= 1", _added);
         }
 
-        _ = new CustomerSummary(frequency, recency, age, _added);
+        CustomerSummary.Check(frequency, recency, age, _added);
         Accumulate(frequency, recency, age, weight);
     }
 
