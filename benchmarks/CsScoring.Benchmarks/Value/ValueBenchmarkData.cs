@@ -6,7 +6,7 @@ namespace CsScoring.Benchmarks.Value;
 
 /// <summary>
 /// The benchmarks' customers: the CDNOW summary from shared/data/clv when it is beside or above the repository,
-/// otherwise 2357 customers simulated from the published BG/NBD parameters with CDNOW's ages (27 to 39 weeks),
+/// otherwise 2357 customers simulated from the published BG/NBD parameters with CDNOW's ages (27 to 39 weeks, on whole days),
 /// so the benchmarks run everywhere.
 /// </summary>
 internal static class ValueBenchmarkData
@@ -34,7 +34,11 @@ internal static class ValueBenchmarkData
         }
 
         source = "simulated from the published CDNOW parameters";
-        var simulated = CustomerSimulator.BgNbd(CdnowBgNbd, 2357, 27, 39, seed: 1997);
+
+        // On whole days, as summaries from dated transactions are (CDNOW's times are days / 7).
+        var simulated = CustomerSimulator.BgNbd(CdnowBgNbd, 2357, 27, 39, seed: 1997)
+            .Select(c => new CustomerSummary(c.Frequency, Math.Round(c.Recency * 7) / 7, Math.Round(c.Age * 7) / 7))
+            .ToArray();
         return CustomerSimulator.GammaGammaSpend(CdnowSpend, simulated, seed: 1998);
     }
 }

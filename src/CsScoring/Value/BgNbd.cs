@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Intrinsics;
 using CsScoring.Value.Numerics;
 
 namespace CsScoring.Value;
@@ -256,14 +257,34 @@ public static class BgNbdModel
     /// <returns>The fit with standard errors.</returns>
     /// <exception cref="InvalidModelInputException">A summary is invalid (the error names its row) or there are no customers.</exception>
     /// <exception cref="ModelFitException">The likelihood could not be maximised.</exception>
-    /// <remarks>Time and memory are linear in the number of customers; the work per likelihood evaluation is a few logarithms per customer.</remarks>
+    /// <remarks>The customers are first reduced to their distinct (x, t_x, T) rows; each likelihood evaluation then costs about one exponential and one logarithm per distinct row.</remarks>
     public static ModelFit<BgNbdParameters> Fit(ReadOnlySpan<CustomerSummary> customers, FitOptions? options = null)
+    {
+        if (customers.IsEmpty)
+        {
+            throw new InvalidModelInputException("The BG/NBD fit needs at least one customer.");
+        }
+
+        return FitTable(CustomerSummaryTable.From(customers), options);
+    }
+
+    /// <summary>
+    /// Fits r, α, a, b on customers reduced to their distinct (x, t_x, T) rows: the same optimum as the fit on the
+    /// customers, in time and memory that follow the rows (see <see cref="CustomerSummaryTable"/>).
+    /// </summary>
+    /// <param name="customers">The weighted rows (at least one with a repeat transaction).</param>
+    /// <param name="options">Optimizer settings, or <see langword="null"/> for <see cref="FitOptions.Default"/>.</param>
+    /// <returns>The fit with standard errors; <see cref="ModelFit{TParameters}.Observations"/> counts customers, not rows.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="customers"/> is null.</exception>
+    /// <exception cref="InvalidModelInputException">Every frequency is 0.</exception>
+    /// <exception cref="ModelFitException">The likelihood could not be maximised.</exception>
+    public static ModelFit<BgNbdParameters> FitTable(CustomerSummaryTable customers, FitOptions? options = null)
     {
         var objective = new BgNbdObjective(customers);
         var initial = objective.StartingPoint();
         var outcome = Fitting.Run(ref objective, initial, options, "BG/NBD");
         var theta = outcome.Theta;
-        return new ModelFit<BgNbdParameters>(new BgNbdParameters(theta[0], theta[1], theta[2], theta[3]), [.. Names], theta, outcome.StandardErrors, outcome.LogLikelihood, customers.Length, outcome.Iterations, outcome.Converged);
+        return new ModelFit<BgNbdParameters>(new BgNbdParameters(theta[0], theta[1], theta[2], theta[3]), [.. Names], theta, outcome.StandardErrors, outcome.LogLikelihood, customers.Customers, outcome.Iterations, outcome.Converged);
     }
 
     /// <summary>The total log-likelihood of the customers under the parameters.</summary>
@@ -284,45 +305,52 @@ public static class BgNbdModel
 }
 
 /// <summary>
-/// The BG/NBD negative log-likelihood and its gradient. The gamma-function terms depend on a customer only through
-/// x, so they are accumulated once per evaluation for x = 0..max(x); each customer then costs two logarithms, one
-/// exponential and one log1p.
+/// The BG/NBD negative log-likelihood and its gradient over the weighted distinct rows of a
+/// <see cref="CustomerSummaryTable"/>. The gamma-function terms depend on a row only through x, so they are summed
+/// once per x with the rows' total weight; the customers with x = 0 then cost one logarithm and the others three
+/// logarithms and one exponential, four rows per vector.
 /// </summary>
 internal struct BgNbdObjective : IObjective
 {
-    private readonly int[] _x;
-    private readonly double[] _recency;
-    private readonly double[] _age;
-    private readonly int _maxX;
-    private readonly double[] _cache;
+    private readonly CustomerSummaryTable _table;
+    private readonly double[] _weightByX;
+    private readonly int _firstRepeatRow;
+    private readonly double[] _frequency;
+    private readonly double[] _logB;
+    private readonly double[] _invB;
 
     public BgNbdObjective(ReadOnlySpan<CustomerSummary> customers)
+        : this(customers.IsEmpty ? throw new InvalidModelInputException("The BG/NBD fit needs at least one customer.") : CustomerSummaryTable.From(customers))
     {
-        if (customers.IsEmpty)
-        {
-            throw new InvalidModelInputException("The BG/NBD fit needs at least one customer.");
-        }
+    }
 
-        _x = new int[customers.Length];
-        _recency = new double[customers.Length];
-        _age = new double[customers.Length];
-        var max = 0;
-        for (var i = 0; i < customers.Length; i++)
-        {
-            customers[i].Validate(i);
-            _x[i] = customers[i].Frequency;
-            _recency[i] = customers[i].Recency;
-            _age[i] = customers[i].Age;
-            max = Math.Max(max, _x[i]);
-        }
-
-        if (max == 0)
+    public BgNbdObjective(CustomerSummaryTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (table.MaxFrequency == 0)
         {
             throw new InvalidModelInputException("The BG/NBD fit needs at least one customer with a repeat transaction (every frequency is 0).");
         }
 
-        _maxX = max;
-        _cache = new double[(max + 1) * 5];
+        _table = table;
+        _weightByX = new double[table.MaxFrequency + 1];
+        _frequency = new double[table.Count];
+        var first = table.Count;
+        for (var i = table.Count - 1; i >= 0; i--)
+        {
+            var x = table.FrequencyColumn[i];
+            _weightByX[x] += table.WeightColumn[i];
+            _frequency[i] = x;
+            if (x > 0)
+            {
+                first = i;
+            }
+        }
+
+        // Rows are grouped by ascending x: the ones with x = 0 come first.
+        _firstRepeatRow = first;
+        _logB = new double[table.MaxFrequency + 1];
+        _invB = new double[table.MaxFrequency + 1];
     }
 
     public readonly int Dimension => 4;
@@ -330,10 +358,12 @@ internal struct BgNbdObjective : IObjective
     public readonly double[] StartingPoint()
     {
         double sumX = 0, sumT = 0;
-        for (var i = 0; i < _x.Length; i++)
+        var table = _table;
+        for (var i = 0; i < table.Count; i++)
         {
-            sumX += _x[i];
-            sumT += _age[i];
+            var w = table.WeightColumn[i];
+            sumX += w * table.FrequencyColumn[i];
+            sumT += w * table.AgeColumn[i];
         }
 
         var meanRate = Math.Max(sumX, 1) / Math.Max(sumT, 1e-9);
@@ -351,79 +381,62 @@ internal struct BgNbdObjective : IObjective
             return double.NaN;
         }
 
-        // Per x: G = log Γ(r+x)/Γ(r) − log Γ(a+b+x)/Γ(a+b) + log Γ(b+x−1)/Γ(b), its derivatives, and log(b+x−1).
-        var cache = _cache;
+        // Per x, weighted by the rows' total: G = log Γ(r+x)/Γ(r) − log Γ(a+b+x)/Γ(a+b) + log Γ(b+x−1)/Γ(b) (x > 0)
+        // and its derivatives; log(b+x−1) and 1/(b+x−1) for the rows.
+        var logB = _logB;
+        var invB = _invB;
+        double ll = 0, gr = 0, gAlpha = 0, ga = 0, gb = 0;
         double lr = 0, dr = 0, lab = 0, dab = 0, lb = 0, db = 0;
-        for (var x = 0; x <= _maxX; x++)
+        for (var x = 0; x < _weightByX.Length; x++)
         {
-            var k = x * 5;
-            cache[k] = lr - lab + lb;
-            cache[k + 1] = dr;
-            cache[k + 2] = -dab;
-            cache[k + 3] = -dab + db;
-            cache[k + 4] = x > 0 ? Math.Log(b + x - 1) : 0;
+            var w = _weightByX[x];
+            if (x > 0)
+            {
+                ll += w * (lr - lab + lb);
+                gr += w * dr;
+                ga -= w * dab;
+                gb += w * (db - dab);
+                logB[x] = Math.Log(b + x - 1);
+                invB[x] = 1.0 / (b + x - 1);
+                lb += logB[x];
+                db += invB[x];
+            }
+            else
+            {
+                ll += w * lr;
+                gr += w * dr;
+            }
+
             lr += Math.Log(r + x);
             dr += 1.0 / (r + x);
             lab += Math.Log(a + b + x);
             dab += 1.0 / (a + b + x);
-            if (x > 0)
-            {
-                lb += Math.Log(b + x - 1);
-                db += 1.0 / (b + x - 1);
-            }
         }
 
-        var logAlpha = Math.Log(alpha);
-        var logA = Math.Log(a);
-        double ll = 0, gr = 0, gAlpha = 0, ga = 0, gb = 0;
-        var xs = _x;
-        var recency = _recency;
-        var age = _age;
-        for (var i = 0; i < xs.Length; i++)
+        // x = 0: the likelihood is (α/(α+T))^r.
+        var table = _table;
+        var weights = table.WeightColumn;
+        var ages = table.AgeColumn;
+        for (var i = 0; i < _firstRepeatRow; i++)
         {
-            var x = xs[i];
-            var alphaT = alpha + age[i];
+            var w = weights[i];
+            var alphaT = alpha + ages[i];
             var logT = Math.Log(alphaT);
-            if (x == 0)
-            {
-                ll -= r * logT;
-                gr -= logT;
-                gAlpha -= r / alphaT;
-                continue;
-            }
-
-            var k = x * 5;
-            var alphaTx = alpha + recency[i];
-            var logTx = Math.Log(alphaTx);
-            var rx = r + x;
-            var lu = cache[k + 4] - (rx * logT);
-            var lv = logA - (rx * logTx);
-            double piU, piV, d;
-            if (lu >= lv)
-            {
-                var e = Math.Exp(lv - lu);
-                d = lu + Math.Log(1 + e);
-                piU = 1.0 / (1 + e);
-                piV = e * piU;
-            }
-            else
-            {
-                var e = Math.Exp(lu - lv);
-                d = lv + Math.Log(1 + e);
-                piV = 1.0 / (1 + e);
-                piU = e * piV;
-            }
-
-            ll += cache[k] + d;
-            gr += cache[k + 1] - (piU * logT) - (piV * logTx);
-            gAlpha -= rx * ((piU / alphaT) + (piV / alphaTx));
-            ga += cache[k + 2] + (piV / a);
-            gb += cache[k + 3] + (piU / (b + x - 1));
+            ll -= w * r * logT;
+            gr -= w * logT;
+            gAlpha -= w * r / alphaT;
         }
 
-        var n = xs.Length;
-        ll += n * r * logAlpha;
-        gr += n * logAlpha;
+        var sums = RepeatRows(r, alpha, Math.Log(a), _firstRepeatRow, _frequency, weights, ages, table.RecencyColumn, logB, invB);
+        ll += sums.LogLikelihood;
+        gr += sums.R;
+        gAlpha += sums.Alpha;
+        ga += sums.PiV / a;
+        gb += sums.PiUOverB;
+
+        var n = (double)table.Customers;
+        ll += n * r * Math.Log(alpha);
+        gr += n * Math.Log(alpha);
         gAlpha += n * r / alpha;
 
         // Minimise −LL over log-parameters: d/du = θ · d/dθ.
@@ -433,4 +446,87 @@ internal struct BgNbdObjective : IObjective
         gradient[3] = -gb * b;
         return -ll;
     }
+
+    // For x > 0: log[(b+x−1)(α+T)^−(r+x) + a(α+t_x)^−(r+x)] = log(e^lu + e^lv), with the weights π_u, π_v of its two
+    // parts for the gradient.
+    private static RowSums RepeatRows(double r, double alpha, double logA, int first, double[] frequency, double[] weights, double[] ages, double[] recency, double[] logB, double[] invB)
+    {
+        double ll = 0, gr = 0, gAlpha = 0, piVSum = 0, piUOverB = 0;
+        var i = first;
+        var count = frequency.Length;
+        if (Vector256.IsHardwareAccelerated && count - i >= Vector256<double>.Count)
+        {
+            var vll = Vector256<double>.Zero;
+            var vgr = Vector256<double>.Zero;
+            var vgAlpha = Vector256<double>.Zero;
+            var vpiV = Vector256<double>.Zero;
+            var vpiUOverB = Vector256<double>.Zero;
+            var vr = Vector256.Create(r);
+            var valpha = Vector256.Create(alpha);
+            var vlogA = Vector256.Create(logA);
+            var one = Vector256.Create(1.0);
+            for (; i <= count - 4; i += 4)
+            {
+                var x = Vector256.LoadUnsafe(ref frequency[i]);
+                var w = Vector256.LoadUnsafe(ref weights[i]);
+                var alphaT = valpha + Vector256.LoadUnsafe(ref ages[i]);
+                var alphaTx = valpha + Vector256.LoadUnsafe(ref recency[i]);
+                var logT = Vector256.Log(alphaT);
+                var logTx = Vector256.Log(alphaTx);
+                int x0 = (int)frequency[i], x1 = (int)frequency[i + 1], x2 = (int)frequency[i + 2], x3 = (int)frequency[i + 3];
+                var lbx = Vector256.Create(logB[x0], logB[x1], logB[x2], logB[x3]);
+                var ibx = Vector256.Create(invB[x0], invB[x1], invB[x2], invB[x3]);
+                var rx = vr + x;
+                var lu = lbx - (rx * logT);
+                var lv = vlogA - (rx * logTx);
+                var uLarger = Vector256.GreaterThanOrEqual(lu, lv);
+                var larger = Vector256.Max(lu, lv);
+                var ratio = Vector256.Exp(Vector256.Min(lu, lv) - larger);
+                var onePlus = one + ratio;
+                var pLarger = one / onePlus;
+                var pSmaller = ratio * pLarger;
+                var piU = Vector256.ConditionalSelect(uLarger, pLarger, pSmaller);
+                var piV = Vector256.ConditionalSelect(uLarger, pSmaller, pLarger);
+                vll += w * (larger + Vector256.Log(onePlus));
+                vgr -= w * ((piU * logT) + (piV * logTx));
+                vgAlpha -= w * rx * ((piU / alphaT) + (piV / alphaTx));
+                vpiV += w * piV;
+                vpiUOverB += w * piU * ibx;
+            }
+
+            ll = Vector256.Sum(vll);
+            gr = Vector256.Sum(vgr);
+            gAlpha = Vector256.Sum(vgAlpha);
+            piVSum = Vector256.Sum(vpiV);
+            piUOverB = Vector256.Sum(vpiUOverB);
+        }
+
+        for (; i < count; i++)
+        {
+            var x = (int)frequency[i];
+            var w = weights[i];
+            var alphaT = alpha + ages[i];
+            var alphaTx = alpha + recency[i];
+            var logT = Math.Log(alphaT);
+            var logTx = Math.Log(alphaTx);
+            var rx = r + x;
+            var lu = logB[x] - (rx * logT);
+            var lv = logA - (rx * logTx);
+            var uLarger = lu >= lv;
+            var ratio = Math.Exp(uLarger ? lv - lu : lu - lv);
+            var pLarger = 1.0 / (1.0 + ratio);
+            var pSmaller = ratio * pLarger;
+            var piU = uLarger ? pLarger : pSmaller;
+            var piV = uLarger ? pSmaller : pLarger;
+            ll += w * ((uLarger ? lu : lv) + Math.Log(1.0 + ratio));
+            gr -= w * ((piU * logT) + (piV * logTx));
+            gAlpha -= w * rx * ((piU / alphaT) + (piV / alphaTx));
+            piVSum += w * piV;
+            piUOverB += w * piU * invB[x];
+        }
+
+        return new RowSums(ll, gr, gAlpha, piVSum, piUOverB);
+    }
+
+    private readonly record struct RowSums(double LogLikelihood, double R, double Alpha, double PiV, double PiUOverB);
 }

@@ -30,6 +30,18 @@ public readonly struct CustomerSummary : IEquatable<CustomerSummary>
         Validate(null);
     }
 
+    /// <summary>Creates a summary without a monetary value and checks it, naming <paramref name="row"/> in the error.</summary>
+    private CustomerSummary(long row, int frequency, double recency, double age)
+    {
+        Frequency = frequency;
+        Recency = recency;
+        Age = age;
+        Validate(row);
+    }
+
+    /// <summary>Checks a summary without a monetary value, naming <paramref name="row"/> in the error.</summary>
+    internal static void Check(int frequency, double recency, double age, long row) => _ = new CustomerSummary(row, frequency, recency, age);
+
     /// <summary>Repeat transactions x in the calibration period (≥ 0).</summary>
     public int Frequency { get; }
 

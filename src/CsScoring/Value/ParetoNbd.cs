@@ -171,13 +171,36 @@ public static class ParetoNbdModel
     /// <returns>The fit with standard errors.</returns>
     /// <exception cref="InvalidModelInputException">A summary is invalid (the error names its row) or there are no customers.</exception>
     /// <exception cref="ModelFitException">The likelihood could not be maximised.</exception>
-    /// <remarks>The likelihood is often flat in β (and s): the log-likelihood is well determined, those parameters less so (see the standard errors).</remarks>
+    /// <remarks>
+    /// The customers are first reduced to their distinct (x, t_x, T) rows (<see cref="CustomerSummaryTable"/>). The likelihood
+    /// is often flat in β (and s): the log-likelihood is well determined, those parameters less so (see the standard errors).
+    /// </remarks>
     public static ModelFit<ParetoNbdParameters> Fit(ReadOnlySpan<CustomerSummary> customers, FitOptions? options = null)
+    {
+        if (customers.IsEmpty)
+        {
+            throw new InvalidModelInputException("The Pareto/NBD fit needs at least one customer.");
+        }
+
+        return FitTable(CustomerSummaryTable.From(customers), options);
+    }
+
+    /// <summary>
+    /// Fits r, α, s, β on customers reduced to their distinct (x, t_x, T) rows: the same optimum as the fit on the
+    /// customers, in time and memory that follow the rows (see <see cref="CustomerSummaryTable"/>).
+    /// </summary>
+    /// <param name="customers">The weighted rows (at least one with a repeat transaction).</param>
+    /// <param name="options">Optimizer settings, or <see langword="null"/> for <see cref="FitOptions.Default"/>.</param>
+    /// <returns>The fit with standard errors; <see cref="ModelFit{TParameters}.Observations"/> counts customers, not rows.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="customers"/> is null.</exception>
+    /// <exception cref="InvalidModelInputException">Every frequency is 0.</exception>
+    /// <exception cref="ModelFitException">The likelihood could not be maximised.</exception>
+    public static ModelFit<ParetoNbdParameters> FitTable(CustomerSummaryTable customers, FitOptions? options = null)
     {
         var objective = new ParetoNbdObjective(customers);
         var outcome = Fitting.Run(ref objective, objective.StartingPoint(), options, "Pareto/NBD");
         var theta = outcome.Theta;
-        return new ModelFit<ParetoNbdParameters>(new ParetoNbdParameters(theta[0], theta[1], theta[2], theta[3]), [.. ParetoNbdParameters.Names], theta, outcome.StandardErrors, outcome.LogLikelihood, customers.Length, outcome.Iterations, outcome.Converged);
+        return new ModelFit<ParetoNbdParameters>(new ParetoNbdParameters(theta[0], theta[1], theta[2], theta[3]), [.. ParetoNbdParameters.Names], theta, outcome.StandardErrors, outcome.LogLikelihood, customers.Customers, outcome.Iterations, outcome.Converged);
     }
 
     /// <summary>The total log-likelihood of the customers under the parameters.</summary>
@@ -384,56 +407,73 @@ internal static class ParetoNbdMath
     }
 }
 
-/// <summary>The Pareto/NBD negative log-likelihood over log-parameters, with its analytic gradient.</summary>
+/// <summary>
+/// The Pareto/NBD negative log-likelihood over log-parameters, with its analytic gradient, summed over the weighted
+/// distinct rows of a <see cref="CustomerSummaryTable"/>.
+/// </summary>
+/// <remarks>
+/// Three things make an evaluation cheap. Logarithms of α + t and β + t are taken once per distinct time value.
+/// The ₂F₁(a, b; a + 1; z) series' coefficients depend on a customer only through x (a = r + s + x, b = s + 1 or
+/// r + x), so they are built once per distinct x, scaled to that group's largest z, and each row then evaluates four
+/// polynomials (F and its a-, b- and z-derivatives) at two points by Horner's rule: multiplications and additions
+/// only, where the plain series spends several divisions per term. Rows whose series would need very many terms
+/// (z near 1) take the quadrature path of <see cref="ParetoNbdMath.LogQ(double, double, double, double, int, double, double, Span{double}, out double)"/>.
+/// </remarks>
 internal struct ParetoNbdObjective : IObjective
 {
-    private readonly int[] _x;
-    private readonly double[] _recency;
-    private readonly double[] _age;
-    private readonly int _maxX;
-    private readonly double[] _cache;
+    private readonly CustomerSummaryTable _table;
+    private readonly double[] _weightByX;
+    private readonly int[] _groupStart;
+    private readonly double[] _timeScratch;
+    private readonly Scratch _scratch;
 
     public ParetoNbdObjective(ReadOnlySpan<CustomerSummary> customers)
+        : this(customers.IsEmpty ? throw new InvalidModelInputException("The Pareto/NBD fit needs at least one customer.") : CustomerSummaryTable.From(customers))
     {
-        if (customers.IsEmpty)
-        {
-            throw new InvalidModelInputException("The Pareto/NBD fit needs at least one customer.");
-        }
+    }
 
-        _x = new int[customers.Length];
-        _recency = new double[customers.Length];
-        _age = new double[customers.Length];
-        var max = 0;
-        for (var i = 0; i < customers.Length; i++)
-        {
-            customers[i].Validate(i);
-            _x[i] = customers[i].Frequency;
-            _recency[i] = customers[i].Recency;
-            _age[i] = customers[i].Age;
-            max = Math.Max(max, _x[i]);
-        }
-
-        if (max == 0)
+    public ParetoNbdObjective(CustomerSummaryTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (table.MaxFrequency == 0)
         {
             throw new InvalidModelInputException("The Pareto/NBD fit needs at least one customer with a repeat transaction (every frequency is 0).");
         }
 
-        _maxX = max;
-        _cache = new double[(max + 1) * 2];
+        _table = table;
+        _weightByX = new double[table.MaxFrequency + 1];
+        var xs = table.FrequencyColumn;
+        var starts = new List<int>();
+        for (var i = 0; i < xs.Length; i++)
+        {
+            _weightByX[xs[i]] += table.WeightColumn[i];
+            if (i == 0 || xs[i] != xs[i - 1])
+            {
+                starts.Add(i);
+            }
+        }
+
+        starts.Add(xs.Length);
+        _groupStart = [.. starts];
+        _timeScratch = new double[table.Grid.Times.Length * 4];
+        _scratch = new Scratch();
     }
 
     public readonly int Dimension => 4;
 
     public readonly double[] StartingPoint()
     {
-        double sumX = 0, sumT = 0;
-        for (var i = 0; i < _x.Length; i++)
+        double sumX = 0, sumT = 0, n = 0;
+        var table = _table;
+        for (var i = 0; i < table.Count; i++)
         {
-            sumX += _x[i];
-            sumT += _age[i];
+            var w = table.WeightColumn[i];
+            sumX += w * table.FrequencyColumn[i];
+            sumT += w * table.AgeColumn[i];
+            n += w;
         }
 
-        var meanAge = Math.Max(sumT / _x.Length, 1e-9);
+        var meanAge = Math.Max(sumT / n, 1e-9);
         var meanRate = Math.Max(sumX, 1) / Math.Max(sumT, 1e-9);
         return [1.0, 1.0 / meanRate, 1.0, meanAge];
     }
@@ -449,31 +489,142 @@ internal struct ParetoNbdObjective : IObjective
             return double.NaN;
         }
 
-        // log Γ(r+x)/Γ(r) and its r-derivative for x = 0..max(x), once per evaluation.
-        var cache = _cache;
+        var table = _table;
+        double ll = 0, gr = 0, gAlpha = 0, gs = 0, gBeta = 0;
+
+        // Σ_x W_x log Γ(r+x)/Γ(r) and its r-derivative.
         double lr = 0, dr = 0;
-        for (var x = 0; x <= _maxX; x++)
+        for (var x = 0; x < _weightByX.Length; x++)
         {
-            cache[2 * x] = lr;
-            cache[(2 * x) + 1] = dr;
+            ll += _weightByX[x] * lr;
+            gr += _weightByX[x] * dr;
             lr += Math.Log(r + x);
             dr += 1.0 / (r + x);
         }
 
-        Span<double> g = stackalloc double[4];
-        double ll = 0, gr = 0, gAlpha = 0, gs = 0, gBeta = 0;
-        var xs = _x;
-        for (var i = 0; i < xs.Length; i++)
+        // Per distinct time t: log(α+t), log(β+t), 1/(α+t), 1/(β+t), and the series' log(m+t), 1/(m+t).
+        var alphaLarger = alpha >= beta;
+        var m = alphaLarger ? alpha : beta;
+        var diff = alphaLarger ? alpha - beta : beta - alpha;
+        var grid = table.Grid;
+        var times = grid.Times;
+        var nt = times.Length;
+        var logA = _timeScratch.AsSpan(0, nt);
+        var logB = _timeScratch.AsSpan(nt, nt);
+        var invA = _timeScratch.AsSpan(2 * nt, nt);
+        var invB = _timeScratch.AsSpan(3 * nt, nt);
+        for (var k = 0; k < nt; k++)
         {
-            var x = xs[i];
-            ll += cache[2 * x] + ParetoNbdMath.LogQ(r, alpha, s, beta, x, _recency[i], _age[i], g, out _);
-            gr += cache[(2 * x) + 1] + g[0];
-            gAlpha += g[1];
-            gs += g[2];
-            gBeta += g[3];
+            logA[k] = Math.Log(alpha + times[k]);
+            logB[k] = Math.Log(beta + times[k]);
+            invA[k] = 1.0 / (alpha + times[k]);
+            invB[k] = 1.0 / (beta + times[k]);
         }
 
-        var n = xs.Length;
+        var logM = alphaLarger ? logA : logB;
+        var invM = alphaLarger ? invA : invB;
+        var frequency = table.FrequencyColumn;
+        var recencyIndex = grid.RecencyIndex;
+        var ageIndex = grid.AgeIndex;
+        var weights = table.WeightColumn;
+        Span<double> quadratureGradient = stackalloc double[4];
+        Span<double> dK1 = stackalloc double[4];
+        Span<double> dK2 = stackalloc double[4];
+        var groups = _groupStart;
+        for (var g = 0; g + 1 < groups.Length; g++)
+        {
+            var first = groups[g];
+            var end = groups[g + 1];
+            var x = frequency[first];
+            var a = r + s + x;
+            var b = alphaLarger ? s + 1 : r + x;
+            var rx = r + x;
+
+            // The group's largest series argument; rows past the quadrature threshold are left out.
+            var zMax = 0.0;
+            for (var i = first; i < end; i++)
+            {
+                var z = diff * invM[recencyIndex[i]];
+                if (!NeedsQuadrature(b, z))
+                {
+                    zMax = Math.Max(zMax, z);
+                }
+            }
+
+            var zScale = zMax > 0 ? zMax : 1.0;
+            var terms = BuildCoefficients(a, b, zMax, _scratch, out var logNorm);
+            var coefficients = _scratch.Coefficients;
+            var logSOverA = Math.Log(s / a);
+            for (var i = first; i < end; i++)
+            {
+                var w = weights[i];
+                var i1 = recencyIndex[i];
+                var i2 = ageIndex[i];
+                var z1 = diff * invM[i1];
+                double logQ, q0, q1, q2, q3;
+                if (NeedsQuadrature(b, z1))
+                {
+                    logQ = ParetoNbdMath.LogQ(r, alpha, s, beta, x, times[i1], times[i2], quadratureGradient, out _);
+                    q0 = quadratureGradient[0];
+                    q1 = quadratureGradient[1];
+                    q2 = quadratureGradient[2];
+                    q3 = quadratureGradient[3];
+                }
+                else
+                {
+                    var w1 = z1 / zScale;
+                    var w2 = diff * invM[i2] / zScale;
+                    Horner(coefficients, terms, w1, w2, out var f1, out var fa1, out var fb1, out var fz1, out var f2, out var fa2, out var fb2, out var fz2);
+
+                    // d log K / dθ at both ends (log K = log 2F1(z_t) − a log(m + t)).
+                    KDerivatives(alphaLarger, alpha, beta, a, times[i1], invM[i1], logM[i1], fa1 / f1, fb1 / f1, fz1 / (zScale * f1), dK1);
+                    KDerivatives(alphaLarger, alpha, beta, a, times[i2], invM[i2], logM[i2], fa2 / f2, fb2 / f2, fz2 / (zScale * f2), dK2);
+
+                    // D = (s/a)(K1 − K2); K2/K1 = (F2/F1)(m+t_x)^a/(m+T)^a.
+                    var k2Share = f2 / f1 * Math.Exp(-a * (logM[i2] - logM[i1]));
+                    var difference = 1 - k2Share;
+                    var logE = (-rx * logA[i2]) - (s * logB[i2]);
+                    double e0 = -logA[i2], e1 = -rx * invA[i2], e2 = -logB[i2], e3 = -s * invB[i2];
+                    if (!(difference > 0))
+                    {
+                        logQ = logE;
+                        q0 = e0;
+                        q1 = e1;
+                        q2 = e2;
+                        q3 = e3;
+                    }
+                    else
+                    {
+                        var logD = logSOverA + logNorm - (a * logM[i1]) + Math.Log(f1 * difference);
+                        var d0 = ((dK1[0] - (k2Share * dK2[0])) / difference) - (1.0 / a);
+                        var d1 = (dK1[1] - (k2Share * dK2[1])) / difference;
+                        var d2 = ((dK1[2] - (k2Share * dK2[2])) / difference) + (1.0 / s) - (1.0 / a);
+                        var d3 = (dK1[3] - (k2Share * dK2[3])) / difference;
+
+                        // log Q = log(E + D), d log Q = (E d log E + D d log D) / (E + D).
+                        var eLarger = logE >= logD;
+                        var ratio = Math.Exp(eLarger ? logD - logE : logE - logD);
+                        var larger = 1.0 / (1.0 + ratio);
+                        var smaller = ratio * larger;
+                        logQ = (eLarger ? logE : logD) + Math.Log(1.0 + ratio);
+                        var wE = eLarger ? larger : smaller;
+                        var wD = eLarger ? smaller : larger;
+                        q0 = (wE * e0) + (wD * d0);
+                        q1 = (wE * e1) + (wD * d1);
+                        q2 = (wE * e2) + (wD * d2);
+                        q3 = (wE * e3) + (wD * d3);
+                    }
+                }
+
+                ll += w * logQ;
+                gr += w * q0;
+                gAlpha += w * q1;
+                gs += w * q2;
+                gBeta += w * q3;
+            }
+        }
+
+        var n = (double)table.Customers;
         ll += n * ((r * Math.Log(alpha)) + (s * Math.Log(beta)));
         gr += n * Math.Log(alpha);
         gAlpha += n * r / alpha;
@@ -485,5 +636,145 @@ internal struct ParetoNbdObjective : IObjective
         gradient[2] = -gs * s;
         gradient[3] = -gBeta * beta;
         return -ll;
+    }
+
+    /// <summary>The same switch as <see cref="ParetoNbdMath"/>: past it the series needs too many terms.</summary>
+    private static bool NeedsQuadrature(double b, double z) => (b + 30) * z / (1 - z) > 400;
+
+    /// <summary>
+    /// Writes the series coefficients of ₂F₁(a, b; a + 1; z) evaluated at z = zMax, divided by their sum, so that
+    /// F(z) = e^logNorm Σ T_j w^j with w = z / zMax ≤ 1; with them A_j (a-derivative), B_j (b-derivative) and
+    /// Z_j = j T_j (zMax times the z-derivative, in powers w^(j−1)). Returns the index of the last term. The stopping
+    /// rule is the plain series' at the group's largest z, so every row of the group is summed at least as accurately.
+    /// </summary>
+    private static int BuildCoefficients(double a, double b, double zMax, Scratch scratch, out double logNorm)
+    {
+        var z = zMax > 0 ? zMax : 1.0;
+        var c = scratch.Reserve(2);
+        c[0] = 1;
+        c[1] = 0;
+        c[2] = 0;
+        c[3] = 0;
+        var sum = 1.0;
+        var inner = 1.0; // (b)_j / j! · z^j
+        var harmonic = 0.0;
+        var j = 1;
+        for (; ; j++)
+        {
+            harmonic += 1.0 / (b + j - 1);
+            var growth = (b + j - 1) / j;
+            var previousInner = inner;
+            inner *= growth * z;
+            var weight = a / (a + j);
+            var term = weight * inner;
+            c = scratch.Reserve(j + 1);
+            var k = 4 * j;
+            c[k] = term;
+            c[k + 1] = term * ((1.0 / a) - (1.0 / (a + j)));
+            c[k + 2] = term * harmonic;
+            c[k + 3] = term * j;
+            sum += term;
+            if (zMax == 0)
+            {
+                // Every row has z = 0: F = 1 and only the first-order term's z-derivative counts.
+                break;
+            }
+
+            var q = growth * z;
+            if (term == 0 && j > b)
+            {
+                break;
+            }
+
+            if (q < 1 && j > (b - 1) * z && weight * ((inner * (1 + harmonic)) + (previousInner * growth * j)) * q / (1 - q) <= 1e-17 * sum)
+            {
+                break;
+            }
+
+            if (j >= Scratch.MaxTerms)
+            {
+                throw new CsScoringException(string.Create(CultureInfo.InvariantCulture, $"The hypergeometric series 2F1({a}, {b}; {a + 1}; {zMax}) did not converge in {Scratch.MaxTerms} terms."));
+            }
+        }
+
+        var norm = zMax > 0 ? sum : 1.0;
+        var scale = 1.0 / norm;
+        for (var i = 0; i < 4 * (j + 1); i++)
+        {
+            c[i] *= scale;
+        }
+
+        logNorm = Math.Log(norm);
+        return j;
+    }
+
+    /// <summary>Σ T_j w^j, Σ A_j w^j, Σ B_j w^j and Σ_{j≥1} Z_j w^(j−1) at two points: eight independent chains.</summary>
+    private static void Horner(double[] c, int last, double w1, double w2, out double f1, out double fa1, out double fb1, out double fz1, out double f2, out double fa2, out double fb2, out double fz2)
+    {
+        double t1 = 0, a1 = 0, b1 = 0, z1 = 0, t2 = 0, a2 = 0, b2 = 0, z2 = 0;
+        for (var j = last; j >= 1; j--)
+        {
+            var k = 4 * j;
+            t1 = (t1 * w1) + c[k];
+            a1 = (a1 * w1) + c[k + 1];
+            b1 = (b1 * w1) + c[k + 2];
+            z1 = (z1 * w1) + c[k + 3];
+            t2 = (t2 * w2) + c[k];
+            a2 = (a2 * w2) + c[k + 1];
+            b2 = (b2 * w2) + c[k + 2];
+            z2 = (z2 * w2) + c[k + 3];
+        }
+
+        // The constant terms: T_0 = 1/norm, A_0 = B_0 = 0; the Z sums end at w^0.
+        f1 = (t1 * w1) + c[0];
+        fa1 = a1 * w1;
+        fb1 = b1 * w1;
+        fz1 = z1;
+        f2 = (t2 * w2) + c[0];
+        fa2 = a2 * w2;
+        fb2 = b2 * w2;
+        fz2 = z2;
+    }
+
+    // d log K / d(r, α, s, β) for log K = log 2F1(a, b; a+1; diff/(m+t)) − a log(m+t), from F's logarithmic
+    // derivatives la, lb, lz (in a, b, z).
+    private static void KDerivatives(bool alphaLarger, double alpha, double beta, double a, double t, double inverse, double logDenominator, double la, double lb, double lz, Span<double> d)
+    {
+        if (alphaLarger)
+        {
+            // b = s + 1, z = (α − β)/(α + t): dz/dα = (β + t)/(α + t)², dz/dβ = −1/(α + t).
+            d[0] = la - logDenominator;
+            d[1] = (lz * (beta + t) * inverse * inverse) - (a * inverse);
+            d[2] = la + lb - logDenominator;
+            d[3] = -lz * inverse;
+        }
+        else
+        {
+            // b = r + x, z = (β − α)/(β + t): dz/dβ = (α + t)/(β + t)², dz/dα = −1/(β + t).
+            d[0] = la + lb - logDenominator;
+            d[1] = -lz * inverse;
+            d[2] = la - logDenominator;
+            d[3] = (lz * (alpha + t) * inverse * inverse) - (a * inverse);
+        }
+    }
+
+    /// <summary>The coefficient buffer, grown as a group's series needs more terms and reused across evaluations.</summary>
+    private sealed class Scratch
+    {
+        public const int MaxTerms = 10_000_000;
+
+        private double[] _coefficients = new double[4 * 256];
+
+        public double[] Coefficients => _coefficients;
+
+        public double[] Reserve(int terms)
+        {
+            if (4 * terms > _coefficients.Length)
+            {
+                Array.Resize(ref _coefficients, Math.Max(4 * terms, 2 * _coefficients.Length));
+            }
+
+            return _coefficients;
+        }
     }
 }
