@@ -156,7 +156,15 @@ def main():
     parser.add_argument("--console", default=os.path.join(root, "src", "CsScoring.Training", "bin", "Release", "net10.0", "CsScoring.Training"))
     parser.add_argument("--out", default=os.path.join(root, "benchmarks", "results", "quality.md"))
     parser.add_argument("--json", help="also write every figure as JSON here")
+    parser.add_argument("--from-json", nargs="+", metavar="FILE", help="write the table from earlier --json files (no training)")
     args = parser.parse_args()
+    if args.from_json:
+        results = []
+        for path in args.from_json:
+            with open(path, encoding="utf-8") as text:
+                results += json.load(text)
+        write_markdown(args, results)
+        return
 
     sets = bench_sets(args.bench_dir)
     if not args.no_sample:
@@ -176,7 +184,11 @@ def main():
         for data_set in sets:
             frame = pd.read_csv(data_set.path, na_values=["NA", ""], keep_default_na=True)
             frame = frame[frame[data_set.label].notna()].reset_index(drop=True)
-            y = (frame[data_set.label].astype(str).str.strip().str.lower() == data_set.positive.lower()).to_numpy(dtype=int)
+            labels = frame[data_set.label]
+            if pd.api.types.is_numeric_dtype(labels):
+                y = (labels.astype(float) == float(data_set.positive)).to_numpy(dtype=int)
+            else:
+                y = (labels.astype(str).str.strip().str.lower() == data_set.positive.lower()).to_numpy(dtype=int)
             groups = frame[data_set.group].to_numpy() if data_set.group else None
             folds = fold_columns(frame, y, groups, args.folds, args.repeats, args.seed)
             x = frame.drop(columns=[data_set.label] + data_set.drop + ([data_set.group] if data_set.group else []))
