@@ -95,7 +95,7 @@ def learners(seed):
     return {
         "logistic regression (scaled)": lambda n, c: Pipeline([("pre", pre(True, n, c)), ("model", LogisticRegression(max_iter=5000))]),
         "HistGradientBoosting": lambda n, c: Pipeline([("pre", pre(False, n, c)), ("model", HistGradientBoostingClassifier(random_state=seed))]),
-        "XGBoost": lambda n, c: Pipeline([("pre", pre(False, n, c)), ("model", XGBClassifier(random_state=seed, eval_metric="logloss"))]),
+        "XGBoost": lambda n, c: Pipeline([("pre", pre(False, n, c)), ("model", XGBClassifier(random_state=seed, eval_metric="logloss", n_jobs=1))]),
     }
 
 
@@ -119,7 +119,7 @@ def summarize(per_fold):
 def run_ours(console, data_set, frame_path, fold_names, trainer, extra, work):
     out = os.path.join(work, f"model-{data_set.name}-{trainer}")
     command = console + ["train", "--data", frame_path, "--label", data_set.label, "--positive", data_set.positive,
-                         "--trainer", trainer, "--out", out, "--force", "--json", "--seed", "42"]
+                         "--trainer", trainer, "--out", out, "--force", "--json", "--seed", "42", "--parallelism", "1"]
     for name in fold_names:
         command += ["--fold-column", name]
     if data_set.group:
@@ -234,7 +234,7 @@ def write_markdown(args, results):
         "Figures are the mean and the standard deviation over the "
         f"{args.folds * args.repeats} test folds; csscoring's are of its calibrated probabilities (cross-fitted calibration), "
         "the others' of their own probabilities. Wall time: the whole cross-validation of each other learner "
-        "(fits and predictions, default threads); for csscoring the whole `train` command (search, calibration, "
+        "(fits and predictions, one thread: OMP_NUM_THREADS=1, XGBoost n_jobs=1); for csscoring, also with one thread (--parallelism 1), the whole `train` command (search, calibration, "
         "holdout check, refit, explanations, ONNX export and parity proofs, report).",
         "",
         f"scikit-learn {sklearn.__version__}, XGBoost {xgboost.__version__}, {os.cpu_count()} cores; "

@@ -14,4 +14,7 @@ fi
 if [[ "${QUALITY_NO_BUILD:-}" != 1 ]]; then
   dotnet build src/CsScoring.Training -c Release -nologo -v quiet >&2
 fi
+# One thread per learner, csscoring included (--parallelism 1 below): equal footing for the wall times, and OpenMP
+# threads that spin on a busy machine made HistGradientBoosting hundreds of times slower.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 exec "$python" benchmarks/quality/quality.py "$@"
