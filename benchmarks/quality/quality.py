@@ -194,7 +194,10 @@ def main():
             x = frame.drop(columns=[data_set.label] + data_set.drop + ([data_set.group] if data_set.group else []))
             categorical = [c for c in x.columns if x[c].dtype == object]
             numeric = [c for c in x.columns if c not in categorical]
-            with_folds = frame.assign(**folds)
+            # The copy keeps every cell's text as the file has it (pandas would write integer labels as 1.0).
+            raw = pd.read_csv(data_set.path, dtype=str, keep_default_na=False)
+            raw = raw[raw[data_set.label].str.strip().isin(["", "NA"]) == False].reset_index(drop=True)
+            with_folds = raw.assign(**folds)
             frame_path = os.path.join(work, f"{data_set.name}.csv")
             with_folds.to_csv(frame_path, index=False)
             print(f"{data_set.name}: {len(y)} rows, {y.sum()} positive, {len(numeric)} numeric and {len(categorical)} categorical columns", flush=True)
