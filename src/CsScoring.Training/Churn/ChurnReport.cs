@@ -16,6 +16,7 @@ internal static class ChurnReport
         report.Section("Churn model");
         var facts = new List<(string, string)>
         {
+            ("Headline", result.DescribeHeadline()),
             ("Data", $"{data.SourceName}: {data.RowsRead} rows, {data.Rows} labelled ({data.Positives} churned, {Pct((double)data.Positives / data.Rows)}), {data.UnlabelledRows} unlabelled left out"),
             ("Label", $"{result.Options.Data.Label} (positive: '{data.Positive}')"),
             ("Features", $"{data.Width} features from {data.Schema.Columns.Count} columns"),
@@ -42,18 +43,20 @@ internal static class ChurnReport
         var rows = new List<IReadOnlyList<string>>();
         foreach (var (name, value) in v.ToDictionary())
         {
-            rows.Add([name, F(value), result.Cv.TryGetValue(name, out var s) ? $"{F(s.Mean)} ± {F(s.Sd)}" : string.Empty]);
+            rows.Add([name, result.Cv.TryGetValue(name, out var s) ? $"{F(s.Mean)} ± {F(s.Sd)}" : string.Empty, F(value)]);
         }
 
-        report.Table(["metric", "validation", $"cross-validation ({result.Options.Folds} folds x {result.Options.Repeats})"], rows);
+        report.Paragraph("Cross-validation is the headline: every row is tested, over several fold assignments. The holdout is one split, shown as a check; its figures move more with the seed.");
+        report.Table(["metric", $"cross-validation ({result.CvFolds} folds x {result.CvRepeats}), mean ± sd", "holdout (check)"], rows);
         report.Paragraph(string.Create(CultureInfo.InvariantCulture,
             $"Validation accuracy, precision, recall and F1 are at the F1-optimal threshold {v.Threshold:0.###}, chosen on the training split's out-of-fold predictions (never on validation). The saved model's thresholds, from its own out-of-fold predictions: F1-optimal {result.Thresholds.F1:0.###}; cost-based {result.Thresholds.Cost:0.###}, acting when p >= it maximised the realised value {result.CostValue:0} given an action cost of {result.Thresholds.CostModel!.ActionCost:0.##}, a success rate of {result.Thresholds.CostModel.SuccessRate:0.##} and an account value of {result.Thresholds.CostModel.AccountValue:0.##} (break-even probability {result.Thresholds.CostModel.ActionCost / (result.Thresholds.CostModel.SuccessRate * result.Thresholds.CostModel.AccountValue):0.###}). Risk bands: high from {result.Thresholds.Bands.High:0.###}, medium from {result.Thresholds.Bands.Medium:0.###}."));
 
         if (result.Candidates.Count > 1)
         {
             report.SubSection("Search");
-            report.Table(["candidate", "cv log loss", "cv auc", "cv brier", "seconds", "chosen"],
-                result.Candidates.OrderBy(c => c.CvLogLoss).Select(c => (IReadOnlyList<string>)[c.Spec.Describe(), F(c.CvLogLoss, "0.00000"), F(c.CvAuc), F(c.CvBrier, "0.00000"), F(c.Seconds, "0.0"), c.Chosen ? "yes" : string.Empty]));
+            report.Paragraph("Successive halving: every candidate is cross-validated on the first repeat; the linear ones and the best quarter of the tree ones on every repeat. The figures are over the repeats each was evaluated on.");
+            report.Table(["candidate", "cv log loss", "cv auc", "cv brier", "repeats", "chosen"],
+                result.Candidates.OrderByDescending(c => c.Repeats).ThenBy(c => c.CvLogLoss).Select(c => (IReadOnlyList<string>)[c.Spec.Describe(), F(c.CvLogLoss, "0.00000"), F(c.CvAuc), F(c.CvBrier, "0.00000"), c.Repeats.ToString(CultureInfo.InvariantCulture), c.Chosen ? "yes" : string.Empty]));
         }
 
         report.SubSection("Plots (validation)");

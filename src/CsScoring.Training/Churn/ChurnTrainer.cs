@@ -7,8 +7,15 @@ using Microsoft.ML.Data;
 
 namespace CsScoring.Training.Churn;
 
-/// <summary>One candidate of the search with its cross-validated figures.</summary>
-internal sealed record CandidateResult(TrainerSpec Spec, double CvLogLoss, double CvAuc, double CvBrier, double Seconds, bool Chosen);
+/// <summary>One candidate of the search with its cross-validated figures (over its <see cref="Repeats"/> repeats).</summary>
+internal sealed record CandidateResult(TrainerSpec Spec, double CvLogLoss, double CvAuc, double CvBrier, double Seconds, bool Chosen)
+{
+    /// <summary>The cross-validation repeats the candidate was evaluated on.</summary>
+    public int Repeats { get; init; } = 1;
+
+    /// <summary>Its out-of-fold raw scores (margins) per evaluated repeat, for blending.</summary>
+    public CvOutcome? Cv { get; init; }
+}
 
 /// <summary>A driver: how much a column matters to the model.</summary>
 internal sealed record DriverImportance(string Column, double PermutationLogLoss, double PermutationAuc, double? MeanAbsShap);
@@ -70,19 +77,39 @@ internal sealed class ChurnTrainingResult
     public IReadOnlyList<(string Feature, double MeanAbsShap)>? FeatureShap { get; set; }
 
     public bool[] ValidationLabels => [.. ValidationRows.Select(r => Data.Labels[r])];
+
+    /// <summary>Folds (K) of the cross-validation behind <see cref="Cv"/>.</summary>
+    public int CvFolds { get; init; }
+
+    /// <summary>Repeats (R) of the cross-validation behind <see cref="Cv"/>.</summary>
+    public int CvRepeats { get; init; }
+
+    /// <summary>The headline: the cross-validated AUC with its interval.</summary>
+    public Interval CvAuc => Headline.CrossValidated(Cv["auc"], CvFolds);
+
+    /// <summary>The check: the holdout AUC with its own interval.</summary>
+    public Interval HoldoutAuc => Headline.HoldoutAuc(Validation.Auc, Validation.Positives, Validation.Rows - Validation.Positives);
+
+    /// <summary>One sentence with both, for consoles and reports.</summary>
+    public string DescribeHeadline()
+        => string.Create(CultureInfo.InvariantCulture,
+            $"cross-validated AUC {CvAuc.Describe()} over {CvFolds} folds x {CvRepeats} repeats of {FinalModel.Cv.Rows.Length} rows; holdout check: AUC {HoldoutAuc.Describe()} on {Validation.Rows} rows ({Validation.Positives} positive)");
 }
 
 /// <summary>
 /// The training pipeline: leakage-safe split, cross-validation (stratified, grouped, repeated), optional search,
 /// calibration on out-of-fold scores, validation metrics, thresholds, drivers and the final refit.
 /// </summary>
-internal sealed class ChurnTrainer
+internal sealed partial class ChurnTrainer
 {
     private readonly ChurnTrainingOptions _options;
     private readonly MLContext _ml;
     private readonly Action<string> _note;
     private ChurnDataset _data = null!;
     private float[]? _weights;
+    private int[][]? _fixedFolds;
+    private int _folds;
+    private int _repeats;
 
     public ChurnTrainer(ChurnTrainingOptions options, Action<string>? note = null)
     {
@@ -90,6 +117,8 @@ internal sealed class ChurnTrainer
         _options = options;
         _ml = new MLContext(seed: options.Seed);
         _note = note ?? (_ => { });
+        _folds = options.Folds;
+        _repeats = options.Repeats;
     }
 
     public ChurnTrainingResult Train(IProgress<double>? progress = null)
@@ -100,6 +129,13 @@ internal sealed class ChurnTrainer
         _data = data;
         progress?.Report(0.05);
         var source = data.SourceName;
+        if (_options.FoldColumns.Count > 0)
+        {
+            _fixedFolds = FoldColumns.Read(_options.Data, _options.FoldColumns, data.Rows);
+            _folds = _fixedFolds[0].Max() + 1;
+            _repeats = _fixedFolds.Length;
+        }
+
         CheckEnough(Enumerable.Range(0, data.Rows).ToArray(), "the file");
 
         // 1. The split that cannot leak.
@@ -140,34 +176,18 @@ internal sealed class ChurnTrainer
         }
 
         // 2. Search (or the chosen learner), picked by cross-validated log loss of calibrated out-of-fold predictions.
-        var candidates = new List<CandidateResult>();
         var specs = CandidateSpecs(train.Length);
         var clock = Stopwatch.StartNew();
-        (TrainerSpec Spec, CvOutcome Cv, CalibratedCv Calibrated, double LogLoss)? best = null;
-        for (var i = 0; i < specs.Count; i++)
+        var evaluated = Search(specs, train, progress);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var chosenCandidate = ChooseFinal(evaluated);
+        var chosen = (chosenCandidate.Spec, chosenCandidate.Cv, chosenCandidate.Calibrated);
+        var candidates = evaluated.Select(e => new CandidateResult(e.Spec, e.LogLoss, e.Calibrated.FoldMetrics.Average(m => m.Auc),
+            e.Calibrated.FoldMetrics.Average(m => m.Brier), seconds * e.Repeats / Math.Max(1, evaluated.Sum(x => x.Repeats)), ReferenceEquals(e, chosenCandidate))
         {
-            if (i > 0 && clock.Elapsed > _options.TimeBudget)
-            {
-                _note(string.Create(CultureInfo.InvariantCulture, $"search stopped after {i} of {specs.Count} candidates: the time budget of {_options.TimeBudget.TotalSeconds:0} s is spent"));
-                break;
-            }
-
-            var started = clock.Elapsed;
-            var cv = CrossValidate(specs[i], train);
-            var calibrated = Calibrate(cv);
-            var logLoss = calibrated.FoldMetrics.Average(m => m.LogLoss);
-            candidates.Add(new CandidateResult(specs[i], logLoss, calibrated.FoldMetrics.Average(m => m.Auc), calibrated.FoldMetrics.Average(m => m.Brier),
-                (clock.Elapsed - started).TotalSeconds, false));
-            if (best is null || logLoss < best.Value.LogLoss)
-            {
-                best = (specs[i], cv, calibrated, logLoss);
-            }
-
-            progress?.Report(0.05 + (0.45 * (i + 1) / specs.Count));
-        }
-
-        var chosen = best!.Value;
-        candidates = [.. candidates.Select(c => c with { Chosen = ReferenceEquals(c.Spec, chosen.Spec) })];
+            Repeats = e.Repeats,
+            Cv = e.Cv,
+        }).ToList();
 
         // 3. The learner on the training split, calibrated on its out-of-fold scores, judged on validation.
         var validationModel = FitFinal(chosen.Spec, train, chosen.Cv, chosen.Calibrated);
@@ -211,6 +231,8 @@ internal sealed class ChurnTrainer
             ValidationProbabilities = validationProbabilities,
             Validation = validationMetrics,
             Cv = Summarize(cvSource.FoldMetrics),
+            CvFolds = _folds,
+            CvRepeats = _repeats,
             Thresholds = thresholds,
             CostValue = costValue,
             Drivers = drivers,
@@ -236,7 +258,7 @@ internal sealed class ChurnTrainer
     {
         if (_options.Trainer == TrainerChoice.Auto)
         {
-            return TrainerSpec.SearchSpace(_options.Seed);
+            return TrainerSpec.SearchSpace(rows);
         }
 
         var kind = _options.Trainer switch
@@ -262,44 +284,22 @@ internal sealed class ChurnTrainer
         var positives = rows.Count(r => _data.Labels[r]);
         var negatives = rows.Length - positives;
         var groups = rows.Select(r => _data.Groups[r]).Distinct().Count();
-        if (rows.Length < _options.Folds || groups < _options.Folds)
+        if (rows.Length < _folds || groups < _folds)
         {
             throw new DataFormatException(
-                string.Create(CultureInfo.InvariantCulture, $"{what} has {rows.Length} labelled rows in {groups} groups: fewer than the {_options.Folds} folds"),
+                string.Create(CultureInfo.InvariantCulture, $"{what} has {rows.Length} labelled rows in {groups} groups: fewer than the {_folds} folds"),
                 _data.SourceName, null, null);
         }
 
-        if (positives < _options.Folds || negatives < _options.Folds)
+        if (positives < _folds || negatives < _folds)
         {
             throw new DataFormatException(
-                string.Create(CultureInfo.InvariantCulture, $"{what} has {positives} positive and {negatives} negative rows: each class needs at least one per fold ({_options.Folds})"),
+                string.Create(CultureInfo.InvariantCulture, $"{what} has {positives} positive and {negatives} negative rows: each class needs at least one per fold ({_folds})"),
                 _data.SourceName, null, _options.Data.Label);
         }
     }
 
-    internal CvOutcome CrossValidate(TrainerSpec spec, int[] rows)
-    {
-        var folds = new int[_options.Repeats][];
-        var scores = new float[_options.Repeats][];
-        for (var r = 0; r < _options.Repeats; r++)
-        {
-            folds[r] = Splits.StratifiedGroupKFold(rows, _data.Labels, _data.Groups, _options.Folds, _options.Seed + r);
-            scores[r] = new float[rows.Length];
-            for (var f = 0; f < _options.Folds; f++)
-            {
-                var fitRows = rows.Where((_, i) => folds[r][i] != f).ToArray();
-                var testPositions = Enumerable.Range(0, rows.Length).Where(i => folds[r][i] == f).ToArray();
-                var learner = spec.Fit(_ml, View(fitRows), _options.Seed);
-                var testScores = Scores(learner, [.. testPositions.Select(i => rows[i])]);
-                for (var i = 0; i < testPositions.Length; i++)
-                {
-                    scores[r][testPositions[i]] = testScores[i];
-                }
-            }
-        }
-
-        return new CvOutcome(rows, folds, scores);
-    }
+    internal CvOutcome CrossValidate(TrainerSpec spec, int[] rows) => CrossValidateMany([spec], rows, 0, _repeats)[0];
 
     /// <summary>
     /// Cross-fits Platt and isotonic calibration (each fold calibrated by a calibrator fitted on the other folds'
@@ -334,9 +334,14 @@ internal sealed class ChurnTrainer
         var foldMetrics = new List<MetricSet>();
         for (var r = 0; r < p.Length; r++)
         {
-            for (var f = 0; f < _options.Folds; f++)
+            for (var f = 0; f < _folds; f++)
             {
                 var positions = Enumerable.Range(0, labels.Length).Where(i => cv.Folds[r][i] == f).ToArray();
+                if (positions.Length == 0)
+                {
+                    continue;
+                }
+
                 foldMetrics.Add(BinaryMetrics.Compute(positions.Select(i => p[r][i]).ToArray(), positions.Select(i => labels[i]).ToArray(), threshold));
             }
         }
@@ -349,9 +354,14 @@ internal sealed class ChurnTrainer
     private double[] CrossFit(CalibrationMethod method, int[] rows, float[] scores, bool[] labels, int[] folds)
     {
         var result = new double[scores.Length];
-        for (var f = 0; f < _options.Folds; f++)
+        for (var f = 0; f < _folds; f++)
         {
             var fit = Enumerable.Range(0, scores.Length).Where(i => folds[i] != f).ToArray();
+            if (fit.Length == scores.Length)
+            {
+                continue;
+            }
+
             var calibrator = FittedCalibrator.Fit(_ml, method, fit.Select(i => scores[i]).ToArray(), fit.Select(i => labels[i]).ToArray(), Weights(rows, fit));
             for (var i = 0; i < scores.Length; i++)
             {

@@ -41,8 +41,20 @@ internal sealed record ChurnTrainingOptions
     /// <summary>Days after a snapshot until its label is known; training snapshots must be labelled before the validation window.</summary>
     public int HorizonDays { get; init; }
 
-    /// <summary>The <c>auto</c> search's time budget.</summary>
-    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// The <c>auto</c> search's budget in candidates: the first this many of its fixed order are tried. A count, never
+    /// seconds, so the chosen model does not depend on the machine's speed or load.
+    /// </summary>
+    public int Budget { get; init; } = DefaultBudget;
+
+    /// <summary>The default <see cref="Budget"/>: the whole search space.</summary>
+    public const int DefaultBudget = 9;
+
+    /// <summary>Cross-validation fits run at once; the results do not depend on it.</summary>
+    public int Parallelism { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 8);
+
+    /// <summary>Columns holding each row's fold, one per repeat; when given they replace the seeded folds (and --folds, --repeats).</summary>
+    public IReadOnlyList<string> FoldColumns { get; init; } = [];
 
     /// <summary>Whether the saved model is retrained on every labelled row once validation is done.</summary>
     public bool Refit { get; init; } = true;
@@ -86,9 +98,14 @@ internal sealed record ChurnTrainingOptions
             throw new ArgumentException("--action-cost must be >= 0, --success-rate in [0, 1] and --account-value > 0");
         }
 
-        if (TimeBudget <= TimeSpan.Zero)
+        if (Budget < 1)
         {
-            throw new ArgumentException("--time-budget must be > 0 seconds");
+            throw new ArgumentException("--budget must be at least 1 candidate");
+        }
+
+        if (Parallelism < 1)
+        {
+            throw new ArgumentException("--parallelism must be at least 1");
         }
     }
 }

@@ -18,16 +18,76 @@ internal sealed class MatrixDataView : IDataView
     private readonly int[] _rows;
     private readonly int _width;
     private readonly float[]? _weights;
+    private readonly float[]? _shift;
+    private readonly float[]? _scale;
 
     public MatrixDataView(float[] features, int width, bool[] labels, int[] rows, float[]? weights = null)
+        : this(features, width, labels, rows, weights, null, null)
+    {
+    }
+
+    private MatrixDataView(float[] features, int width, bool[] labels, int[] rows, float[]? weights, float[]? shift, float[]? scale)
     {
         _features = features;
         _width = width;
         _labels = labels;
         _rows = rows;
         _weights = weights;
+        _shift = shift;
+        _scale = scale;
         Schema = CreateSchema(width, weights is not null);
     }
+
+    public int Width => _width;
+
+    /// <summary>
+    /// Per feature, the mean and the reciprocal of the standard deviation over this view's rows (1 for a constant
+    /// feature), so that <c>(x - shift) * scale</c> has mean 0 and variance 1.
+    /// </summary>
+    public (float[] Shift, float[] Scale) Standardisation()
+    {
+        var mean = new double[_width];
+        var square = new double[_width];
+        foreach (var row in _rows)
+        {
+            var values = _features.AsSpan(row * _width, _width);
+            for (var j = 0; j < _width; j++)
+            {
+                mean[j] += values[j];
+            }
+        }
+
+        var n = Math.Max(1, _rows.Length);
+        for (var j = 0; j < _width; j++)
+        {
+            mean[j] /= n;
+        }
+
+        // Two passes: the variance of large values (incomes, dates) around their mean stays exact.
+        foreach (var row in _rows)
+        {
+            var values = _features.AsSpan(row * _width, _width);
+            for (var j = 0; j < _width; j++)
+            {
+                var d = values[j] - mean[j];
+                square[j] += d * d;
+            }
+        }
+
+        var shift = new float[_width];
+        var scale = new float[_width];
+        for (var j = 0; j < _width; j++)
+        {
+            var sd = Math.Sqrt(square[j] / n);
+            shift[j] = (float)mean[j];
+            scale[j] = sd > 1e-12 && double.IsFinite(sd) ? (float)(1 / sd) : 1f;
+        }
+
+        return (shift, scale);
+    }
+
+    /// <summary>The same rows with every feature mapped to <c>(x - shift) * scale</c>.</summary>
+    public MatrixDataView Standardised(float[] shift, float[] scale) => new(_features, _width, _labels, _rows, _weights, shift, scale);
 
     public DataViewSchema Schema { get; }
 
@@ -89,6 +149,15 @@ internal sealed class MatrixDataView : IDataView
                 {
                     var editor = VBufferEditor.Create(ref value, view._width);
                     view._features.AsSpan(view._rows[_position] * view._width, view._width).CopyTo(editor.Values);
+                    if (view._shift is { } shift && view._scale is { } scale)
+                    {
+                        var values = editor.Values;
+                        for (var j = 0; j < values.Length; j++)
+                        {
+                            values[j] = (values[j] - shift[j]) * scale[j];
+                        }
+                    }
+
                     value = editor.Commit();
                 };
                 return (ValueGetter<TValue>)(Delegate)features;

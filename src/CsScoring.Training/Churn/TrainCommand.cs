@@ -92,7 +92,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
                 Positive = settings.Positive,
                 IdColumn = settings.Id,
                 TimeColumn = settings.Time,
-                Exclude = settings.Exclude,
+                Exclude = [.. settings.Exclude, .. settings.FoldColumn],
                 AllowPersonal = settings.AllowPersonal,
                 Kinds = schemaFile.Kinds,
                 Roles = schemaFile.Roles,
@@ -110,7 +110,9 @@ internal sealed class TrainCommand : Command<TrainSettings>
             ValidationFraction = settings.ValidationFraction,
             ValidationGroupShare = settings.ValidationAccounts,
             HorizonDays = settings.HorizonDays,
-            TimeBudget = TimeSpan.FromSeconds(settings.TimeBudget),
+            Budget = settings.Budget ?? ChurnTrainingOptions.DefaultBudget,
+            Parallelism = settings.Parallelism ?? Math.Clamp(Environment.ProcessorCount, 1, 8),
+            FoldColumns = settings.FoldColumn,
             Refit = !settings.NoRefit,
             Cost = new CostModel(settings.ActionCost, settings.SuccessRate, settings.AccountValue),
             Calibration = settings.Calibration switch
@@ -125,11 +127,11 @@ internal sealed class TrainCommand : Command<TrainSettings>
     private static void PrintHuman(CliConsole console, ChurnTrainingResult result, ArtifactSummary artifacts, string output)
     {
         var v = result.Validation;
-        var table = new Table().AddColumn("metric").AddColumn("validation").AddColumn("cv mean ± sd");
+        var table = new Table().AddColumn("metric").AddColumn("cv mean ± sd (headline)").AddColumn("holdout (check)");
         foreach (var (name, value) in v.ToDictionary())
         {
             var cv = result.Cv.TryGetValue(name, out var s) ? $"{Fmt(s.Mean)} ± {Fmt(s.Sd)}" : string.Empty;
-            table.AddRow(name, Fmt(value), cv);
+            table.AddRow(name, cv, Fmt(value));
         }
 
         console.ResultLine($"Trainer: {result.FinalModel.Spec.Describe()}, calibration: {result.FinalModel.Calibrator.Method.ToString().ToLowerInvariant()}");
@@ -138,6 +140,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
             $"Labels: {data.Positives} positive ('{data.Positive}'), {data.Rows - data.Positives} negative ({string.Join(", ", data.LabelValues.Where(v => !string.Equals(v, data.Positive, StringComparison.OrdinalIgnoreCase)).Select(v => $"'{v}'"))}), {data.UnlabelledRows} unlabelled"));
         console.ResultLine($"Split: {result.SplitDescription}");
         console.Result(table);
+        console.ResultLine($"Headline: {result.DescribeHeadline()}");
         console.ResultLine(string.Create(CultureInfo.InvariantCulture, $"Thresholds: F1 {result.Thresholds.F1:0.###}, cost {result.Thresholds.Cost:0.###}"));
         console.ResultLine(string.Create(CultureInfo.InvariantCulture,
             $"ONNX parity (ONNX Runtime vs the compiled scorer, {artifacts.Onnx.Rows} rows): max |dp| = {artifacts.Onnx.MaxProbabilityDifference:E2}"));

@@ -37,7 +37,7 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
     public string? Schema { get; init; }
 
     [CommandOption("--trainer <NAME>")]
-    [Description("auto (search by cross-validated log loss within --time-budget), fasttree (default), lightgbm or logistic.")]
+    [Description("auto (search by cross-validated log loss over --budget candidates), fasttree (default), lightgbm or logistic.")]
     [DefaultValue("fasttree")]
     public string Trainer { get; init; } = "fasttree";
 
@@ -60,10 +60,22 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
     [ImplicitDefault(typeof(TrainerSpec), nameof(TrainerSpec.DefaultLearningRate))]
     public double? LearningRate { get; init; }
 
+    [CommandOption("--budget <CANDIDATES>")]
+    [Description("The auto search's budget: how many candidates of its fixed order it tries (default: all 9). Each is cross-validated on the first repeat; the linear ones and the best quarter of the tree ones on every repeat.")]
+    [ImplicitDefault(typeof(ChurnTrainingOptions), nameof(ChurnTrainingOptions.DefaultBudget))]
+    public int? Budget { get; init; }
+
     [CommandOption("--time-budget <SECONDS>")]
-    [Description("The auto search's time budget in seconds (candidates started after it are skipped).")]
-    [DefaultValue(120)]
-    public int TimeBudget { get; init; } = 120;
+    [Description("Removed: the search is bounded by --budget in candidates, so the same data and seed give the same model on any machine. Passing it is an error.")]
+    public int? TimeBudget { get; init; }
+
+    [CommandOption("--parallelism <N>")]
+    [Description("Cross-validation fits run at once (default: the number of cores, at most 8). The model does not depend on it.")]
+    public int? Parallelism { get; init; }
+
+    [CommandOption("--fold-column <COLUMN>")]
+    [Description("A column holding each row's cross-validation fold (integers); repeat it for repeated cross-validation. Replaces the seeded folds and --folds/--repeats, so another tool can run the very same folds. The column is not a feature.")]
+    public string[] FoldColumn { get; init; } = [];
 
     [CommandOption("--folds <K>")]
     [Description("Cross-validation folds.")]
@@ -155,6 +167,11 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
         if (ParseTrainer(Trainer) is null)
         {
             return ValidationResult.Error($"--trainer must be auto, fasttree, lightgbm or logistic, not '{Trainer}'");
+        }
+
+        if (TimeBudget is not null)
+        {
+            return ValidationResult.Error("--time-budget was removed: the search now stops on a budget in candidates (--budget), never in seconds, so the same data and seed give the same model on any machine; drop --time-budget or use --budget <CANDIDATES>");
         }
 
         if (Calibration is not ("auto" or "platt" or "isotonic"))

@@ -1,9 +1,12 @@
 using System.Globalization;
 using CsScoring.Churn.Manifest;
 using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
+using CsScoring.Training.Churn.MlNet;
 
 namespace CsScoring.Training.Churn;
 
@@ -53,7 +56,7 @@ internal sealed record TrainerSpec(ModelKind Kind, int Trees = TrainerSpec.Defau
     }
 
     /// <summary>Trains on a view with <c>Features</c> and <c>Label</c>; returns ML.NET's prediction transformer.</summary>
-    public ITransformer Fit(MLContext ml, IDataView data, int seed)
+    public ITransformer Fit(MLContext ml, MatrixDataView data, int seed)
     {
         var features = MatrixDataView.FeaturesColumn;
         var label = MatrixDataView.LabelColumn;
@@ -94,50 +97,65 @@ internal sealed record TrainerSpec(ModelKind Kind, int Trees = TrainerSpec.Defau
                     Booster = new GradientBooster.Options { L2Regularization = L2 },
                 }).Fit(data);
             default:
-                return ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
-                {
-                    FeatureColumnName = features,
-                    LabelColumnName = label,
-                    ExampleWeightColumnName = weight,
-                    L2Regularization = (float)L2,
-                    L1Regularization = 0,
-                    NumberOfThreads = 1,
-                    OptimizationTolerance = 1e-7f,
-                    MaximumNumberOfIterations = 2000,
-                    HistorySize = 20,
-                }).Fit(data);
+                return FitLogistic(ml, data, weight);
         }
     }
 
     /// <summary>
-    /// The <c>auto</c> search space, in the order it is tried: the three baselines first, then variations of the
-    /// tree learners over leaves, trees, learning rate and minimum rows per leaf (seeded order).
+    /// Logistic regression on standardised features, folded back into weights on the raw features. One L2 penalty
+    /// on raw features punishes a weight on a 0/1 flag as much as one on an income in the thousands, and L-BFGS
+    /// converges badly on such a badly scaled problem; on standardised features the penalty treats every feature
+    /// alike. The folding keeps the saved model a plain linear model on the raw features (scorer.json, ONNX and
+    /// the library's inference unchanged): <c>w_j' = w_j s_j</c> and <c>b' = b - sum_j w_j s_j m_j</c>.
     /// </summary>
-    public static IReadOnlyList<TrainerSpec> SearchSpace(int seed)
+    private ITransformer FitLogistic(MLContext ml, MatrixDataView data, string? weight)
     {
-        var baselines = new List<TrainerSpec>
+        var (shift, scale) = data.Standardisation();
+        var fitted = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
         {
-            new(ModelKind.FastTree),
-            new(ModelKind.LogisticRegression),
-            new(ModelKind.LightGbm),
-        };
-        var grid = new List<TrainerSpec>();
-        foreach (var kind in new[] { ModelKind.FastTree, ModelKind.LightGbm })
+            FeatureColumnName = MatrixDataView.FeaturesColumn,
+            LabelColumnName = MatrixDataView.LabelColumn,
+            ExampleWeightColumnName = weight,
+            L2Regularization = (float)L2,
+            L1Regularization = 0,
+            NumberOfThreads = 1,
+            OptimizationTolerance = 1e-7f,
+            MaximumNumberOfIterations = 1000,
+            HistorySize = 20,
+        }).Fit(data.Standardised(shift, scale));
+        var standardised = fitted.Model.SubModel;
+        var weights = standardised.Weights.ToArray();
+        var raw = new float[weights.Length];
+        double bias = standardised.Bias;
+        for (var j = 0; j < weights.Length; j++)
         {
-            foreach (var leaves in new[] { 8, 31 })
-            {
-                foreach (var (trees, rate) in new[] { (100, 0.1), (400, 0.03) })
-                {
-                    foreach (var minLeaf in new[] { 10, 50 })
-                    {
-                        grid.Add(new TrainerSpec(kind, trees, leaves, minLeaf, rate));
-                    }
-                }
-            }
+            var w = (double)weights[j] * scale[j];
+            raw[j] = (float)w;
+            bias -= w * shift[j];
         }
 
-        var shuffled = grid.ToArray();
-        new Random(seed).Shuffle(shuffled);
-        return [.. baselines, .. shuffled];
+        return MlNetLinearModel.Create(ml, raw, (float)bias, fitted.Model.Calibrator, data.Schema);
+    }
+
+    /// <summary>
+    /// The <c>auto</c> search space, in the order it is tried (a budget of N candidates tries the first N): logistic
+    /// regression over its L2 penalty first (cheap, and strong on small or mostly linear data), then boosted trees
+    /// from shallow and slow to deeper and faster. Fixed, so the search is the same on every machine.
+    /// </summary>
+    public static IReadOnlyList<TrainerSpec> SearchSpace(int rows)
+    {
+        var minLeaf = Math.Clamp(rows / 100, 2, 50);
+        return
+        [
+            new(ModelKind.LogisticRegression, L2: 1),
+            new(ModelKind.LightGbm, 200, 8, minLeaf, 0.05),
+            new(ModelKind.LogisticRegression, L2: 10),
+            new(ModelKind.FastTree, 200, 8, minLeaf, 0.05),
+            new(ModelKind.LogisticRegression, L2: 0.1),
+            new(ModelKind.LightGbm, 400, 4, Math.Max(minLeaf, 20), 0.03),
+            new(ModelKind.FastTree, 400, 4, Math.Max(minLeaf, 20), 0.03),
+            new(ModelKind.LightGbm, 150, 16, Math.Max(minLeaf, 10), 0.05),
+            new(ModelKind.LogisticRegression, L2: 100),
+        ];
     }
 }

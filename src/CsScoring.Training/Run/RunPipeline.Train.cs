@@ -8,6 +8,9 @@ namespace CsScoring.Training.Run;
 
 internal sealed partial class RunPipeline
 {
+    /// <summary>The sample's label, <c>churned_within_90d</c>, looks this many days ahead of each snapshot.</summary>
+    private const int LabelHorizonDays = 90;
+
     /// <summary>
     /// Trains the churn model on accounts.csv (out-of-time validation, whole accounts on one side) into
     /// <c>model/</c>, and reports its metrics next to the data generator's oracle when <c>truth.csv</c> is present.
@@ -26,9 +29,30 @@ internal sealed partial class RunPipeline
                 ReadOptions = CliReading.Options,
             },
             Trainer = TrainerChoice.FastTree,
+
+            // The label looks 90 days ahead: a training snapshot's label is known only 90 days after its as-of date,
+            // so training keeps the snapshots labelled before the validation window opens (no look-ahead).
+            HorizonDays = LabelHorizonDays,
         };
-        var result = context.Console.Step("Training the churn model",
-            progress => new ChurnTrainer(options, context.Console.Note).Train(ChurnDataset.Load(options.Data, inputs.Accounts), progress));
+        var data = ChurnDataset.Load(options.Data, inputs.Accounts);
+        string gap;
+        ChurnTrainingResult result;
+        try
+        {
+            result = context.Console.Step("Training the churn model",
+                progress => new ChurnTrainer(options, context.Console.Note).Train(data, progress));
+            gap = string.Create(CultureInfo.InvariantCulture, $"{LabelHorizonDays} days: training snapshots are those whose {LabelHorizonDays}-day label window closed before the validation window");
+        }
+        catch (DataFormatException ex)
+        {
+            // Too little history before the window for the gap: train without it and say so, with the AUC it gives.
+            result = context.Console.Step("Training the churn model (no gap)",
+                progress => new ChurnTrainer(options with { HorizonDays = 0 }, context.Console.Note).Train(data, progress));
+            gap = string.Create(CultureInfo.InvariantCulture,
+                $"none: with a {LabelHorizonDays}-day gap training had too little data ({ex.Message}); without it the holdout AUC is {result.Validation.Auc:0.####}, which may be optimistic because some training labels overlap the validation window");
+            context.Console.Warn($"the churn model trains without a label-horizon gap: {ex.Message}");
+        }
+
         var directory = Path.Combine(context.OutputDirectory, "model");
         Directory.CreateDirectory(directory);
         context.Privacy.AddPersonal(result.Data.PersonalColumns, result.Data.AllowedPersonal);
@@ -41,7 +65,7 @@ internal sealed partial class RunPipeline
         }
 
         var oracle = OracleAuc(context, result);
-        var extra = new List<(string Name, string Value)>();
+        var extra = new List<(string Name, string Value)> { ("Gap between training labels and validation", gap) };
         if (oracle is { } o)
         {
             extra.Add(("Oracle AUC (validation rows)", string.Create(CultureInfo.InvariantCulture,
@@ -70,6 +94,9 @@ internal sealed partial class RunPipeline
                 ["threshold"] = v.Threshold,
             },
             ["cv_auc"] = result.Cv["auc"].Mean,
+            ["cv_auc_interval"] = new[] { result.CvAuc.Lower, result.CvAuc.Upper },
+            ["validation_auc_interval"] = new[] { result.HoldoutAuc.Lower, result.HoldoutAuc.Upper },
+            ["label_gap_days"] = result.Options.HorizonDays,
             ["oracle_auc"] = oracle?.Validation,
             ["cv_oracle_auc"] = oracle?.Cv,
             ["onnx"] = artifacts.Files.Contains(Churn.Onnx.OnnxExport.FileName),

@@ -97,15 +97,86 @@ public sealed class TrainCommandTests : IDisposable
     public void Train_Auto_ReportsEveryCandidateAndPicksTheLowestCvLogLoss()
     {
         var data = TelecomData.Write(_directory, rows: 300);
-        var (code, stdout, error) = Train(data, Path.Combine(_directory, "auto"), "--trainer", "auto", "--time-budget", "3");
+        var (code, stdout, error) = Train(data, Path.Combine(_directory, "auto"), "--trainer", "auto", "--budget", "3");
 
         Assert.True(code == ExitCodes.Success, error);
         using var json = JsonDocument.Parse(stdout);
         var candidates = json.RootElement.GetProperty("candidates").EnumerateArray().ToList();
-        Assert.True(candidates.Count >= 2);
+        Assert.Equal(3, candidates.Count);
         var chosen = candidates.Single(c => c.GetProperty("chosen").GetBoolean());
         Assert.Equal(candidates.Min(c => c.GetProperty("cv_log_loss").GetDouble()), chosen.GetProperty("cv_log_loss").GetDouble());
         Assert.Equal(chosen.GetProperty("trainer").GetString(), json.RootElement.GetProperty("trainer").GetString());
+    }
+
+    [Fact]
+    public void Train_TimeBudget_IsRefusedAndPointsToTheCandidateBudget()
+    {
+        var data = TelecomData.Write(_directory, rows: 100);
+        var (code, _, error) = Train(data, Path.Combine(_directory, "timed"), "--trainer", "auto", "--time-budget", "120");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--time-budget was removed", error, StringComparison.Ordinal);
+        Assert.Contains("--budget", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_directory, "timed")));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Train_Auto_WritesByteIdenticalArtifactsWithParallelismOneAndTwo()
+    {
+        var data = TelecomData.Write(_directory, rows: 300);
+        string[] search = ["--trainer", "auto", "--budget", "4", "--repeats", "2"];
+        var (code1, _, error1) = Train(data, Path.Combine(_directory, "p1"), [.. search, "--parallelism", "1"]);
+        var (code2, _, error2) = Train(data, Path.Combine(_directory, "p2"), [.. search, "--parallelism", "2"]);
+
+        Assert.True(code1 == ExitCodes.Success, error1);
+        Assert.True(code2 == ExitCodes.Success, error2);
+        var files = Directory.GetFiles(Path.Combine(_directory, "p1")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(files, Directory.GetFiles(Path.Combine(_directory, "p2")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList());
+        Assert.Contains("scorer.json", files);
+        foreach (var file in files)
+        {
+            Assert.True(
+                File.ReadAllBytes(Path.Combine(_directory, "p1", file!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(_directory, "p2", file!))),
+                $"{file} differs between parallelism 1 and 2");
+        }
+    }
+
+    [Fact]
+    public void Train_FoldColumns_CrossValidateOnTheGivenFoldsAndAreNoFeatures()
+    {
+        var lines = TelecomData.Create(300, 7).TrimEnd('\n').Split('\n');
+        var withFolds = new List<string> { lines[0] + ",fold_a,fold_b" };
+        for (var i = 1; i < lines.Length; i++)
+        {
+            withFolds.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{lines[i]},{i % 3 + 1},{i * 7 % 3}"));
+        }
+
+        var data = Path.Combine(_directory, "folds.csv");
+        File.WriteAllLines(data, withFolds);
+        var output = Path.Combine(_directory, "folded");
+        var (code, stdout, error) = Train(data, output, "--fold-column", "fold_a", "--fold-column", "fold_b", "--trainer", "logistic");
+
+        Assert.True(code == ExitCodes.Success, error);
+        var manifest = ModelManifest.ReadFile(Path.Combine(output, "manifest.json"));
+        Assert.DoesNotContain(manifest.Features.Columns, c => c.Name.StartsWith("fold_", StringComparison.Ordinal));
+        Assert.Contains("3 folds x 2", File.ReadAllText(Path.Combine(output, "report.html")), StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.True(json.RootElement.GetProperty("cv").GetProperty("mean").GetProperty("auc").GetDouble() > 0.6);
+    }
+
+    [Fact]
+    public void Train_FoldColumnWithText_IsAUserErrorNamingTheColumnAndRow()
+    {
+        var lines = TelecomData.Create(100, 7).TrimEnd('\n').Split('\n');
+        var data = Path.Combine(_directory, "badfolds.csv");
+        File.WriteAllLines(data, [lines[0] + ",fold", .. lines.Skip(1).Select((l, i) => l + (i == 41 ? ",x" : $",{i % 3}"))]);
+
+        var (code, _, error) = Train(data, Path.Combine(_directory, "bad"), "--fold-column", "fold");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("fold", error, StringComparison.Ordinal);
+        Assert.Contains("'x' is not an integer", error, StringComparison.Ordinal);
     }
 
     [Fact]

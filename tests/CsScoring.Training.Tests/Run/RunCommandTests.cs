@@ -38,10 +38,26 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains(rows, r => r["tier"] == "high_touch");
         Assert.All(rows.Where(r => r["churn_band"] == "high"), r => Assert.NotEqual(string.Empty, r["action"]));
         Assert.True(File.Exists(Path.Combine(output, "plan.json")));
+        AssertChurnHeadline(json.RootElement.GetProperty("churn_model"), File.ReadAllText(Path.Combine(output, "model", "report.html")));
         foreach (var artifact in json.RootElement.GetProperty("artifacts").EnumerateArray())
         {
             Assert.True(File.Exists(Path.Combine(output, artifact.GetString()!)) || Directory.Exists(Path.Combine(output, artifact.GetString()!)));
         }
+    }
+
+    // The churn model leaves a 90-day gap (the label's horizon) between training labels and validation, and reports the
+    // cross-validated AUC as the headline with its interval and the holdout AUC as a check with its own.
+    private static void AssertChurnHeadline(JsonElement churn, string modelReport)
+    {
+        Assert.Equal(90, churn.GetProperty("label_gap_days").GetInt32());
+        var cv = churn.GetProperty("cv_auc").GetDouble();
+        var cvInterval = churn.GetProperty("cv_auc_interval").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var holdout = churn.GetProperty("validation").GetProperty("auc").GetDouble();
+        var holdoutInterval = churn.GetProperty("validation_auc_interval").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.InRange(cv, cvInterval[0], cvInterval[1]);
+        Assert.InRange(holdout, holdoutInterval[0], holdoutInterval[1]);
+        Assert.Contains("Headline", modelReport, StringComparison.Ordinal);
+        Assert.Contains("holdout check", modelReport, StringComparison.Ordinal);
     }
 
     // plan.json carries the top-down plan (ARR x 8% / (9,000 x 12), to one decimal), the bottom-up plan, the hiring
