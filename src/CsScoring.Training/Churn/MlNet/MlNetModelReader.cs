@@ -73,7 +73,7 @@ internal static class MlNetModelReader
 
     private static PortableScorer Trees(ModelKind kind, PortableTrees trees, int featureCount, PortableCalibration calibration) => new()
     {
-        FormatVersion = PortableScorer.CurrentFormatVersion,
+        FormatVersion = PortableScorer.SingleLearnerFormatVersion,
         ModelKind = kind,
         FeatureCount = featureCount,
         Trees = trees,
@@ -170,7 +170,7 @@ internal static class MlNetModelReader
 
         return new PortableScorer
         {
-            FormatVersion = PortableScorer.CurrentFormatVersion,
+            FormatVersion = PortableScorer.SingleLearnerFormatVersion,
             ModelKind = ModelKind.LogisticRegression,
             FeatureCount = featureCount,
             Linear = new PortableLinear(weights, linear.Bias),
