@@ -14,7 +14,11 @@ internal sealed record CandidateResult(TrainerSpec Spec, double CvLogLoss, doubl
 internal sealed record DriverImportance(string Column, double PermutationLogLoss, double PermutationAuc, double? MeanAbsShap);
 
 /// <summary>Cross-validation of one spec on a set of rows: the out-of-fold raw scores per repeat.</summary>
-internal sealed record CvOutcome(int[] Rows, int[][] Folds, float[][] Scores);
+internal sealed record CvOutcome(int[] Rows, int[][] Folds, float[][] Scores)
+{
+    /// <summary>For a blend: its components' outcomes and weights (the scores above are the blended margins).</summary>
+    public BlendCv? Blend { get; init; }
+}
 
 /// <summary>Calibration of a CV outcome: the chosen method, each method's cross-fitted Brier, per-fold metrics.</summary>
 internal sealed record CalibratedCv(
@@ -31,7 +35,11 @@ internal sealed record FittedModel(
     FittedCalibrator Calibrator,
     ITransformer Chain,
     CvOutcome Cv,
-    CalibratedCv Calibrated);
+    CalibratedCv Calibrated)
+{
+    /// <summary>For a blend: the components' learners and weights (<see cref="Learner"/> is then the tree component).</summary>
+    public BlendLearners? Blend { get; init; }
+}
 
 /// <summary>Everything a training run produced.</summary>
 internal sealed class ChurnTrainingResult
@@ -76,7 +84,7 @@ internal sealed class ChurnTrainingResult
 /// The training pipeline: leakage-safe split, cross-validation (stratified, grouped, repeated), optional search,
 /// calibration on out-of-fold scores, validation metrics, thresholds, drivers and the final refit.
 /// </summary>
-internal sealed class ChurnTrainer
+internal sealed partial class ChurnTrainer
 {
     private readonly ChurnTrainingOptions _options;
     private readonly MLContext _ml;
@@ -144,6 +152,7 @@ internal sealed class ChurnTrainer
         var specs = CandidateSpecs(train.Length);
         var clock = Stopwatch.StartNew();
         (TrainerSpec Spec, CvOutcome Cv, CalibratedCv Calibrated, double LogLoss)? best = null;
+        var evaluated = new List<(TrainerSpec Spec, CvOutcome Cv, CalibratedCv Calibrated, double LogLoss)>();
         for (var i = 0; i < specs.Count; i++)
         {
             if (i > 0 && clock.Elapsed > _options.TimeBudget)
@@ -158,6 +167,7 @@ internal sealed class ChurnTrainer
             var logLoss = calibrated.FoldMetrics.Average(m => m.LogLoss);
             candidates.Add(new CandidateResult(specs[i], logLoss, calibrated.FoldMetrics.Average(m => m.Auc), calibrated.FoldMetrics.Average(m => m.Brier),
                 (clock.Elapsed - started).TotalSeconds, false));
+            evaluated.Add((specs[i], cv, calibrated, logLoss));
             if (best is null || logLoss < best.Value.LogLoss)
             {
                 best = (specs[i], cv, calibrated, logLoss);
@@ -166,7 +176,7 @@ internal sealed class ChurnTrainer
             progress?.Report(0.05 + (0.45 * (i + 1) / specs.Count));
         }
 
-        var chosen = best!.Value;
+        var chosen = ConsiderBlend(evaluated, candidates, best!.Value.LogLoss) ?? best.Value;
         candidates = [.. candidates.Select(c => c with { Chosen = ReferenceEquals(c.Spec, chosen.Spec) })];
 
         // 3. The learner on the training split, calibrated on its out-of-fold scores, judged on validation.
@@ -239,6 +249,11 @@ internal sealed class ChurnTrainer
             return TrainerSpec.SearchSpace(_options.Seed);
         }
 
+        if (_options.Trainer == TrainerChoice.Blend)
+        {
+            return BlendCandidateSpecs(rows);
+        }
+
         var kind = _options.Trainer switch
         {
             TrainerChoice.LightGbm => ModelKind.LightGbm,
@@ -279,6 +294,11 @@ internal sealed class ChurnTrainer
 
     internal CvOutcome CrossValidate(TrainerSpec spec, int[] rows)
     {
+        if (spec.Blend is { } blend)
+        {
+            return CrossValidateBlend(blend, rows);
+        }
+
         var folds = new int[_options.Repeats][];
         var scores = new float[_options.Repeats][];
         for (var r = 0; r < _options.Repeats; r++)
@@ -367,6 +387,11 @@ internal sealed class ChurnTrainer
 
     private FittedModel FitFinal(TrainerSpec spec, int[] rows, CvOutcome cv, CalibratedCv calibrated)
     {
+        if (spec.Blend is not null)
+        {
+            return FitBlendFinal(spec, rows, cv, calibrated);
+        }
+
         var learner = spec.Fit(_ml, View(rows), _options.Seed);
         var labels = cv.Rows.Select(r => _data.Labels[r]).ToArray();
         var pooledScores = cv.Scores.SelectMany(s => s).ToArray();

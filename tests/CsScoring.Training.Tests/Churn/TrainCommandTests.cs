@@ -93,6 +93,45 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_Blend_WritesABlendThatPredictsAndExplains()
+    {
+        var data = TelecomData.Write(_directory);
+        var output = Path.Combine(_directory, "blend");
+        var (code, stdout, error) = Train(data, output, "--trainer", "blend");
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal("blend", root.GetProperty("trainer").GetString());
+        var hyperparameters = root.GetProperty("hyperparameters");
+        Assert.NotEqual(0, hyperparameters.GetProperty("weight_logistic_regression").GetDouble());
+        Assert.NotEqual(0, hyperparameters.GetProperty("weight_light_gbm").GetDouble());
+        Assert.Equal(20, hyperparameters.GetProperty("light_gbm.number_of_trees").GetDouble());
+        var candidates = root.GetProperty("candidates").EnumerateArray().Select(c => (Name: c.GetProperty("trainer").GetString(), Chosen: c.GetProperty("chosen").GetBoolean())).ToList();
+        Assert.Equal(["logistic_regression", "light_gbm", "blend"], candidates.Select(c => c.Name));
+        Assert.Equal("blend", candidates.Single(c => c.Chosen).Name);
+        Assert.True(root.GetProperty("validation").GetProperty("auc").GetDouble() > 0.65);
+        Assert.Contains("blend out of fold: AUC", error, StringComparison.Ordinal);
+
+        // No ML.NET model for a blend; the library loads the portable blend and its background.
+        Assert.False(File.Exists(Path.Combine(output, "model.zip")));
+        var model = CsScoring.Churn.ChurnModel.Load(output);
+        Assert.Equal(ModelKind.Blend, model.Kind);
+        Assert.True(model.CanExplain);
+        var manifest = model.Manifest;
+        Assert.Equal("blend", manifest.Trainer.Name);
+        Assert.True(manifest.Parity!.Rows > manifest.Parity.EdgeRows);
+        Assert.True(manifest.Parity.MaxProbabilityDifference <= 1e-6);
+
+        var predictions = Path.Combine(_directory, "blend.csv");
+        (code, _, error) = CliAppTests.Run("predict", "--model", output, "--data", data, "--out", predictions, "--explain", "3", "-q");
+        Assert.True(code == ExitCodes.Success, error);
+        var lines = File.ReadAllLines(predictions);
+        Assert.Equal(601, lines.Length);
+        Assert.Contains("reason_1", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_Auto_ReportsEveryCandidateAndPicksTheLowestCvLogLoss()
     {
         var data = TelecomData.Write(_directory, rows: 300);

@@ -178,7 +178,7 @@ internal static class MlNetModelReader
         };
     }
 
-    private static PortableCalibration ReadCalibrator(ICalibrator calibrator, string? path) => calibrator switch
+    internal static PortableCalibration ReadCalibrator(ICalibrator calibrator, string? path) => calibrator switch
     {
         PlattCalibrator platt when double.IsFinite(platt.Slope) && double.IsFinite(platt.Offset)
             => new() { Method = CalibrationMethod.Platt, Slope = platt.Slope, Offset = platt.Offset },
