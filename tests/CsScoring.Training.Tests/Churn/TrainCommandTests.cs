@@ -132,6 +132,24 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_Auto_BlendsTheBestLinearAndTreeCandidates_AndKeepsTheBlendOnlyWhenItWins()
+    {
+        var data = TelecomData.Write(_directory, rows: 300);
+        var (code, stdout, error) = Train(data, Path.Combine(_directory, "auto-blend"), "--trainer", "auto", "--time-budget", "5");
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        var candidates = json.RootElement.GetProperty("candidates").EnumerateArray()
+            .Select(c => (Name: c.GetProperty("trainer").GetString(), LogLoss: c.GetProperty("cv_log_loss").GetDouble(), Chosen: c.GetProperty("chosen").GetBoolean())).ToList();
+        Assert.Contains(candidates, c => c.Name == "logistic_regression");
+        var blend = Assert.Single(candidates, c => c.Name == "blend");
+        var bestSingle = candidates.Where(c => c.Name != "blend").Min(c => c.LogLoss);
+        Assert.Equal(blend.LogLoss < bestSingle, blend.Chosen);
+        Assert.Equal(candidates.Single(c => c.Chosen).Name, json.RootElement.GetProperty("trainer").GetString());
+        Assert.Contains(blend.Chosen ? "the blend wins" : "does not beat the best single model", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_Auto_ReportsEveryCandidateAndPicksTheLowestCvLogLoss()
     {
         var data = TelecomData.Write(_directory, rows: 300);
