@@ -6,7 +6,7 @@ namespace CsScoring.Training.Churn;
 /// </summary>
 /// <param name="Weights">Per component, its weight (never 0).</param>
 /// <param name="Bias">The intercept.</param>
-/// <param name="Mix">The share of the first component before scaling (<c>weights = scale × (mix, 1 − mix)</c>).</param>
+/// <param name="Mix">The share of the first component's standardised margin (<c>weights = scale × (mix / sd1, (1 − mix) / sd2)</c>).</param>
 /// <param name="LogLoss">The (weighted) log loss of <c>sigmoid(margin)</c> on the rows the weights were fitted on.</param>
 internal sealed record BlendWeights(double[] Weights, double Bias, double Mix, double LogLoss)
 {
@@ -21,14 +21,17 @@ internal sealed record BlendWeights(double[] Weights, double Bias, double Mix, d
 }
 
 /// <summary>
-/// Chooses the weights of a two-component blend (a linear and a tree model) from out-of-fold margins: for each share
-/// <c>w</c> on a grid over (0, 1) (steps of 0.1, then of 0.01 around the best), a logistic fit of
-/// <c>bias + scale × (w × m1 + (1 − w) × m2)</c> to the labels by Newton's method, keeping the share with the lowest
-/// log loss (the first on ties). Deterministic: no randomness, a fixed order of work.
+/// Chooses the weights of a two-component blend (a linear and a tree model) from out-of-fold margins: each margin is
+/// divided by its standard deviation, and for each share <c>w</c> on a grid over (0, 1) (steps of 0.1, then of 0.01
+/// around the best) a logistic fit of <c>bias + scale × (w × m1 / sd1 + (1 − w) × m2 / sd2)</c> to the labels by
+/// Newton's method; the share with the lowest log loss wins (the first on ties). Deterministic: no randomness, a
+/// fixed order of work.
 /// </summary>
 /// <remarks>
-/// Fitting the intercept and scale with the share makes the blended margin a log-odds on its own; the calibrator
-/// fitted after blending then corrects what is left. Margins that are not finite are left out of the fit.
+/// Standardising first makes the share mean the same on margins of any spread (a linear model on unscaled features
+/// can have margins hundreds of times wider than boosted trees'). Fitting the intercept and scale with the share
+/// makes the blended margin a log-odds on its own; the calibrator fitted after blending corrects what is left.
+/// Margins that are not finite are left out of the fit.
 /// </remarks>
 internal static class BlendFitter
 {
@@ -47,10 +50,12 @@ internal static class BlendFitter
             throw new ArgumentException("the margins, labels and row weights must have one length");
         }
 
+        var spreadA = Spread(first, second, rowWeights, 0);
+        var spreadB = Spread(first, second, rowWeights, 1);
         (double Mix, double Bias, double Scale, double LogLoss)? best = null;
         void Try(double mix, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<bool> y, ReadOnlySpan<float> w)
         {
-            var (bias, scale, logLoss) = FitLogistic(mix, a, b, y, w);
+            var (bias, scale, logLoss) = FitLogistic(mix / spreadA, (1 - mix) / spreadB, a, b, y, w);
             if (best is null || logLoss < best.Value.LogLoss)
             {
                 best = (mix, bias, scale, logLoss);
@@ -72,7 +77,7 @@ internal static class BlendFitter
         }
 
         var chosen = best.Value;
-        double[] weights = [chosen.Scale * chosen.Mix, chosen.Scale * (1 - chosen.Mix)];
+        double[] weights = [chosen.Scale * chosen.Mix / spreadA, chosen.Scale * (1 - chosen.Mix) / spreadB];
         return weights.All(w => double.IsFinite(w) && w != 0) && double.IsFinite(chosen.Bias)
             ? new BlendWeights(weights, chosen.Bias, chosen.Mix, chosen.LogLoss)
             : null;
@@ -120,9 +125,35 @@ internal static class BlendFitter
         => Fit([.. first.SelectMany(m => m)], [.. second.SelectMany(m => m)], [.. Enumerable.Repeat(labels, first.Length).SelectMany(l => l)],
             rowWeights is null ? default : [.. Enumerable.Repeat(rowWeights, first.Length).SelectMany(w => w)]);
 
-    // Newton's method for the intercept and scale of a one-input logistic regression on z = mix × a + (1 − mix) × b,
-    // with a tiny ridge so a separable or constant z still converges.
-    private static (double Bias, double Scale, double LogLoss) FitLogistic(double mix, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<bool> y, ReadOnlySpan<float> w)
+    // The (row-weighted) standard deviation of one component's margins over the rows where both are finite (1 when it is 0).
+    private static double Spread(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> w, int which)
+    {
+        double sum = 0, squares = 0, total = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (float.IsFinite(a[i]) && float.IsFinite(b[i]))
+            {
+                double value = which == 0 ? a[i] : b[i];
+                var weight = w.IsEmpty ? 1.0 : w[i];
+                sum += weight * value;
+                squares += weight * value * value;
+                total += weight;
+            }
+        }
+
+        if (!(total > 0))
+        {
+            return 1;
+        }
+
+        var mean = sum / total;
+        var sd = Math.Sqrt(Math.Max(0, (squares / total) - (mean * mean)));
+        return sd > 1e-12 && double.IsFinite(sd) ? sd : 1;
+    }
+
+    // Newton's method for the intercept and scale of a one-input logistic regression on z = ca × a + cb × b, with a
+    // tiny ridge so a separable or constant z still converges.
+    private static (double Bias, double Scale, double LogLoss) FitLogistic(double ca, double cb, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<bool> y, ReadOnlySpan<float> w)
     {
         const double Ridge = 1e-9;
         double bias = 0, scale = 1;
@@ -131,7 +162,7 @@ internal static class BlendFitter
             double g0 = 0, g1 = 0, h00 = Ridge, h01 = 0, h11 = Ridge;
             for (var i = 0; i < y.Length; i++)
             {
-                var z = (mix * a[i]) + ((1 - mix) * b[i]);
+                var z = (ca * a[i]) + (cb * b[i]);
                 if (!double.IsFinite(z))
                 {
                     continue;
@@ -164,15 +195,15 @@ internal static class BlendFitter
             }
         }
 
-        return (bias, scale, LogLoss(mix, bias, scale, a, b, y, w));
+        return (bias, scale, LogLoss(ca, cb, bias, scale, a, b, y, w));
     }
 
-    private static double LogLoss(double mix, double bias, double scale, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<bool> y, ReadOnlySpan<float> w)
+    private static double LogLoss(double ca, double cb, double bias, double scale, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<bool> y, ReadOnlySpan<float> w)
     {
         double loss = 0, total = 0;
         for (var i = 0; i < y.Length; i++)
         {
-            var z = (mix * a[i]) + ((1 - mix) * b[i]);
+            var z = (ca * a[i]) + (cb * b[i]);
             if (!double.IsFinite(z))
             {
                 continue;

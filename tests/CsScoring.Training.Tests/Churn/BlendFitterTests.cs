@@ -124,6 +124,21 @@ public sealed class BlendFitterTests
     }
 
     [Fact]
+    public void Fit_MarginsOfVeryDifferentSpread_ChooseTheSameShare()
+    {
+        // A linear model on unscaled features can have margins far wider than the trees'; the share must not care.
+        var (first, second, labels) = Known(10_000, 8);
+        var wide = first.Select(m => m * 1000f).ToArray();
+
+        var plain = BlendFitter.Fit(first, second, labels)!;
+        var widened = BlendFitter.Fit(wide, second, labels)!;
+
+        Assert.Equal(plain.Mix, widened.Mix);
+        Assert.Equal(plain.Weights[0] / 1000, widened.Weights[0], 1e-6);
+        Assert.Equal(plain.Weights[1], widened.Weights[1], 1e-4);
+    }
+
+    [Fact]
     public void Fit_LengthsDiffer_Throws()
         => Assert.Throws<ArgumentException>(() => BlendFitter.Fit(new float[3], new float[2], new bool[3]));
 }
