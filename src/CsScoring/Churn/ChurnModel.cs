@@ -152,7 +152,8 @@ public sealed partial class ChurnModel
 
     /// <summary>
     /// Whether <see cref="Explain(ReadOnlySpan{float}, Span{float})"/> is available: it needs the background
-    /// distribution of the features (node covers for trees, feature means for a linear model). A model directory
+    /// distribution of the features (node covers for trees, feature means for a linear model, and each component's for
+    /// a blend). A model directory
     /// written by <c>csscoring train</c> carries the one of its training rows (<c>background.json</c>), so a loaded
     /// model can explain at once; an older directory without it needs
     /// <see cref="WithBackground(ReadOnlySpan{float}, int)"/> first.
