@@ -62,6 +62,14 @@ public class ChurnBatchBenchmarks
         return _probabilities[Rows - 1];
     }
 
+    [Benchmark(OperationsPerInvoke = Rows, Description = "CsScoring PredictBatch (blend: linear + trees)")]
+    [ZeroAllocationGuard]
+    public float CsScoringBatchBlend()
+    {
+        _model.Blend.PredictBatch(_model.RowMajor, Rows, _probabilities);
+        return _probabilities[Rows - 1];
+    }
+
     [Benchmark(OperationsPerInvoke = Rows, Description = "CsScoring PredictBatchParallel")]
     public float CsScoringBatchParallel()
     {

@@ -7,6 +7,7 @@ using CsScoring.Churn.Manifest;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 
 namespace CsScoring.Benchmarks.Churn;
@@ -14,7 +15,8 @@ namespace CsScoring.Benchmarks.Churn;
 /// <summary>
 /// The benchmark model: FastTree, 100 trees × 20 leaves, trained on generated churn-like data with 20
 /// features, saved as a model directory and loaded back three ways (CsScoring, ML.NET, ONNX Runtime), plus 10,000
-/// distinct rows to score (a repeated row would flatter the branch predictor).
+/// distinct rows to score (a repeated row would flatter the branch predictor). <see cref="Blend"/> is the same trees
+/// blended in margin space with a logistic regression trained on the same rows.
 /// </summary>
 internal sealed class ChurnBenchmarkModel : IDisposable
 {
@@ -29,17 +31,38 @@ internal sealed class ChurnBenchmarkModel : IDisposable
         var data = Context.Data.LoadFromEnumerable(training.Select(r => new Example { Features = r.Features, Label = r.Label }));
         var options = new FastTreeBinaryTrainer.Options { NumberOfTrees = 100, NumberOfLeaves = 20, MinimumExampleCountPerLeaf = 20, NumberOfThreads = 1 };
         var trained = Context.BinaryClassification.Trainers.FastTree(options).Fit(data);
+        PortableScorer trees;
         using (var zip = new MemoryStream())
         {
             Context.Model.Save(trained, data.Schema, zip);
-            WriteModelDirectory(MlNetModelReader.Read(trained, data.Schema, null), zip.ToArray());
+            trees = MlNetModelReader.Read(trained, data.Schema, null);
+            WriteModelDirectory(Directory, trees, zip.ToArray());
         }
+
+        var linear = MlNetModelReader.Read(
+            Context.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { NumberOfThreads = 1 }).Fit(data), data.Schema, null);
+        var blendDirectory = Path.Combine(Directory, "blend");
+        System.IO.Directory.CreateDirectory(blendDirectory);
+        WriteModelDirectory(blendDirectory, new PortableScorer
+        {
+            FormatVersion = PortableScorer.CurrentFormatVersion,
+            ModelKind = ModelKind.Blend,
+            FeatureCount = Features,
+            Blend = new PortableBlend(
+            [
+                new PortableBlendComponent { ModelKind = ModelKind.LogisticRegression, Weight = 0.4, Linear = linear.Linear },
+                new PortableBlendComponent { ModelKind = ModelKind.FastTree, Weight = 0.8, Trees = trees.Trees },
+            ], -0.1),
+            Calibration = trees.Calibration,
+        }, ReadOnlyMemory<byte>.Empty);
 
         MlNetModel = Context.Model.Load(Path.Combine(Directory, ChurnModelDirectory.MlNetModelFileName), out _);
         Model = ChurnModel.Load(Directory);
         Inputs = Generate(Rows, seed: 12).Select(r => r.Features).ToArray();
         RowMajor = Inputs.SelectMany(r => r).ToArray();
-        Explained = Model.WithBackground(Generate(2_000, seed: 13).SelectMany(r => r.Features).ToArray(), 2_000);
+        var background = Generate(2_000, seed: 13).SelectMany(r => r.Features).ToArray();
+        Explained = Model.WithBackground(background, 2_000);
+        Blend = ChurnModel.Load(blendDirectory).WithBackground(background, 2_000);
         DataView = Context.Data.LoadFromEnumerable(Inputs.Select(f => new Input { Features = f }));
 
         using var onnx = new MemoryStream();
@@ -60,6 +83,9 @@ internal sealed class ChurnBenchmarkModel : IDisposable
     public ChurnModel Model { get; }
 
     public ChurnModel Explained { get; }
+
+    /// <summary>A logistic regression (weight 0.4) and the same trees (weight 0.8) blended, with an explanation background.</summary>
+    public ChurnModel Blend { get; }
 
     public float[][] Inputs { get; }
 
@@ -94,14 +120,14 @@ internal sealed class ChurnBenchmarkModel : IDisposable
         return rows;
     }
 
-    private void WriteModelDirectory(PortableScorer scorer, byte[] mlNetModel)
+    private static void WriteModelDirectory(string directory, PortableScorer scorer, ReadOnlyMemory<byte> mlNetModel)
     {
         var schema = new FeatureSchema(Enumerable.Range(0, Features).Select(i => FeatureColumn.Numeric("f" + i.ToString(CultureInfo.InvariantCulture), 0)), "as_of");
         var manifest = new ModelManifest
         {
             FormatVersion = ModelManifest.CurrentFormatVersion,
             LibraryVersion = "0.1.0",
-            ModelKind = ModelKind.FastTree,
+            ModelKind = scorer.ModelKind,
             ScorerFile = ChurnModelDirectory.ScorerFileName,
             ScorerSha256 = ChurnModelDirectory.ScorerSha256(scorer),
             DataSha256 = new string('0', 64),
@@ -113,7 +139,7 @@ internal sealed class ChurnBenchmarkModel : IDisposable
             Calibration = new ManifestCalibration { Method = CalibrationMethod.Platt, Slope = -1, Offset = 0 },
             Thresholds = new ManifestThresholds(0.5, 0.5, new RiskBandThresholds(0.5, 0.2)),
         };
-        ChurnModelDirectory.Write(Directory, manifest, scorer, null, mlNetModel);
+        ChurnModelDirectory.Write(directory, manifest, scorer, null, mlNetModel);
     }
 
     public sealed class Example

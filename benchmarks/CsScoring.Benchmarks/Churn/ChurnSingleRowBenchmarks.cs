@@ -105,4 +105,34 @@ public class ChurnSingleRowBenchmarks
 
         return sum + _contributions[0];
     }
+
+    [Benchmark(OperationsPerInvoke = Rows, Description = "CsScoring Predict (blend: linear + trees)")]
+    [ZeroAllocationGuard]
+    public float CsScoringPredictBlend()
+    {
+        var model = _model.Blend;
+        var rows = _model.Inputs;
+        var sum = 0f;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            sum += model.Predict(rows[i]).Probability;
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Rows, Description = "CsScoring blend explanation (exact)")]
+    [ZeroAllocationGuard]
+    public double CsScoringBlendExplain()
+    {
+        var model = _model.Blend;
+        var rows = _model.Inputs;
+        var sum = 0.0;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            sum += model.Explain(rows[i], _contributions);
+        }
+
+        return sum + _contributions[0];
+    }
 }

@@ -24,6 +24,9 @@ internal sealed class FittedCalibrator
 
     public double Predict(float score) => _calibrator.PredictProbability(score);
 
+    /// <summary>The calibrator in the portable scorer's form (as <see cref="MlNet.MlNetModelReader"/> reads it from a model).</summary>
+    public PortableCalibration ToPortable() => MlNet.MlNetModelReader.ReadCalibrator(_calibrator, null);
+
     public static FittedCalibrator Fit(MLContext ml, CalibrationMethod method, ReadOnlySpan<float> scores, ReadOnlySpan<bool> labels, ReadOnlySpan<float> weights = default)
     {
         var rows = new ScoreRow[scores.Length];

@@ -32,11 +32,16 @@ internal static class ChurnArtifacts
     {
         var ml = result.Context;
         var data = result.Data;
-        var modelZip = SaveModel(ml, result.FinalModel.Chain, data.Width);
+        // A blend has no single ML.NET model, so no model.zip; its portable scorer is proved against its components'.
+        var blend = result.FinalModel.Blend;
+        var modelZip = blend is null ? SaveModel(ml, result.FinalModel.Chain, data.Width) : [];
 
         // The portable scorer the library loads, proved against ML.NET on the training rows and edge rows first.
-        var export = PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymizer is not null),
-            data.Features, data.Width, [.. TrainingRows(result)], result.FinalModel.Calibrator.Predict);
+        var export = blend is not null
+            ? BlendExport.Export(blend, result.FinalModel.Calibrator, sha => BuildManifest(result, sha, pseudonymizer is not null),
+                data.Features, data.Width, [.. TrainingRows(result)])
+            : PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymizer is not null),
+                data.Features, data.Width, [.. TrainingRows(result)], result.FinalModel.Calibrator.Predict);
         var scorer = export.Scorer;
         var manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(scorer), pseudonymizer is not null) with { Parity = export.Parity };
 
@@ -52,7 +57,9 @@ internal static class ChurnArtifacts
             Onnx = new ManifestOnnx(OnnxExport.FileName, Convert.ToHexStringLower(SHA256.HashData(onnx.Bytes)), onnx.Rows, onnx.EdgeRows, onnx.MaxScoreDifference, onnx.MaxProbabilityDifference),
         };
         manifest = ChurnModelDirectory.Write(directory, manifest, scorer, background, modelZip);
-        var files = new List<string> { ChurnModelDirectory.ScorerFileName, ChurnModelDirectory.MlNetModelFileName };
+        var files = blend is null
+            ? new List<string> { ChurnModelDirectory.ScorerFileName, ChurnModelDirectory.MlNetModelFileName }
+            : [ChurnModelDirectory.ScorerFileName];
         if (background is not null)
         {
             files.Add(ChurnModelDirectory.BackgroundFileName);

@@ -21,7 +21,11 @@ internal sealed record CandidateResult(TrainerSpec Spec, double CvLogLoss, doubl
 internal sealed record DriverImportance(string Column, double PermutationLogLoss, double PermutationAuc, double? MeanAbsShap);
 
 /// <summary>Cross-validation of one spec on a set of rows: the out-of-fold raw scores per repeat.</summary>
-internal sealed record CvOutcome(int[] Rows, int[][] Folds, float[][] Scores);
+internal sealed record CvOutcome(int[] Rows, int[][] Folds, float[][] Scores)
+{
+    /// <summary>For a blend: its components' outcomes and weights (the scores above are the blended margins).</summary>
+    public BlendCv? Blend { get; init; }
+}
 
 /// <summary>Calibration of a CV outcome: the chosen method, each method's cross-fitted Brier, per-fold metrics.</summary>
 internal sealed record CalibratedCv(
@@ -38,7 +42,11 @@ internal sealed record FittedModel(
     FittedCalibrator Calibrator,
     ITransformer Chain,
     CvOutcome Cv,
-    CalibratedCv Calibrated);
+    CalibratedCv Calibrated)
+{
+    /// <summary>For a blend: the components' learners and weights (<see cref="Learner"/> is then the tree component).</summary>
+    public BlendLearners? Blend { get; init; }
+}
 
 /// <summary>Everything a training run produced.</summary>
 internal sealed class ChurnTrainingResult
@@ -181,13 +189,18 @@ internal sealed partial class ChurnTrainer
         var evaluated = Search(specs, train, progress);
         var seconds = clock.Elapsed.TotalSeconds;
         var chosenCandidate = ChooseFinal(evaluated);
-        var chosen = (chosenCandidate.Spec, chosenCandidate.Cv, chosenCandidate.Calibrated);
         var candidates = evaluated.Select(e => new CandidateResult(e.Spec, e.LogLoss, e.Calibrated.FoldMetrics.Average(m => m.Auc),
-            e.Calibrated.FoldMetrics.Average(m => m.Brier), seconds * e.Repeats / Math.Max(1, evaluated.Sum(x => x.Repeats)), ReferenceEquals(e, chosenCandidate))
+            e.Calibrated.FoldMetrics.Average(m => m.Brier), seconds * e.Repeats / Math.Max(1, evaluated.Sum(x => x.Repeats)), false)
         {
             Repeats = e.Repeats,
             Cv = e.Cv,
         }).ToList();
+        var fullRepeats = evaluated.Max(e => e.Repeats);
+        var blendInputs = evaluated.Where(e => e.Repeats == fullRepeats).Select(e => (e.Spec, e.Cv, e.Calibrated, e.LogLoss)).ToList();
+        var chosen = ConsiderBlend(blendInputs, candidates, chosenCandidate.LogLoss) is { } blended
+            ? (blended.Spec, blended.Cv, blended.Calibrated)
+            : (chosenCandidate.Spec, chosenCandidate.Cv, chosenCandidate.Calibrated);
+        candidates = [.. candidates.Select(c => c with { Chosen = ReferenceEquals(c.Spec, chosen.Spec) })];
 
         // 3. The learner on the training split, calibrated on its out-of-fold scores, judged on validation.
         var validationModel = FitFinal(chosen.Spec, train, chosen.Cv, chosen.Calibrated);
@@ -261,6 +274,11 @@ internal sealed partial class ChurnTrainer
             return TrainerSpec.SearchSpace(rows);
         }
 
+        if (_options.Trainer == TrainerChoice.Blend)
+        {
+            return BlendCandidateSpecs(rows);
+        }
+
         var kind = _options.Trainer switch
         {
             TrainerChoice.LightGbm => ModelKind.LightGbm,
@@ -299,7 +317,8 @@ internal sealed partial class ChurnTrainer
         }
     }
 
-    internal CvOutcome CrossValidate(TrainerSpec spec, int[] rows) => CrossValidateMany([spec], rows, 0, _repeats)[0];
+    internal CvOutcome CrossValidate(TrainerSpec spec, int[] rows)
+        => spec.Blend is { } blend ? CrossValidateBlend(blend, rows) : CrossValidateMany([spec], rows, 0, _repeats)[0];
 
     /// <summary>
     /// Cross-fits Platt and isotonic calibration (each fold calibrated by a calibrator fitted on the other folds'
@@ -377,6 +396,11 @@ internal sealed partial class ChurnTrainer
 
     private FittedModel FitFinal(TrainerSpec spec, int[] rows, CvOutcome cv, CalibratedCv calibrated)
     {
+        if (spec.Blend is not null)
+        {
+            return FitBlendFinal(spec, rows, cv, calibrated);
+        }
+
         var learner = spec.Fit(_ml, View(rows), _options.Seed);
         var labels = cv.Rows.Select(r => _data.Labels[r]).ToArray();
         var pooledScores = cv.Scores.SelectMany(s => s).ToArray();

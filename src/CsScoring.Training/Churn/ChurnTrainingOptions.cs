@@ -9,6 +9,9 @@ internal enum TrainerChoice
     FastTree,
     LightGbm,
     Logistic,
+
+    /// <summary>A margin-space blend of logistic regression and LightGBM, weighted out of fold.</summary>
+    Blend,
 }
 
 /// <summary>Everything a training run needs besides the data; validated by <see cref="Validate"/>.</summary>

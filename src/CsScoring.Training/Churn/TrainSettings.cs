@@ -37,7 +37,7 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
     public string? Schema { get; init; }
 
     [CommandOption("--trainer <NAME>")]
-    [Description("auto (search by cross-validated log loss over --budget candidates), fasttree (default), lightgbm or logistic.")]
+    [Description("auto (search by cross-validated log loss over --budget candidates, then a linear + tree blend when it wins out of fold), fasttree (default), lightgbm, logistic, or blend (logistic regression and lightgbm blended in margin space, weights chosen out of fold).")]
     [DefaultValue("fasttree")]
     public string Trainer { get; init; } = "fasttree";
 
@@ -166,7 +166,7 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
 
         if (ParseTrainer(Trainer) is null)
         {
-            return ValidationResult.Error($"--trainer must be auto, fasttree, lightgbm or logistic, not '{Trainer}'");
+            return ValidationResult.Error($"--trainer must be auto, fasttree, lightgbm, logistic or blend, not '{Trainer}'");
         }
 
         if (TimeBudget is not null)
@@ -188,6 +188,7 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
         "fasttree" or "fast_tree" => TrainerChoice.FastTree,
         "lightgbm" or "light_gbm" => TrainerChoice.LightGbm,
         "logistic" or "logistic_regression" or "lbfgs" => TrainerChoice.Logistic,
+        "blend" => TrainerChoice.Blend,
         _ => null,
     };
 }

@@ -26,14 +26,18 @@ internal sealed record TrainerSpec(ModelKind Kind, int Trees = TrainerSpec.Defau
     public static TrainerSpec Default(ModelKind kind, int rows)
         => new(kind) { MinLeaf = Math.Clamp(rows / 100, 2, 50) };
 
+    /// <summary>For <see cref="ModelKind.Blend"/>: the components and their weights (see <see cref="BlendSpec"/>); otherwise <see langword="null"/>.</summary>
+    public BlendSpec? Blend { get; init; }
+
     public string Name => Kind switch
     {
         ModelKind.FastTree => "fast_tree",
         ModelKind.LightGbm => "light_gbm",
+        ModelKind.Blend => "blend",
         _ => "logistic_regression",
     };
 
-    public IReadOnlyDictionary<string, double> Hyperparameters => Kind == ModelKind.LogisticRegression
+    public IReadOnlyDictionary<string, double> Hyperparameters => Blend is { } blend ? blend.Hyperparameters : Kind == ModelKind.LogisticRegression
         ? new SortedDictionary<string, double>(StringComparer.Ordinal) { ["l2_regularization"] = L2, ["l1_regularization"] = 0 }
         : new SortedDictionary<string, double>(StringComparer.Ordinal)
         {
@@ -43,7 +47,7 @@ internal sealed record TrainerSpec(ModelKind Kind, int Trees = TrainerSpec.Defau
             ["learning_rate"] = LearningRate,
         };
 
-    public string Describe() => Kind == ModelKind.LogisticRegression
+    public string Describe() => Blend is { } blend ? blend.Describe() : Kind == ModelKind.LogisticRegression
         ? string.Create(CultureInfo.InvariantCulture, $"{Name} (l2 {L2})")
         : string.Create(CultureInfo.InvariantCulture, $"{Name} ({Trees} trees, {Leaves} leaves, min {MinLeaf} per leaf, learning rate {LearningRate})");
 
@@ -63,6 +67,8 @@ internal sealed record TrainerSpec(ModelKind Kind, int Trees = TrainerSpec.Defau
         var weight = data.Schema.GetColumnOrNull(MatrixDataView.WeightColumn) is null ? null : MatrixDataView.WeightColumn;
         switch (Kind)
         {
+            case ModelKind.Blend:
+                throw new InvalidOperationException("a blend is not one learner: its components are fitted on their own and combined by BlendFitter");
             case ModelKind.FastTree:
                 return ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
                 {

@@ -1,3 +1,5 @@
+using CsScoring.Churn.Trees;
+
 namespace CsScoring.Churn;
 
 /// <summary>
@@ -8,19 +10,25 @@ namespace CsScoring.Churn;
 public sealed class ChurnBackground
 {
     private readonly ChurnModel _model;
-    private readonly double[] _nodes;
-    private readonly double[] _leaves;
+    private readonly TreeEnsemble[] _trees;
+    private readonly double[][] _nodes;
+    private readonly double[][] _leaves;
     private readonly double[] _sums;
     private readonly long[] _counts;
 
     internal ChurnBackground(ChurnModel model)
     {
         _model = model;
-        var trees = model.Trees;
-        _nodes = new double[trees?.NodeCount ?? 0];
-        _leaves = new double[trees?.LeafCount ?? 0];
-        _sums = trees is null ? new double[model.FeatureCount] : [];
-        _counts = trees is null ? new long[model.FeatureCount] : [];
+
+        // A tree model has one ensemble; a blend one per tree component (and means when any component is linear).
+        var scorer = model.Scorer;
+        var parts = scorer.IsBlend ? scorer.Components.ToArray() : [scorer];
+        _trees = [.. parts.Where(p => p.Trees is not null).Select(p => p.Trees!)];
+        _nodes = [.. _trees.Select(t => new double[t.NodeCount])];
+        _leaves = [.. _trees.Select(t => new double[t.LeafCount])];
+        var linear = parts.Any(p => p.Trees is null);
+        _sums = linear ? new double[model.FeatureCount] : [];
+        _counts = linear ? new long[model.FeatureCount] : [];
     }
 
     /// <summary>The number of rows added.</summary>
@@ -37,21 +45,25 @@ public sealed class ChurnBackground
             ThrowHelper.WrongLength(nameof(features), _model.FeatureCount, features.Length);
         }
 
-        if (_model.Trees is { } trees)
+        for (var k = 0; k < _trees.Length; k++)
         {
+            var trees = _trees[k];
+            var nodes = _nodes[k];
+            var leaves = _leaves[k];
             for (var t = 0; t < trees.TreeCount; t++)
             {
                 var node = trees.Roots[t];
                 while (node >= 0)
                 {
-                    _nodes[node]++;
+                    nodes[node]++;
                     node = trees.GoesLeft(node, features) ? trees.Nodes[node].Left : trees.Nodes[node].Right;
                 }
 
-                _leaves[~node]++;
+                leaves[~node]++;
             }
         }
-        else
+
+        if (_sums.Length > 0)
         {
             for (var f = 0; f < features.Length; f++)
             {
@@ -76,17 +88,22 @@ public sealed class ChurnBackground
             throw new InvalidOperationException("Add at least one background row before building.");
         }
 
-        if (_model.Trees is { } trees)
+        var covered = _trees.Select((trees, k) => trees.WithCovers((double[])_nodes[k].Clone(), (double[])_leaves[k].Clone())).ToList();
+        double[]? means = null;
+        if (_sums.Length > 0)
         {
-            return _model.WithTrees(trees.WithCovers((double[])_nodes.Clone(), (double[])_leaves.Clone()), Rows);
+            means = new double[_sums.Length];
+            for (var f = 0; f < means.Length; f++)
+            {
+                means[f] = _counts[f] == 0 ? 0 : _sums[f] / _counts[f];
+            }
         }
 
-        var means = new double[_sums.Length];
-        for (var f = 0; f < means.Length; f++)
+        if (_model.Scorer.IsBlend)
         {
-            means[f] = _counts[f] == 0 ? 0 : _sums[f] / _counts[f];
+            return _model.WithBlendBackground(covered, means, Rows);
         }
 
-        return _model.WithMeans(means, Rows);
+        return covered.Count > 0 ? _model.WithTrees(covered[0], Rows) : _model.WithMeans(means!, Rows);
     }
 }

@@ -18,6 +18,28 @@ public sealed partial class ChurnModel
     {
         get
         {
+            if (_componentShap is not null)
+            {
+                var components = _scorer.Components;
+                var parts = new ExplanationBackgroundComponent[components.Length];
+                for (var k = 0; k < parts.Length; k++)
+                {
+                    parts[k] = _componentShap[k] is { } shap
+                        ? new ExplanationBackgroundComponent { ExpectedValue = shap.ExpectedValue, NodeCovers = [.. shap.Ensemble.NodeCovers!], LeafCovers = [.. shap.Ensemble.LeafCovers!] }
+                        : new ExplanationBackgroundComponent { ExpectedValue = _componentExpected![k], FeatureMeans = [.. _means!] };
+                }
+
+                return new ExplanationBackground
+                {
+                    FormatVersion = ExplanationBackground.CurrentFormatVersion,
+                    ModelSha256 = ModelSha256,
+                    Rows = _backgroundRows,
+                    Population = _population,
+                    ExpectedValue = _blendExpected,
+                    Components = parts,
+                };
+            }
+
             if (_shap is not null)
             {
                 var trees = _shap.Ensemble;
@@ -106,6 +128,10 @@ public sealed partial class ChurnModel
     internal ChurnModel WithMeans(double[] means, long rows, string? population = null)
         => new(Manifest, _scorer, Source, means, rows, population);
 
+    /// <summary>A blend with covers on its tree components (in component order) and, when it has a linear component, the feature means.</summary>
+    internal ChurnModel WithBlendBackground(IReadOnlyList<TreeEnsemble> coveredTrees, double[]? means, long rows, string? population = null)
+        => new(Manifest, _scorer.WithComponentTrees(coveredTrees), Source, means, rows, population);
+
     private ChurnModel ApplyStoredBackground(byte[] bytes, string? path)
     {
         if (Manifest.BackgroundSha256 is { } expected)
@@ -130,8 +156,17 @@ public sealed partial class ChurnModel
             ExplanationBackground.Fail($"it belongs to the model with SHA-256 {background.ModelSha256}, not to this one ({ModelSha256})", path);
         }
 
+        if (!_scorer.IsBlend && background.Components is not null)
+        {
+            ExplanationBackground.Fail("it holds blend components but the model is not a blend", path);
+        }
+
         ChurnModel explained;
-        if (Trees is { } trees)
+        if (_scorer.IsBlend)
+        {
+            explained = ApplyBlendBackground(background, path);
+        }
+        else if (Trees is { } trees)
         {
             var nodeList = background.NodeCovers;
             var leafList = background.LeafCovers;
@@ -167,11 +202,77 @@ public sealed partial class ChurnModel
             explained = WithMeans([.. means], background.Rows, background.Population);
         }
 
-        var expectedValue = explained._shap?.ExpectedValue ?? explained._linearExpected;
+        var expectedValue = explained._componentShap is not null ? explained._blendExpected : explained._shap?.ExpectedValue ?? explained._linearExpected;
         if (!(Math.Abs(expectedValue - background.ExpectedValue) <= 1e-9 * Math.Max(1, Math.Abs(expectedValue))))
         {
             ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
                 $"its expected_value {background.ExpectedValue:R} is not the {expectedValue:R} its covers or means give"), path);
+        }
+
+        return explained;
+    }
+
+    private ChurnModel ApplyBlendBackground(ExplanationBackground background, string? path)
+    {
+        var components = _scorer.Components;
+        var parts = background.Components;
+        if (parts is null || parts.Count != components.Length)
+        {
+            ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
+                $"the model is a blend of {components.Length} components but the background has {parts?.Count ?? 0}"), path);
+        }
+
+        var covered = new List<TreeEnsemble>();
+        double[]? means = null;
+        for (var k = 0; k < components.Length; k++)
+        {
+            var part = parts[k];
+            if (components[k].Trees is { } trees)
+            {
+                if (part.NodeCovers is null || part.LeafCovers is null)
+                {
+                    ExplanationBackground.Fail($"blend component {k} is a tree ensemble but its background holds feature means", path);
+                }
+
+                if (part.NodeCovers.Count != trees.NodeCount || part.LeafCovers.Count != trees.LeafCount)
+                {
+                    ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
+                        $"blend component {k} has {part.NodeCovers.Count} node and {part.LeafCovers.Count} leaf covers but its trees have {trees.NodeCount} nodes and {trees.LeafCount} leaves"), path);
+                }
+
+                double[] nodes = [.. part.NodeCovers];
+                double[] leaves = [.. part.LeafCovers];
+                CheckCovers(trees, nodes, leaves, background.Rows, path);
+                covered.Add(trees.WithCovers(nodes, leaves));
+            }
+            else
+            {
+                if (part.FeatureMeans is null || part.FeatureMeans.Count != FeatureCount)
+                {
+                    ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
+                        $"blend component {k} is linear and needs {FeatureCount} feature means, not {part.FeatureMeans?.Count ?? 0}"), path);
+                }
+
+                // The linear components share one background: the means of the same rows.
+                double[] own = [.. part.FeatureMeans];
+                if (means is not null && !own.AsSpan().SequenceEqual(means))
+                {
+                    ExplanationBackground.Fail($"blend component {k} has other feature means than an earlier linear component", path);
+                }
+
+                means = own;
+            }
+        }
+
+        var explained = WithBlendBackground(covered, means, background.Rows, background.Population);
+        for (var k = 0; k < components.Length; k++)
+        {
+            var expected = explained._componentExpected![k];
+            if (!(Math.Abs(expected - parts[k].ExpectedValue) <= 1e-9 * Math.Max(1, Math.Abs(expected))))
+            {
+                ExplanationBackground.Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"blend component {k}'s expected_value {parts[k].ExpectedValue:R} is not the {expected:R} its covers or means give"), path);
+            }
         }
 
         return explained;
@@ -202,7 +303,9 @@ public sealed partial class ChurnModel
 
     /// <summary>
     /// Each feature's contribution to the raw (log-odds) score: exact TreeSHAP for trees, <c>w·(x − mean)</c> for a
-    /// linear model. <c>sum(contributions) + expected value</c> equals the raw score.
+    /// linear model, and for a blend the weighted sum of its components' contributions in margin space
+    /// (<c>Σ weight[k] × contributions[k]</c>, in double, rounded once), whose expected value is
+    /// <c>bias + Σ weight[k] × expected[k]</c>. <c>sum(contributions) + expected value</c> equals the raw score.
     /// </summary>
     /// <param name="features">The feature vector.</param>
     /// <param name="contributions">Receives <see cref="FeatureCount"/> contributions.</param>
@@ -217,10 +320,21 @@ public sealed partial class ChurnModel
             return _shap.Explain(features, contributions);
         }
 
+        if (_componentShap is not null)
+        {
+            return ExplainBlend(features, contributions);
+        }
+
         if (_means is null)
         {
             throw new InvalidOperationException("This model has no background distribution for explanations; call WithBackground(rows) first.");
         }
+
+        return ExplainLinear(features, contributions);
+    }
+
+    private double ExplainLinear(ReadOnlySpan<float> features, Span<float> contributions)
+    {
 
         if (features.Length != FeatureCount || contributions.Length != FeatureCount)
         {
@@ -228,12 +342,59 @@ public sealed partial class ChurnModel
         }
 
         var weights = _scorer.Weights;
+        var means = _means!;
         for (var i = 0; i < FeatureCount; i++)
         {
-            contributions[i] = (float)(weights[i] * (features[i] - _means[i]));
+            contributions[i] = (float)(weights[i] * (features[i] - means[i]));
         }
 
         return _linearExpected;
+    }
+
+    // SHAP values are linear in the model: the blend's are its components' weighted in margin space, accumulated in
+    // double (each component's own contributions in double too) and rounded once.
+    private double ExplainBlend(ReadOnlySpan<float> features, Span<float> contributions)
+    {
+        if (features.Length != FeatureCount || contributions.Length != FeatureCount)
+        {
+            ThrowFeatureCount(features.Length != FeatureCount ? features.Length : contributions.Length, features.Length != FeatureCount ? nameof(features) : nameof(contributions));
+        }
+
+        const int StackFeatures = 512;
+        using var ownOwner = FeatureCount <= StackFeatures ? default : ScratchBuffer<double>.Rent(FeatureCount);
+        using var sumOwner = FeatureCount <= StackFeatures ? default : ScratchBuffer<double>.Rent(FeatureCount);
+        var own = ownOwner.IsRented ? ownOwner.Span : stackalloc double[FeatureCount];
+        var sum = sumOwner.IsRented ? sumOwner.Span : stackalloc double[FeatureCount];
+        sum.Clear();
+        var components = _scorer.Components;
+        for (var k = 0; k < components.Length; k++)
+        {
+            if (_componentShap![k] is { } shap)
+            {
+                shap.Explain(features, own);
+            }
+            else
+            {
+                var weights = components[k].Weights;
+                for (var i = 0; i < own.Length; i++)
+                {
+                    own[i] = weights[i] * (features[i] - _means![i]);
+                }
+            }
+
+            var weight = _scorer.ComponentWeights[k];
+            for (var i = 0; i < sum.Length; i++)
+            {
+                sum[i] += weight * own[i];
+            }
+        }
+
+        for (var i = 0; i < sum.Length; i++)
+        {
+            contributions[i] = (float)sum[i];
+        }
+
+        return _blendExpected;
     }
 
     /// <summary>The top reasons of one account: the features with the largest absolute contributions, largest first.</summary>

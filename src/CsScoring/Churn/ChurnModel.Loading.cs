@@ -234,7 +234,7 @@ public sealed partial class ChurnModel
             scorer.RawScores(features, 1, scores);
             var probability = scorer.Calibrator.Apply(score);
             var expectedScore = test.Scores[i];
-            var scoreMatches = scorer.Trees is not null
+            var scoreMatches = scorer.ScoresExactly
                 ? score.Equals(expectedScore) && scores[0].Equals(expectedScore)
                 : Close(score, expectedScore, 1e-5) && Close(scores[0], expectedScore, 1e-5);
             if (!scoreMatches || !Close(probability, test.Probabilities[i], 1e-6))

@@ -41,6 +41,9 @@ public sealed partial class ChurnModel
     private readonly TreeShap? _shap;
     private readonly double[]? _means;
     private readonly double _linearExpected;
+    private readonly TreeShap?[]? _componentShap;
+    private readonly double[]? _componentExpected;
+    private readonly double _blendExpected;
     private readonly long _backgroundRows;
     private readonly string? _population;
     private readonly float _high;
@@ -62,15 +65,59 @@ public sealed partial class ChurnModel
             _shap = new TreeShap(trees);
         }
 
+        if (scorer.IsBlend)
+        {
+            // A blend explains once every tree component has covers and, when it has a linear component, the means.
+            var components = scorer.Components;
+            var shap = new TreeShap?[components.Length];
+            var expected = new double[components.Length];
+            var ready = true;
+            for (var k = 0; k < components.Length && ready; k++)
+            {
+                if (components[k].Trees is { } componentTrees)
+                {
+                    ready = componentTrees.HasCovers;
+                    shap[k] = ready ? new TreeShap(componentTrees) : null;
+                    expected[k] = shap[k]?.ExpectedValue ?? 0;
+                }
+                else
+                {
+                    ready = means is not null;
+                    expected[k] = means is null ? 0 : LinearExpected(components[k], means);
+                }
+            }
+
+            if (ready)
+            {
+                _componentShap = shap;
+                _componentExpected = expected;
+                _means = means;
+                _blendExpected = scorer.BlendBias;
+                for (var k = 0; k < components.Length; k++)
+                {
+                    _blendExpected += scorer.ComponentWeights[k] * expected[k];
+                }
+            }
+
+            return;
+        }
+
         if (means is not null)
         {
             _means = means;
-            _linearExpected = scorer.Bias;
-            for (var i = 0; i < means.Length; i++)
-            {
-                _linearExpected += scorer.Weights[i] * means[i];
-            }
+            _linearExpected = LinearExpected(scorer, means);
         }
+    }
+
+    private static double LinearExpected(ChurnScorer linear, double[] means)
+    {
+        double expected = linear.Bias;
+        for (var i = 0; i < means.Length; i++)
+        {
+            expected += linear.Weights[i] * means[i];
+        }
+
+        return expected;
     }
 
     /// <summary>The name of the manifest file in a model directory.</summary>
@@ -94,20 +141,24 @@ public sealed partial class ChurnModel
     /// <summary>The features' names, in vector order (the manifest's <c>feature_names</c>).</summary>
     public IReadOnlyList<string> FeatureNames => Manifest.Features.FeatureNames;
 
-    /// <summary>The compiled trees, or <see langword="null"/> for a logistic-regression model.</summary>
+    /// <summary>The compiled trees, or <see langword="null"/> for a logistic-regression model or a blend.</summary>
     public TreeEnsemble? Trees => _scorer.Trees;
+
+    /// <summary>The compiled scorer (for a blend, its components are in <see cref="ChurnScorer.Components"/>).</summary>
+    internal ChurnScorer Scorer => _scorer;
 
     /// <summary>The model's identity: the SHA-256 (lower-case hex) of its portable scorer (<c>scorer.json</c>), as verified at load.</summary>
     public string ModelSha256 => Manifest.ScorerSha256;
 
     /// <summary>
     /// Whether <see cref="Explain(ReadOnlySpan{float}, Span{float})"/> is available: it needs the background
-    /// distribution of the features (node covers for trees, feature means for a linear model). A model directory
+    /// distribution of the features (node covers for trees, feature means for a linear model, and each component's for
+    /// a blend). A model directory
     /// written by <c>csscoring train</c> carries the one of its training rows (<c>background.json</c>), so a loaded
     /// model can explain at once; an older directory without it needs
     /// <see cref="WithBackground(ReadOnlySpan{float}, int)"/> first.
     /// </summary>
-    public bool CanExplain => _shap is not null || _means is not null;
+    public bool CanExplain => _shap is not null || _componentShap is not null || (_means is not null && !_scorer.IsBlend);
 
     /// <summary>Checks that a data source has every column the model's features are made from.</summary>
     /// <param name="columns">The data's column names.</param>

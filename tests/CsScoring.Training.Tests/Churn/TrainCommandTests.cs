@@ -94,6 +94,63 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_Blend_WritesABlendThatPredictsAndExplains()
+    {
+        var data = TelecomData.Write(_directory);
+        var output = Path.Combine(_directory, "blend");
+        var (code, stdout, error) = Train(data, output, "--trainer", "blend");
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal("blend", root.GetProperty("trainer").GetString());
+        var hyperparameters = root.GetProperty("hyperparameters");
+        Assert.NotEqual(0, hyperparameters.GetProperty("weight_logistic_regression").GetDouble());
+        Assert.NotEqual(0, hyperparameters.GetProperty("weight_light_gbm").GetDouble());
+        Assert.Equal(20, hyperparameters.GetProperty("light_gbm.number_of_trees").GetDouble());
+        var candidates = root.GetProperty("candidates").EnumerateArray().Select(c => (Name: c.GetProperty("trainer").GetString(), Chosen: c.GetProperty("chosen").GetBoolean())).ToList();
+        Assert.Equal(["logistic_regression", "light_gbm", "blend"], candidates.Select(c => c.Name));
+        Assert.Equal("blend", candidates.Single(c => c.Chosen).Name);
+        Assert.True(root.GetProperty("validation").GetProperty("auc").GetDouble() > 0.65);
+        Assert.Contains("blend out of fold: AUC", error, StringComparison.Ordinal);
+
+        // No ML.NET model for a blend; the library loads the portable blend and its background.
+        Assert.False(File.Exists(Path.Combine(output, "model.zip")));
+        var model = CsScoring.Churn.ChurnModel.Load(output);
+        Assert.Equal(ModelKind.Blend, model.Kind);
+        Assert.True(model.CanExplain);
+        var manifest = model.Manifest;
+        Assert.Equal("blend", manifest.Trainer.Name);
+        Assert.True(manifest.Parity!.Rows > manifest.Parity.EdgeRows);
+        Assert.True(manifest.Parity.MaxProbabilityDifference <= 1e-6);
+
+        var predictions = Path.Combine(_directory, "blend.csv");
+        (code, _, error) = CliAppTests.Run("predict", "--model", output, "--data", data, "--out", predictions, "--explain", "3", "-q");
+        Assert.True(code == ExitCodes.Success, error);
+        var lines = File.ReadAllLines(predictions);
+        Assert.Equal(601, lines.Length);
+        Assert.Contains("reason_1", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Train_Auto_BlendsTheBestLinearAndTreeCandidates_AndKeepsTheBlendOnlyWhenItWins()
+    {
+        var data = TelecomData.Write(_directory, rows: 300);
+        var (code, stdout, error) = Train(data, Path.Combine(_directory, "auto-blend"), "--trainer", "auto", "--budget", "3");
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        var candidates = json.RootElement.GetProperty("candidates").EnumerateArray()
+            .Select(c => (Name: c.GetProperty("trainer").GetString(), LogLoss: c.GetProperty("cv_log_loss").GetDouble(), Chosen: c.GetProperty("chosen").GetBoolean())).ToList();
+        Assert.Contains(candidates, c => c.Name == "logistic_regression");
+        var blend = Assert.Single(candidates, c => c.Name == "blend");
+        var bestSingle = candidates.Where(c => c.Name != "blend").Min(c => c.LogLoss);
+        Assert.Equal(blend.LogLoss < bestSingle, blend.Chosen);
+        Assert.Equal(candidates.Single(c => c.Chosen).Name, json.RootElement.GetProperty("trainer").GetString());
+        Assert.Contains(blend.Chosen ? "the blend wins" : "does not beat the best single model", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_Auto_ReportsEveryCandidateAndPicksTheLowestCvLogLoss()
     {
         var data = TelecomData.Write(_directory, rows: 300);

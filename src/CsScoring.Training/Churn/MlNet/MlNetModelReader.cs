@@ -73,7 +73,7 @@ internal static class MlNetModelReader
 
     private static PortableScorer Trees(ModelKind kind, PortableTrees trees, int featureCount, PortableCalibration calibration) => new()
     {
-        FormatVersion = PortableScorer.CurrentFormatVersion,
+        FormatVersion = PortableScorer.SingleLearnerFormatVersion,
         ModelKind = kind,
         FeatureCount = featureCount,
         Trees = trees,
@@ -170,7 +170,7 @@ internal static class MlNetModelReader
 
         return new PortableScorer
         {
-            FormatVersion = PortableScorer.CurrentFormatVersion,
+            FormatVersion = PortableScorer.SingleLearnerFormatVersion,
             ModelKind = ModelKind.LogisticRegression,
             FeatureCount = featureCount,
             Linear = new PortableLinear(weights, linear.Bias),
@@ -178,7 +178,7 @@ internal static class MlNetModelReader
         };
     }
 
-    private static PortableCalibration ReadCalibrator(ICalibrator calibrator, string? path) => calibrator switch
+    internal static PortableCalibration ReadCalibrator(ICalibrator calibrator, string? path) => calibrator switch
     {
         PlattCalibrator platt when double.IsFinite(platt.Slope) && double.IsFinite(platt.Offset)
             => new() { Method = CalibrationMethod.Platt, Slope = platt.Slope, Offset = platt.Offset },

@@ -67,14 +67,14 @@ internal static class PortableExport
             new ManifestParity(rows.Length + edges.Count, edges.Count, parity.MaxScoreDifference, parity.MaxProbabilityDifference));
     }
 
-    private static (float[] Scores, float[] Probabilities) MlNetScores(ITransformer model, float[] features, int width, int[] rows)
+    internal static (float[] Scores, float[] Probabilities) MlNetScores(ITransformer model, float[] features, int width, int[] rows)
     {
         var view = new MatrixDataView(features, width, new bool[features.Length / width], rows);
         var output = model.Transform(view);
         return (output.GetColumn<float>("Score").ToArray(), output.GetColumn<float>("Probability").ToArray());
     }
 
-    private sealed class ParityAccumulator(bool trees, Func<float, double>? calibrate)
+    internal sealed class ParityAccumulator(bool trees, Func<float, double>? calibrate)
     {
         public double MaxScoreDifference { get; private set; }
 

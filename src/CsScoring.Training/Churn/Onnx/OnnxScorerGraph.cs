@@ -47,9 +47,10 @@ internal static class OnnxScorerGraph
         var features = graph.Node("Concat", [.. inputs.Select(i => i.Name)], "features", OnnxAttribute.Of("axis", 1L));
         var score = scorer switch
         {
-            { Trees: { } trees } => TreeScore(graph, trees, features),
-            { Linear: { } linear } => LinearScore(graph, linear, features),
-            _ => throw new ArgumentException("the scorer has neither trees nor weights", nameof(scorer)),
+            { Trees: { } trees } => TreeScore(graph, trees, features, string.Empty),
+            { Linear: { } linear } => LinearScore(graph, linear, features, string.Empty),
+            { Blend: { } blend } => BlendScore(graph, blend, features),
+            _ => throw new ArgumentException("the scorer has neither trees nor weights nor blend components", nameof(scorer)),
         };
         graph.Add(new OnnxNode("Identity", [score], [ScoreOutput], Internal + "score_out"));
         var probability = scorer.Calibration.Method switch
@@ -75,7 +76,7 @@ internal static class OnnxScorerGraph
         var names = featureNames.Select(InputName).ToArray();
         return
         [
-            new("csscoring.model_kind", scorer.ModelKind switch { ModelKind.FastTree => "fast_tree", ModelKind.LightGbm => "light_gbm", _ => "logistic_regression" }),
+            new("csscoring.model_kind", scorer.ModelKind switch { ModelKind.FastTree => "fast_tree", ModelKind.LightGbm => "light_gbm", ModelKind.Blend => "blend", _ => "logistic_regression" }),
             new("csscoring.calibration", scorer.Calibration.Method == CalibrationMethod.Platt ? "platt" : "isotonic"),
             new("csscoring.scorer_sha256", scorerSha256),
             new("csscoring.feature_names", JsonSerializer.Serialize(names, OnnxJson.Default.StringArray)),
@@ -86,7 +87,31 @@ internal static class OnnxScorerGraph
         ];
     }
 
-    private static string TreeScore(GraphBuilder graph, PortableTrees trees, string features)
+    private static string BlendScore(GraphBuilder graph, PortableBlend blend, string features)
+    {
+        // Each component's float score, cast to double and weighted; the products added in component order, the
+        // bias last, rounded to float once: the compiled scorer's arithmetic step for step.
+        string? sum = null;
+        for (var k = 0; k < blend.Components.Count; k++)
+        {
+            var component = blend.Components[k];
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"blend{k}_");
+            var score = component switch
+            {
+                { Trees: { } trees } => TreeScore(graph, trees, features, prefix),
+                { Linear: { } linear } => LinearScore(graph, linear, features, prefix),
+                _ => throw new ArgumentException($"blend component {k} has neither trees nor weights", nameof(blend)),
+            };
+            var asDouble = graph.Node("Cast", [score], prefix + "score_double", OnnxAttribute.Of("to", (long)OnnxType.Double));
+            var weighted = graph.Node("Mul", [asDouble, graph.Constant(OnnxTensor.Doubles(prefix + "weight", [component.Weight]))], prefix + "weighted");
+            sum = sum is null ? weighted : graph.Node("Add", [sum, weighted], prefix + "sum");
+        }
+
+        var withBias = graph.Node("Add", [sum!, graph.Constant(OnnxTensor.Doubles("blend_bias", [blend.Bias]))], "blend_score_double");
+        return graph.Node("Cast", [withBias], "blend_score", OnnxAttribute.Of("to", (long)OnnxType.Float));
+    }
+
+    private static string TreeScore(GraphBuilder graph, PortableTrees trees, string features, string prefix)
     {
         var ensemble = new TreeAttributes();
         for (var t = 0; t < trees.Roots.Count; t++)
@@ -96,8 +121,8 @@ internal static class OnnxScorerGraph
         }
 
         // Double input makes ONNX Runtime compare and accumulate in double, as the compiled scorer does.
-        var asDouble = graph.Node("Cast", [features], "features_double", OnnxAttribute.Of("to", (long)OnnxType.Double));
-        return graph.Node("TreeEnsembleRegressor", [asDouble], "tree_score", OnnxModel.MlDomain,
+        var asDouble = graph.Node("Cast", [features], prefix + "features_double", OnnxAttribute.Of("to", (long)OnnxType.Double));
+        return graph.Node("TreeEnsembleRegressor", [asDouble], prefix + "tree_score", OnnxModel.MlDomain,
             OnnxAttribute.Of("n_targets", 1L),
             OnnxAttribute.Of("aggregate_function", "SUM"),
             OnnxAttribute.Of("post_transform", "NONE"),
@@ -115,17 +140,17 @@ internal static class OnnxScorerGraph
             OnnxAttribute.Of("target_weights_as_tensor", OnnxTensor.Doubles(string.Empty, ensemble.TargetWeights)));
     }
 
-    private static string LinearScore(GraphBuilder graph, PortableLinear linear, string features)
+    private static string LinearScore(GraphBuilder graph, PortableLinear linear, string features, string prefix)
     {
         // Float products, summed in double, the bias added in double and the sum rounded to float once.
-        var weights = graph.Constant(OnnxTensor.Floats("weights", linear.Weights, 1, linear.Weights.Count));
-        var products = graph.Node("Mul", [features, weights], "products");
-        var productsDouble = graph.Node("Cast", [products], "products_double", OnnxAttribute.Of("to", (long)OnnxType.Double));
+        var weights = graph.Constant(OnnxTensor.Floats(prefix + "weights", linear.Weights, 1, linear.Weights.Count));
+        var products = graph.Node("Mul", [features, weights], prefix + "products");
+        var productsDouble = graph.Node("Cast", [products], prefix + "products_double", OnnxAttribute.Of("to", (long)OnnxType.Double));
         var axes = graph.Constant(OnnxTensor.Int64s("sum_axes", [1L]));
-        var sum = graph.Node("ReduceSum", [productsDouble, axes], "product_sum", OnnxAttribute.Of("keepdims", 1L));
-        var bias = graph.Constant(OnnxTensor.Doubles("bias", [linear.Bias]));
-        var withBias = graph.Node("Add", [sum, bias], "linear_score_double");
-        return graph.Node("Cast", [withBias], "linear_score", OnnxAttribute.Of("to", (long)OnnxType.Float));
+        var sum = graph.Node("ReduceSum", [productsDouble, axes], prefix + "product_sum", OnnxAttribute.Of("keepdims", 1L));
+        var bias = graph.Constant(OnnxTensor.Doubles(prefix + "bias", [linear.Bias]));
+        var withBias = graph.Node("Add", [sum, bias], prefix + "linear_score_double");
+        return graph.Node("Cast", [withBias], prefix + "linear_score", OnnxAttribute.Of("to", (long)OnnxType.Float));
     }
 
     private static string Platt(GraphBuilder graph, PortableCalibration calibration, string score)

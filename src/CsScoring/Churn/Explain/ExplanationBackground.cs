@@ -54,6 +54,13 @@ public sealed record ExplanationBackground
     /// <summary>Linear model: per feature, its mean over the background rows (finite values only).</summary>
     public IReadOnlyList<double>? FeatureMeans { get; init; }
 
+    /// <summary>
+    /// Blend: per component, in the order of <c>scorer.json</c>'s <c>blend.components</c>, its own background (covers
+    /// for trees, feature means for a linear component, all of the same rows) and expected value; the top-level
+    /// <see cref="ExpectedValue"/> is then <c>bias + Σ weight[k] × expected[k]</c>. <see langword="null"/> for a single learner.
+    /// </summary>
+    public IReadOnlyList<ExplanationBackgroundComponent>? Components { get; init; }
+
     /// <summary>Reads a background (JSON, UTF-8) and checks its shape.</summary>
     /// <param name="stream">The JSON.</param>
     /// <returns>The background.</returns>
@@ -126,27 +133,69 @@ public sealed record ExplanationBackground
             Fail("expected_value must be finite", path);
         }
 
-        var trees = NodeCovers is not null || LeafCovers is not null;
-        if (trees == (FeatureMeans is not null) || (trees && (NodeCovers is null || LeafCovers is null)))
+        if (Components is not null)
         {
-            Fail("a background has either node_covers and leaf_covers (trees) or feature_means (linear model)", path);
+            if (NodeCovers is not null || LeafCovers is not null || FeatureMeans is not null || Components.Count < 2)
+            {
+                Fail("a blend's background has at least two components and no top-level node_covers, leaf_covers or feature_means", path);
+            }
+
+            for (var k = 0; k < Components.Count; k++)
+            {
+                var component = Components[k];
+                if (component is null || !double.IsFinite(component.ExpectedValue))
+                {
+                    Fail($"blend component {k} needs a finite expected_value", path);
+                }
+
+                ValidateParts(component.NodeCovers, component.LeafCovers, component.FeatureMeans, Rows, $"blend component {k}: ", path);
+            }
+
+            return;
         }
 
-        foreach (var cover in (NodeCovers ?? []).Concat(LeafCovers ?? []))
+        ValidateParts(NodeCovers, LeafCovers, FeatureMeans, Rows, string.Empty, path);
+    }
+
+    private static void ValidateParts(IReadOnlyList<double>? nodeCovers, IReadOnlyList<double>? leafCovers, IReadOnlyList<double>? featureMeans, long rows, string prefix, string? path)
+    {
+        var trees = nodeCovers is not null || leafCovers is not null;
+        if (trees == (featureMeans is not null) || (trees && (nodeCovers is null || leafCovers is null)))
         {
-            if (!double.IsFinite(cover) || cover < 0 || cover > Rows)
+            Fail(prefix + "a background has either node_covers and leaf_covers (trees) or feature_means (linear model)", path);
+        }
+
+        foreach (var cover in (nodeCovers ?? []).Concat(leafCovers ?? []))
+        {
+            if (!double.IsFinite(cover) || cover < 0 || cover > rows)
             {
-                Fail($"a cover is {cover.ToString(System.Globalization.CultureInfo.InvariantCulture)}; covers are finite and in [0, rows]", path);
+                Fail($"{prefix}a cover is {cover.ToString(System.Globalization.CultureInfo.InvariantCulture)}; covers are finite and in [0, rows]", path);
             }
         }
 
-        if (FeatureMeans is not null && FeatureMeans.Any(m => !double.IsFinite(m)))
+        if (featureMeans is not null && featureMeans.Any(m => !double.IsFinite(m)))
         {
-            Fail("feature_means must be finite", path);
+            Fail(prefix + "feature_means must be finite", path);
         }
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     internal static void Fail(string problem, string? path)
         => throw new ChurnModelException(ChurnModelError.InvalidBackground, $"Invalid explanation background: {problem}.", path);
+}
+
+/// <summary>The background of one component of a blend (see <see cref="ExplanationBackground.Components"/>).</summary>
+public sealed record ExplanationBackgroundComponent
+{
+    /// <summary>The component's mean raw score over the background rows.</summary>
+    public required double ExpectedValue { get; init; }
+
+    /// <summary>Trees: per split node, the background rows that reach it.</summary>
+    public IReadOnlyList<double>? NodeCovers { get; init; }
+
+    /// <summary>Trees: per leaf, the background rows that end in it.</summary>
+    public IReadOnlyList<double>? LeafCovers { get; init; }
+
+    /// <summary>Linear component: per feature, its mean over the background rows.</summary>
+    public IReadOnlyList<double>? FeatureMeans { get; init; }
 }

@@ -11,6 +11,12 @@ public enum ModelKind
 
     /// <summary>L-BFGS logistic regression (JSON <c>logistic_regression</c>).</summary>
     LogisticRegression,
+
+    /// <summary>
+    /// A weighted blend of the learners above in margin space, calibrated after blending (JSON <c>blend</c>); the
+    /// components are in <see cref="PortableScorer.Blend"/>.
+    /// </summary>
+    Blend,
 }
 
 /// <summary>How a model's raw score becomes a probability.</summary>

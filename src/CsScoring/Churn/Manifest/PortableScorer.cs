@@ -17,8 +17,10 @@ namespace CsScoring.Churn.Manifest;
 /// is the sum of the leaf values reached, summed in double in tree order and rounded to float.
 /// </para>
 /// <para>
-/// A linear model's raw score is <c>bias + Σ weights[i] × features[i]</c>. The calibrator turns the raw score into
-/// the probability (see <see cref="PortableCalibration"/>). Immutable; thread-safe.
+/// A linear model's raw score is <c>bias + Σ weights[i] × features[i]</c>. A blend's raw score is
+/// <c>bias + Σ weight[k] × score[k]</c> over its components' raw scores (see <see cref="PortableBlend"/>). The
+/// calibrator turns the raw score into the probability (see <see cref="PortableCalibration"/>); a blend has one
+/// calibrator, applied after blending. Immutable; thread-safe.
 /// </para>
 /// </remarks>
 public sealed record PortableScorer
@@ -26,10 +28,17 @@ public sealed record PortableScorer
     /// <summary>The file name in a model directory.</summary>
     public const string FileName = "scorer.json";
 
-    /// <summary>The format version this library writes and reads.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>
+    /// The newest format version this library reads: 2 added blends (<see cref="Blend"/>). Version 1 files still
+    /// load, and a single learner is still written as version 1 (<see cref="SingleLearnerFormatVersion"/>) so that
+    /// older readers keep reading it; only a blend needs version 2.
+    /// </summary>
+    public const int CurrentFormatVersion = 2;
 
-    /// <summary>The format version (<see cref="CurrentFormatVersion"/>).</summary>
+    /// <summary>The format version of a scorer with one learner (trees or weights): 1, readable by every release.</summary>
+    public const int SingleLearnerFormatVersion = 1;
+
+    /// <summary>The format version: <see cref="SingleLearnerFormatVersion"/> for one learner, <see cref="CurrentFormatVersion"/> for a blend.</summary>
     public required int FormatVersion { get; init; }
 
     /// <summary>The learner.</summary>
@@ -44,7 +53,10 @@ public sealed record PortableScorer
     /// <summary>The weights, for <see cref="ModelKind.LogisticRegression"/>; otherwise <see langword="null"/>.</summary>
     public PortableLinear? Linear { get; init; }
 
-    /// <summary>The calibrator from raw score to probability.</summary>
+    /// <summary>The components and their weights, for <see cref="ModelKind.Blend"/>; otherwise <see langword="null"/>.</summary>
+    public PortableBlend? Blend { get; init; }
+
+    /// <summary>The calibrator from raw score to probability (for a blend: from the blended score).</summary>
     public required PortableCalibration Calibration { get; init; }
 
     /// <summary>
@@ -79,6 +91,34 @@ public sealed record PortableTrees(
 /// <param name="Weights">One weight per feature.</param>
 /// <param name="Bias">The intercept.</param>
 public sealed record PortableLinear(IReadOnlyList<float> Weights, float Bias);
+
+/// <summary>
+/// A blend of learners in margin (raw score, log-odds) space: <c>score = (float)(Σ weight[k] × score[k] + bias)</c>,
+/// each component's raw score computed as for a scorer of its own (a float), the products and the sum taken in
+/// double in component order, the bias added last and the result rounded to float once. The scorer's calibrator is
+/// applied to that score. Explanations add up the same way: a blend's contributions are
+/// <c>Σ weight[k] × contributions[k]</c> and its expected value is <c>bias + Σ weight[k] × expected[k]</c>, so they
+/// still sum to the blended score.
+/// </summary>
+/// <param name="Components">At least two components, each a tree ensemble or a linear model over the same features.</param>
+/// <param name="Bias">Added to the weighted sum (finite).</param>
+public sealed record PortableBlend(IReadOnlyList<PortableBlendComponent> Components, double Bias);
+
+/// <summary>One learner of a <see cref="PortableBlend"/>: its kind, its weight, and its trees or weights (no calibrator of its own).</summary>
+public sealed record PortableBlendComponent
+{
+    /// <summary>The learner: <see cref="ModelKind.FastTree"/>, <see cref="ModelKind.LightGbm"/> or <see cref="ModelKind.LogisticRegression"/>.</summary>
+    public required ModelKind ModelKind { get; init; }
+
+    /// <summary>The weight of the component's raw score in the blend (finite, not 0).</summary>
+    public required double Weight { get; init; }
+
+    /// <summary>The trees, for a tree learner; otherwise <see langword="null"/>.</summary>
+    public PortableTrees? Trees { get; init; }
+
+    /// <summary>The weights, for a logistic regression; otherwise <see langword="null"/>.</summary>
+    public PortableLinear? Linear { get; init; }
+}
 
 /// <summary>
 /// The calibrator. Platt: <c>p = 1 / (1 + exp(slope × score + offset))</c> in double, rounded to float. Isotonic: a

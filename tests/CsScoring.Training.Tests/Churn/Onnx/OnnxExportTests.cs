@@ -25,6 +25,8 @@ public sealed class OnnxExportTests : IDisposable
     [InlineData("lightgbm", "isotonic")]
     [InlineData("logistic", "platt")]
     [InlineData("logistic", "isotonic")]
+    [InlineData("blend", "platt")]
+    [InlineData("blend", "isotonic")]
     public void Train_EveryTrainerAndCalibration_WritesOnnxThatReproducesPredict(string trainer, string calibration)
     {
         var data = TelecomData.Write(_directory, rows: 400);

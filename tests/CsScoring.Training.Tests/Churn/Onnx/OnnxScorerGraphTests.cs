@@ -92,6 +92,65 @@ public sealed class OnnxScorerGraphTests
         }
     }
 
+    [Theory]
+    [InlineData(CalibrationMethod.Platt)]
+    [InlineData(CalibrationMethod.Isotonic)]
+    public void Blend_OfTreesTreesAndLinear_MatchesTheCompiledScorerBitForBit(CalibrationMethod method)
+    {
+        // Two tree components (distinct graph names) and a linear one, weights of both signs, calibrated after blending.
+        var trees = new PortableTrees(
+            Roots: [0, ~3],
+            SplitFeatures: [0, ~0],
+            Thresholds: [0.5f, 0f],
+            LeftChildren: [~0, ~1],
+            RightChildren: [1, ~2],
+            MissingValues: [0.25f, float.NaN],
+            LeafValues: [0.1, -0.2, 0.35, 0.01],
+            CategoricalStarts: [0, 2],
+            CategoricalFeatures: [1, 2]);
+        var stump = new PortableTrees([0], [2], [0.3f], [~0], [~1], [float.NaN], [-0.4, 0.9], [0], []);
+        var scorer = new PortableScorer
+        {
+            FormatVersion = PortableScorer.CurrentFormatVersion,
+            ModelKind = ModelKind.Blend,
+            FeatureCount = 3,
+            Blend = new PortableBlend(
+            [
+                new PortableBlendComponent { ModelKind = ModelKind.LightGbm, Weight = 0.7, Trees = trees },
+                new PortableBlendComponent { ModelKind = ModelKind.LogisticRegression, Weight = 1.3, Linear = new PortableLinear([0.5f, -1.25f, 2f], -0.1f) },
+                new PortableBlendComponent { ModelKind = ModelKind.FastTree, Weight = -0.45, Trees = stump },
+            ], 0.25),
+            Calibration = method == CalibrationMethod.Platt
+                ? new PortableCalibration { Method = CalibrationMethod.Platt, Slope = -1.2, Offset = 0.1 }
+                : new PortableCalibration { Method = CalibrationMethod.Isotonic, Mins = Mins, Maxes = Maxes, Values = Values },
+        };
+        float[] values = [float.NaN, 0f, 0.3f, 0.5f, MathF.BitIncrement(0.5f), 1f, -1f, float.NegativeInfinity, float.PositiveInfinity, 1e7f];
+        var rows = new List<float[]>();
+        foreach (var a in values)
+        {
+            foreach (var b in values)
+            {
+                foreach (var c in values)
+                {
+                    rows.Add([a, b, c]);
+                }
+            }
+        }
+
+        var compiled = ChurnScorer.FromPortable(scorer, null);
+        var matrix = rows.SelectMany(r => r).ToArray();
+        using var session = OnnxExport.OpenSession(OnnxScorerGraph.Build(scorer, ["x0", "x1", "x2"], []).ToBytes("test"));
+        var (probabilities, scores) = OnnxExport.Run(session, matrix, rows.Count, 3);
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var score = compiled.RawScore(rows[i]);
+            Assert.True(score.Equals(scores[i]), $"row [{string.Join(", ", rows[i])}]: compiled score {score:R}, ONNX {scores[i]:R}");
+            var probability = compiled.Calibrator.Apply(score);
+            Assert.True(probability.Equals(probabilities[i]) || Math.Abs(probability - probabilities[i]) <= 1e-7, $"row {i}: compiled {probability:R}, ONNX {probabilities[i]:R}");
+        }
+    }
+
     // A one-feature linear model whose score is its input, so the calibrator sees exactly the scores given.
     private static PortableScorer Identity(PortableCalibration calibration) => new()
     {
