@@ -61,7 +61,7 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
     public double? LearningRate { get; init; }
 
     [CommandOption("--budget <CANDIDATES>")]
-    [Description("The auto search's budget: how many candidates of its fixed order it tries (default: all 9). Each is cross-validated on the first repeat; the linear ones and the best quarter of the tree ones on every repeat.")]
+    [Description("The auto search's budget: how many candidates of its fixed order it tries (default: 9). The default tries all of them. Each is cross-validated on the first repeat; the linear ones and the best quarter of the tree ones on every repeat.")]
     [ImplicitDefault(typeof(ChurnTrainingOptions), nameof(ChurnTrainingOptions.DefaultBudget))]
     public int? Budget { get; init; }
 
@@ -70,7 +70,7 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
     public int? TimeBudget { get; init; }
 
     [CommandOption("--parallelism <N>")]
-    [Description("Cross-validation fits run at once (default: the number of cores, at most 8). The model does not depend on it.")]
+    [Description("Cross-validation fits run at once; unset, the number of cores (at most 8). The model does not depend on it.")]
     public int? Parallelism { get; init; }
 
     [CommandOption("--fold-column <COLUMN>")]

@@ -48,7 +48,9 @@ public sealed class SampleDataTests : IDisposable
         var churn = json.RootElement.GetProperty("churn_model");
         var auc = churn.GetProperty("validation").GetProperty("auc").GetDouble();
         var oracle = churn.GetProperty("oracle_auc").GetDouble();
-        Assert.InRange(auc - oracle, -0.01, 0.01);
+        // The main job leaves a label-horizon gap before the validation window, so it trains on fewer recent labels:
+        // the model may trail the oracle a little more than a model trained up to the window's edge would.
+        Assert.InRange(auc - oracle, -0.015, 0.01);
         Assert.InRange(churn.GetProperty("validation").GetProperty("ece").GetDouble(), 0, 0.03);
         Assert.True(File.Exists(Path.Combine(output, "model", "model.zip")));
         var report = File.ReadAllText(Path.Combine(output, "report.html"));
