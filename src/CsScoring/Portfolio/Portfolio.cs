@@ -353,6 +353,7 @@ public sealed class PortfolioBuilder
         var features = new float[model.FeatureCount];
         var contributions = new float[model.FeatureCount];
         var candidates = new ChurnReason[_options.TopReasons * 2];
+        var roles = new ColumnRole[candidates.Length];
         var values = new double[_scorecard.MetricCount];
         using (var reader = openAccounts())
         {
@@ -378,7 +379,7 @@ public sealed class PortfolioBuilder
                     model.Mapper.Map(reader, features);
                     model.Explain(features, contributions);
                     var count = model.TopReasons(features, contributions, candidates);
-                    reasons = Reasons(model, schema, reader, columnOrdinals, candidates.AsSpan(0, count));
+                    reasons = Reasons(model, schema, reader, columnOrdinals, candidates.AsSpan(0, count), roles);
                 }
 
                 var drivers = Array.Empty<string>();
@@ -470,27 +471,48 @@ public sealed class PortfolioBuilder
 
     // Top reasons, signals first by the model's own roles (FeatureSchema.RoleOf); an imputed cell reads "is missing",
     // never as the value the model filled in.
-    private PortfolioReason[] Reasons(ChurnModel model, FeatureSchema schema, TabularReader reader, int[] columnOrdinals, ReadOnlySpan<ChurnReason> candidates)
+    private PortfolioReason[] Reasons(ChurnModel model, FeatureSchema schema, TabularReader reader, int[] columnOrdinals, ReadOnlySpan<ChurnReason> candidates, ColumnRole[] roles)
     {
-        var all = new List<PortfolioReason>(candidates.Length);
-        foreach (var reason in candidates)
+        // Signals before context, and within each what raises the risk before what lowers it; ties keep their strength
+        // order. Ranked on the roles first so only the reasons kept are worded (the text is most of a reason's cost).
+        Span<int> rank = stackalloc int[candidates.Length];
+        Span<int> columnIndexes = stackalloc int[candidates.Length];
+        for (var i = 0; i < candidates.Length; i++)
         {
+            var reason = candidates[i];
             var columnIndex = reason.FeatureIndex >= 0 && reason.FeatureIndex < schema.FeatureCount ? schema.ColumnOfFeature(reason.FeatureIndex) : -1;
-            var column = columnIndex >= 0 ? schema.Columns[columnIndex] : null;
-            var name = column?.Name ?? reason.Feature;
-            var valueFeature = column is not null && column.Kind != FeatureKind.Categorical && reason.FeatureIndex == schema.FeatureOffset(columnIndex);
-            var imputed = valueFeature && columnOrdinals[columnIndex] >= 0 && reader.IsBlank(columnOrdinals[columnIndex]);
-            var text = imputed
-                ? $"{name} is missing ({(reason.RaisesRisk ? "raises" : "lowers")} churn risk; the model filled in a typical value)"
-                : model.DescribeReason(reason);
-            var role = columnIndex >= 0 ? schema.RoleOf(columnIndex) : FeatureRoles.Default.Infer(name);
-            all.Add(new PortfolioReason(reason.Feature, name, role.Role, reason.RaisesRisk, imputed, reason.Contribution, text) { Signal = role.Signal });
+            columnIndexes[i] = columnIndex;
+            roles[i] = columnIndex >= 0 ? schema.RoleOf(columnIndex) : FeatureRoles.Default.Infer(reason.Feature);
+            rank[i] = (roles[i].Role == FeatureRole.Signal ? 0 : 2) + (reason.RaisesRisk ? 0 : 1);
         }
 
-        // Signals before context, and within each what raises the risk before what lowers it; ties keep their strength order.
-        return [.. all.Select((r, i) => (Reason: r, Index: i))
-            .OrderBy(x => x.Reason.Role == FeatureRole.Signal ? 0 : 1).ThenBy(x => x.Reason.RaisesRisk ? 0 : 1).ThenBy(x => x.Index)
-            .Take(_options.TopReasons).Select(x => x.Reason)];
+        var result = new PortfolioReason[Math.Min(_options.TopReasons, candidates.Length)];
+        var written = 0;
+        for (var level = 0; level < 4 && written < result.Length; level++)
+        {
+            for (var i = 0; i < candidates.Length && written < result.Length; i++)
+            {
+                if (rank[i] == level)
+                {
+                    result[written++] = Reason(model, schema, reader, columnOrdinals, candidates[i], columnIndexes[i], roles[i]);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    // One reason; an imputed cell reads "is missing", never as the value the model filled in.
+    private static PortfolioReason Reason(ChurnModel model, FeatureSchema schema, TabularReader reader, int[] columnOrdinals, ChurnReason reason, int columnIndex, ColumnRole role)
+    {
+        var column = columnIndex >= 0 ? schema.Columns[columnIndex] : null;
+        var name = column?.Name ?? reason.Feature;
+        var valueFeature = column is not null && column.Kind != FeatureKind.Categorical && reason.FeatureIndex == schema.FeatureOffset(columnIndex);
+        var imputed = valueFeature && columnOrdinals[columnIndex] >= 0 && reader.IsBlank(columnOrdinals[columnIndex]);
+        var text = imputed
+            ? $"{name} is missing ({(reason.RaisesRisk ? "raises" : "lowers")} churn risk; the model filled in a typical value)"
+            : model.DescribeReason(reason);
+        return new PortfolioReason(reason.Feature, name, role.Role, reason.RaisesRisk, imputed, reason.Contribution, text) { Signal = role.Signal };
     }
 
     /// <summary>The name of a signal kind as files and playbooks write it: <c>usage</c>, <c>support</c>, <c>sentiment</c> or <c>billing</c>.</summary>

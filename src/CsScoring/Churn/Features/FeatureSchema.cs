@@ -20,6 +20,9 @@ public sealed class FeatureSchema
     private readonly string[] _featureNames;
     private readonly int[] _offsets;
 
+    // Built on first use (the schema is immutable; a race builds equal arrays): reasons ask per account.
+    private ColumnRole[]? _roles;
+
     /// <summary>Creates a schema.</summary>
     /// <param name="columns">The input columns, in feature order; names unique.</param>
     /// <param name="timeColumn">
@@ -120,8 +123,7 @@ public sealed class FeatureSchema
     {
         ArgumentOutOfRangeException.ThrowIfNegative(columnIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(columnIndex, _columns.Length);
-        var column = _columns[columnIndex];
-        return column.Role is { } role ? new ColumnRole(role, column.Signal) : FeatureRoles.Default.Infer(column.Name);
+        return (_roles ??= [.. _columns.Select(column => column.Role is { } role ? new ColumnRole(role, column.Signal) : FeatureRoles.Default.Infer(column.Name))])[columnIndex];
     }
 
     internal sealed class FeatureSchemaJsonConverter : JsonConverter<FeatureSchema>
