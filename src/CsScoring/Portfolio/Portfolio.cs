@@ -310,25 +310,13 @@ public sealed class PortfolioBuilder
         TierAssignment.Assign(book.Ids, potential, book.Probability, model.Manifest.Thresholds.Bands.High, _options.Tiering, book.Tiers, book.Escalated);
 
         // Priority: most value at risk first (unbounded first), then most potential value, then account id.
-        var order = new int[book.Count];
-        for (var j = 0; j < order.Length; j++)
+        var atRisk = new LtvResult[book.Count];
+        for (var j = 0; j < book.Count; j++)
         {
-            order[j] = j;
+            atRisk[j] = book.Values[j].AtRisk;
         }
 
-        var values = book.Values;
-        var ids = book.Ids;
-        Array.Sort(order, (a, b) =>
-        {
-            var byRisk = PortfolioValue.Compare(values[b].AtRisk, values[a].AtRisk);
-            if (byRisk != 0)
-            {
-                return byRisk;
-            }
-
-            var byValue = PortfolioValue.Compare(values[b].Potential, values[a].Potential);
-            return byValue != 0 ? byValue : string.CompareOrdinal(ids[a], ids[b]);
-        });
+        var order = ValueOrder.Rank(book.Ids, atRisk, potential);
         Span<int> perTier = stackalloc int[3];
         for (var rank = 0; rank < order.Length; rank++)
         {

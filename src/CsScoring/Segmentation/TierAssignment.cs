@@ -230,19 +230,7 @@ public static class TierAssignment
     public static int[] Rank(IReadOnlyList<string> accountIds, ReadOnlySpan<LtvResult> potential)
     {
         ArgumentNullException.ThrowIfNull(accountIds);
-        var order = new int[accountIds.Count];
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-
-        var values = potential.ToArray();
-        Array.Sort(order, (a, b) =>
-        {
-            var byValue = PortfolioValue.Compare(values[b], values[a]);
-            return byValue != 0 ? byValue : string.CompareOrdinal(accountIds[a], accountIds[b]);
-        });
-        return order;
+        return Portfolio.ValueOrder.Rank(accountIds, potential, []);
     }
 
     private static int Count(double share, int n) => Math.Min(n, (int)Math.Round(share * n, MidpointRounding.AwayFromZero));
