@@ -47,7 +47,8 @@ internal static class CellText
         // The plain parse first (the common case); thousands separators only where grouped by three.
         var format = TabularReadOptions.NumberFormat(decimalMark);
         var group = decimalMark == ',' ? '.' : ',';
-        if (double.TryParse(text, NumberStyles.Float, format, out value)
+        if (TryParsePlainDecimal(text, decimalMark, out value)
+            || double.TryParse(text, NumberStyles.Float, format, out value)
             || (text.IndexOf(group) >= 0 && GroupingValid(text, group, decimalMark) && double.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, format, out value)))
         {
             if (double.IsNaN(value))
@@ -61,6 +62,63 @@ internal static class CellText
         value = double.NaN;
         return IsInfinityWord(text) ? NumberCell.NotFinite : NumberCell.Invalid;
     }
+
+    // The common cell, an optionally signed decimal of at most 15 digits without exponent or grouping, exactly as
+    // double.TryParse reads it: the digits form an integer below 2^53 and 10^k (k <= 15) is exact, so one division
+    // rounds once, correctly (Clinger's fast path). Anything else is left to the framework. Parsing is most of reading
+    // a feature row, and a feature row is read per account per pass.
+    private static bool TryParsePlainDecimal(ReadOnlySpan<char> text, char decimalMark, out double value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = false;
+        if (text.Length > 0 && text[0] is '-' or '+')
+        {
+            negative = text[0] == '-';
+            i = 1;
+        }
+
+        long mantissa = 0;
+        var digits = 0;
+        var fractionDigits = -1;
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            var d = c - '0';
+            if ((uint)d <= 9)
+            {
+                if (++digits > 15)
+                {
+                    return false;
+                }
+
+                mantissa = (mantissa * 10) + d;
+                if (fractionDigits >= 0)
+                {
+                    fractionDigits++;
+                }
+            }
+            else if (c == decimalMark && fractionDigits < 0)
+            {
+                fractionDigits = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (digits == 0)
+        {
+            return false;
+        }
+
+        var magnitude = fractionDigits > 0 ? mantissa / s_powersOfTen[fractionDigits] : mantissa;
+        value = negative ? -magnitude : magnitude;
+        return true;
+    }
+
+    private static readonly double[] s_powersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
     /// <summary>Whether a cell that failed to parse would be a number with the other decimal mark (for error hints).</summary>
     public static bool LooksLikeOtherDecimalMark(ReadOnlySpan<char> cell, char decimalMark)
