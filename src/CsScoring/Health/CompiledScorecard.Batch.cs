@@ -88,11 +88,12 @@ public sealed partial class CompiledScorecard
         : Vector256.IsHardwareAccelerated ? Vector256<double>.Count
         : Vector128<double>.Count;
 
-    private int BlockFor(HealthBatchOptions? options)
+    private int BlockFor(HealthBatchOptions? options) => BlockFor(options?.BlockSize ?? 0, Lanes);
+
+    private int BlockFor(int blockSize, int lanes)
     {
-        var lanes = Lanes;
         var rows = _metricCount + (2 * _groupCount) + 4;
-        var block = options is { BlockSize: > 0 } ? options.BlockSize : ScratchBudgetDoubles / rows;
+        var block = blockSize > 0 ? blockSize : ScratchBudgetDoubles / rows;
         return Math.Max(lanes, block / lanes * lanes);
     }
 
@@ -118,17 +119,16 @@ public sealed partial class CompiledScorecard
     {
         var n = results.Length;
         CheckBatch(columns.Length, n, contributions.Length);
-        var block = BlockFor(new HealthBatchOptions { BlockSize = blockSize });
         switch (vectorBits)
         {
             case 512:
-                ScoreRange<Vector512<double>, Simd512>(columns, n, 0, n, results, contributions, Math.Max(Vector512<double>.Count, block / Vector512<double>.Count * Vector512<double>.Count));
+                ScoreRange<Vector512<double>, Simd512>(columns, n, 0, n, results, contributions, BlockFor(blockSize, Vector512<double>.Count));
                 break;
             case 256:
-                ScoreRange<Vector256<double>, Simd256>(columns, n, 0, n, results, contributions, Math.Max(Vector256<double>.Count, block / Vector256<double>.Count * Vector256<double>.Count));
+                ScoreRange<Vector256<double>, Simd256>(columns, n, 0, n, results, contributions, BlockFor(blockSize, Vector256<double>.Count));
                 break;
             default:
-                ScoreRange<Vector128<double>, Simd128>(columns, n, 0, n, results, contributions, Math.Max(Vector128<double>.Count, block / Vector128<double>.Count * Vector128<double>.Count));
+                ScoreRange<Vector128<double>, Simd128>(columns, n, 0, n, results, contributions, BlockFor(blockSize, Vector128<double>.Count));
                 break;
         }
     }
