@@ -211,6 +211,9 @@ public sealed partial class CompiledScorecard
         scratch.Slice(metricCount * stride, groupCount * stride).Clear();
         scratch.Slice((metricCount + (2 * groupCount)) * stride, stride).Clear();
 
+        // The columns of the next block, fetched while this one is scored (none past the last block).
+        var prefetchAhead = (nint)(start + count + count <= n ? count : 0);
+
         // Pass 1: points, coverage and each group's active weight from its own metrics, one kernel per scaling kind.
         for (var m = 0; m < metricCount; m++)
         {
@@ -222,13 +225,13 @@ public sealed partial class CompiledScorecard
             switch (_kind[m])
             {
                 case KindStep:
-                    MetricPass<TV, TOps, StepScaling<TV>>(new StepScaling<TV>(_params, p, pc), m, ref x, ref points, ref cov, ref groupActive, count);
+                    MetricPass<TV, TOps, StepScaling<TV>>(new StepScaling<TV>(_params, p, pc), m, ref x, ref points, ref cov, ref groupActive, count, prefetchAhead);
                     break;
                 case KindPiecewise:
-                    MetricPass<TV, TOps, PiecewiseScaling<TV>>(new PiecewiseScaling<TV>(_params, p, pc), m, ref x, ref points, ref cov, ref groupActive, count);
+                    MetricPass<TV, TOps, PiecewiseScaling<TV>>(new PiecewiseScaling<TV>(_params, p, pc), m, ref x, ref points, ref cov, ref groupActive, count, prefetchAhead);
                     break;
                 case KindLog:
-                    MetricPass<TV, TOps, LogScaling<TV>>(new LogScaling<TV>(_params, p, pc, _logMin[m], _logMax[m], _logOffset[m]), m, ref x, ref points, ref cov, ref groupActive, count);
+                    MetricPass<TV, TOps, LogScaling<TV>>(new LogScaling<TV>(_params, p, pc, _logMin[m], _logMax[m], _logOffset[m]), m, ref x, ref points, ref cov, ref groupActive, count, prefetchAhead);
                     break;
                 default:
                     {
@@ -240,7 +243,7 @@ public sealed partial class CompiledScorecard
                             Unsafe.Add(ref points, j) = double.IsFinite(v) ? Percentile(sorted, v, _invert[m]) : 0.0;
                         }
 
-                        MetricPass<TV, TOps, PrecomputedScaling<TV>>(default, m, ref x, ref points, ref cov, ref groupActive, count);
+                        MetricPass<TV, TOps, PrecomputedScaling<TV>>(default, m, ref x, ref points, ref cov, ref groupActive, count, prefetchAhead);
                         break;
                     }
             }
@@ -350,13 +353,12 @@ public sealed partial class CompiledScorecard
     // nominal weight into coverage where it has data, and its active weight into its group's where it counts (the
     // weight, or the product weight * 0/1 the scalar path forms for a missing value).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MetricPass<TV, TOps, TScaling>(TScaling scaling, int m, ref double x, ref double points, ref double coverage, ref double groupActive, int count)
+    private void MetricPass<TV, TOps, TScaling>(TScaling scaling, int m, ref double x, ref double points, ref double coverage, ref double groupActive, int count, nint prefetchAhead)
         where TV : struct
         where TOps : struct, ISimdOps<TV>
         where TScaling : struct, IScaling<TV>
     {
         var lanes = TOps.Count;
-        var prefetchAhead = (nint)count;
         var zero = TOps.Zero;
         ref readonly var metric = ref _plan[m];
         var weight = TOps.Create(metric.Weight);
@@ -452,8 +454,8 @@ public sealed partial class CompiledScorecard
             => TOps.Load(ref points, offset);
     }
 
-    // Asks for the cache line of the next block while this one is scored, so the column streams overlap the
-    // arithmetic (a hint: it never faults, even past the end of the columns).
+    // Asks for a cache line of the next block while this one is scored, so the column streams overlap the arithmetic
+    // (a hint: no effect on results; x86 only). It shortens large batches, whose columns come from memory.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Prefetch(ref double address)
     {
@@ -462,7 +464,6 @@ public sealed partial class CompiledScorecard
             System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref address));
         }
     }
-
 }
 
 /// <summary>How batch scoring splits its work. Immutable; each property validates its value when set.</summary>
