@@ -1,6 +1,11 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
 using CsScoring.Benchmarks.Guards;
 using CsScoring.Health;
 
@@ -61,11 +66,23 @@ public class HealthSingleScoringBenchmarks
 /// <summary>
 /// 1,000,000 accounts × 12 metrics (5% missing) scored on one core: vectorised batch vs dictionary + LINQ per account.
 /// </summary>
+/// <remarks>
+/// How to read the table: <c>Values/s</c> is 12,000,000 values over the mean time. <c>Of bound</c> is the time of
+/// the bound row (one core streaming the same columns and writing result-sized output, no scoring) over the row's own
+/// time: 100% would mean scoring costs nothing beyond moving the data, so it is the fraction of the machine's
+/// memory-bandwidth limit that the row reaches on one core.
+/// </remarks>
 [MemoryDiagnoser]
 [Guarded]
+[Config(typeof(ThroughputConfig))]
 public class HealthBatchScoringBenchmarks
 {
     public const int Accounts = 1_000_000;
+
+    /// <summary>The values scored per call: every account's 12 metrics.</summary>
+    public const long Values = Accounts * 12L;
+
+    private const string BoundDescription = "bound: stream the columns, write the results (no scoring)";
 
     private CompiledScorecard _scorecard = null!;
     private DictionaryScorer _baseline = null!;
@@ -78,6 +95,11 @@ public class HealthBatchScoringBenchmarks
     {
         var definition = HealthBenchmarkData.SampleScorecard();
         _scorecard = definition.Compile();
+        if ((long)_scorecard.MetricCount * Accounts != Values)
+        {
+            throw new InvalidOperationException($"The sample scorecard has {_scorecard.MetricCount} metrics; the throughput columns assume {Values / Accounts}.");
+        }
+
         _baseline = new DictionaryScorer(definition);
         _columns = HealthBenchmarkData.Columns(_scorecard, Accounts, missing: 0.05, seed: 42);
         _results = new HealthScore[Accounts];
@@ -150,7 +172,7 @@ public class HealthBatchScoringBenchmarks
 
     // The memory-bandwidth bound of this machine for the batch: one core streams the same 12 columns (96 MB) and
     // writes a result-sized output, doing no scoring; the batch's time over this one is the fraction of the bound.
-    [Benchmark(Description = "bound: stream the columns, write the results (no scoring)")]
+    [Benchmark(Description = BoundDescription)]
     [ZeroAllocationGuard]
     public double StreamingBound()
     {
@@ -178,5 +200,59 @@ public class HealthBatchScoringBenchmarks
     {
         _scorecard.ScoreBatchParallel(_columns, _results, options: new HealthBatchOptions { MaxDegreeOfParallelism = -1 });
         return _results[^1];
+    }
+
+    /// <summary>Adds the values-per-second and fraction-of-bound columns.</summary>
+    private sealed class ThroughputConfig : ManualConfig
+    {
+        public ThroughputConfig()
+        {
+            AddColumn(new ThroughputColumn("Values/s", fractionOfBound: false), new ThroughputColumn("Of bound", fractionOfBound: true));
+        }
+    }
+
+    private sealed class ThroughputColumn(string name, bool fractionOfBound) : IColumn
+    {
+        public string Id => nameof(ThroughputColumn) + name;
+
+        public string ColumnName => name;
+
+        public bool AlwaysShow => true;
+
+        public ColumnCategory Category => ColumnCategory.Custom;
+
+        public int PriorityInCategory => fractionOfBound ? 1 : 0;
+
+        public bool IsNumeric => true;
+
+        public UnitType UnitType => UnitType.Dimensionless;
+
+        public string Legend => fractionOfBound
+            ? "Time of the streaming bound over this row's time (100% = at the memory-bandwidth limit of one core)"
+            : "Values scored per second (accounts × 12 metrics over the mean time)";
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
+            if (mean is not > 0)
+            {
+                return "-";
+            }
+
+            if (!fractionOfBound)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{Values / (mean.Value * 1e-9) / 1e6:N0} M");
+            }
+
+            var bound = summary.Reports.FirstOrDefault(r => r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Contains("bound:", StringComparison.Ordinal)
+                && r.BenchmarkCase.Job.Id == benchmarkCase.Job.Id)?.ResultStatistics?.Mean;
+            return bound is > 0 ? string.Create(CultureInfo.InvariantCulture, $"{bound.Value / mean.Value:P0}") : "-";
+        }
+
+        public bool IsAvailable(Summary summary) => true;
+
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
     }
 }

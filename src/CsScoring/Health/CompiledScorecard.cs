@@ -159,6 +159,7 @@ public sealed partial class CompiledScorecard
                 Nominal = _metricNominal[m],
                 MissingPoints = _missingPoints[m],
                 MissingActive = _missingPolicy[m] == (byte)MissingDataPolicy.Redistribute ? 0.0 : 1.0,
+                MissingWeight = _metricWeight[m] * (_missingPolicy[m] == (byte)MissingDataPolicy.Redistribute ? 0.0 : 1.0),
                 LogMin = _logMin[m],
                 LogMax = _logMax[m],
                 LogOffset = _logOffset[m],
@@ -927,6 +928,9 @@ internal struct MetricPlan
     public double Nominal;
     public double MissingPoints;
     public double MissingActive;
+
+    // Weight * MissingActive: the active weight of a missing value, the product the scalar path forms.
+    public double MissingWeight;
     public double LogMin;
     public double LogMax;
     public double LogOffset;

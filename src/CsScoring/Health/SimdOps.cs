@@ -40,6 +40,8 @@ internal interface ISimdOps<TV>
 
     static abstract TV Select(TV mask, TV whenTrue, TV whenFalse);
 
+    static abstract TV And(TV left, TV right);
+
     /// <summary>The unbiased binary exponent of positive normal lanes, exactly, as a double.</summary>
     static abstract TV Exponent(TV x);
 
@@ -90,6 +92,9 @@ internal readonly struct Simd128 : ISimdOps<Vector128<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Select(Vector128<double> mask, Vector128<double> whenTrue, Vector128<double> whenFalse) => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> And(Vector128<double> left, Vector128<double> right) => left & right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Exponent(Vector128<double> x)
@@ -149,6 +154,9 @@ internal readonly struct Simd256 : ISimdOps<Vector256<double>>
     public static Vector256<double> Select(Vector256<double> mask, Vector256<double> whenTrue, Vector256<double> whenFalse) => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> And(Vector256<double> left, Vector256<double> right) => left & right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Exponent(Vector256<double> x)
     {
         var biased = Vector256.ShiftRightLogical(x.AsInt64(), 52) & Vector256.Create(0x7FFL);
@@ -203,6 +211,9 @@ internal readonly struct Simd512 : ISimdOps<Vector512<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Select(Vector512<double> mask, Vector512<double> whenTrue, Vector512<double> whenFalse) => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> And(Vector512<double> left, Vector512<double> right) => left & right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Exponent(Vector512<double> x)
