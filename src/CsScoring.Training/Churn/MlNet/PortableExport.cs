@@ -69,9 +69,22 @@ internal static class PortableExport
 
     internal static (float[] Scores, float[] Probabilities) MlNetScores(ITransformer model, float[] features, int width, int[] rows)
     {
-        var view = new MatrixDataView(features, width, new bool[features.Length / width], rows);
-        var output = model.Transform(view);
-        return (output.GetColumn<float>("Score").ToArray(), output.GetColumn<float>("Probability").ToArray());
+        // One pass reading both columns: each GetColumn call would run the whole model over the rows again.
+        var output = model.Transform(new MatrixDataView(features, width, new bool[features.Length / width], rows));
+        var scoreColumn = output.Schema["Score"];
+        var probabilityColumn = output.Schema["Probability"];
+        var scores = new float[rows.Length];
+        var probabilities = new float[rows.Length];
+        using var cursor = output.GetRowCursor([scoreColumn, probabilityColumn]);
+        var score = cursor.GetGetter<float>(scoreColumn);
+        var probability = cursor.GetGetter<float>(probabilityColumn);
+        for (var i = 0; cursor.MoveNext(); i++)
+        {
+            score(ref scores[i]);
+            probability(ref probabilities[i]);
+        }
+
+        return (scores, probabilities);
     }
 
     internal sealed class ParityAccumulator(bool trees, Func<float, double>? calibrate)
