@@ -187,7 +187,14 @@ internal sealed partial class ChurnTrainer
         // 2. Search (or the chosen learner), picked by cross-validated log loss of calibrated out-of-fold predictions.
         var specs = CandidateSpecs(train.Length);
         var clock = Stopwatch.StartNew();
-        var evaluated = PhaseTimings.Measure("train: search (cross-validation)", () => Search(specs, train, progress));
+        // One learner fixed on the command line: its fits do not wait for a search, so they all run in one batch.
+        var fixedFits = specs.Count == 1 && specs[0].Blend is null && _options.Trainer is not (TrainerChoice.Auto or TrainerChoice.Blend)
+            ? PhaseTimings.Measure("train: every fit (one parallel batch)",
+                () => FitFixedLearner(specs[0], train, _options.Refit ? [.. Enumerable.Range(0, data.Rows)] : null))
+            : null;
+        IReadOnlyList<EvaluatedCandidate> evaluated = fixedFits is not null
+            ? [new EvaluatedCandidate(specs[0], 0, fixedFits.TrainCv, PhaseTimings.Measure("train: calibration", () => Calibrate(fixedFits.TrainCv)))]
+            : PhaseTimings.Measure("train: search (cross-validation)", () => Search(specs, train, progress));
         var seconds = clock.Elapsed.TotalSeconds;
         var chosenCandidate = ChooseFinal(evaluated);
         var candidates = evaluated.Select(e => new CandidateResult(e.Spec, e.LogLoss, e.Calibrated.FoldMetrics.Average(m => m.Auc),
@@ -204,7 +211,7 @@ internal sealed partial class ChurnTrainer
         candidates = [.. candidates.Select(c => c with { Chosen = ReferenceEquals(c.Spec, chosen.Spec) })];
 
         // 3. The learner on the training split, calibrated on its out-of-fold scores, judged on validation.
-        var validationModel = PhaseTimings.Measure("train: fit on the training split", () => FitFinal(chosen.Spec, train, chosen.Cv, chosen.Calibrated));
+        var validationModel = PhaseTimings.Measure("train: fit on the training split", () => FitFinal(chosen.Spec, train, chosen.Cv, chosen.Calibrated, fixedFits?.TrainLearner));
         var validationProbabilities = PhaseTimings.Measure("train: validation scoring", () => Probabilities(validationModel, validation));
         var validationLabels = validation.Select(r => data.Labels[r]).ToArray();
         var oof = chosen.Calibrated.Probabilities[0];
@@ -223,9 +230,9 @@ internal sealed partial class ChurnTrainer
         {
             _weights = null;
             var all = Enumerable.Range(0, data.Rows).ToArray();
-            var allCv = PhaseTimings.Measure("refit: cross-validation", () => CrossValidate(chosen.Spec, all));
+            var allCv = fixedFits?.AllCv ?? PhaseTimings.Measure("refit: cross-validation", () => CrossValidate(chosen.Spec, all));
             var allCalibrated = PhaseTimings.Measure("refit: calibration", () => Calibrate(allCv));
-            final = PhaseTimings.Measure("refit: fit on every row", () => FitFinal(chosen.Spec, all, allCv, allCalibrated));
+            final = PhaseTimings.Measure("refit: fit on every row", () => FitFinal(chosen.Spec, all, allCv, allCalibrated, fixedFits?.AllLearner));
             cvSource = allCalibrated;
             var allOof = allCalibrated.Probabilities[0];
             thresholds = ChooseThresholds(allOof, all.Select(r => data.Labels[r]).ToArray(), allCalibrated.F1Threshold, out costValue);
@@ -396,14 +403,20 @@ internal sealed partial class ChurnTrainer
         return result;
     }
 
-    private FittedModel FitFinal(TrainerSpec spec, int[] rows, CvOutcome cv, CalibratedCv calibrated)
+    /// <summary>The learner on <paramref name="rows"/> with its calibrator from <paramref name="cv"/>'s out-of-fold scores.</summary>
+    /// <param name="spec">The learner and its settings.</param>
+    /// <param name="rows">The rows it is fitted on.</param>
+    /// <param name="cv">Its cross-validation on those rows.</param>
+    /// <param name="calibrated">The calibration chosen on that cross-validation.</param>
+    /// <param name="learner">The learner already fitted on <paramref name="rows"/> (in the batch of a fixed learner's fits), else <see langword="null"/> to fit it here.</param>
+    private FittedModel FitFinal(TrainerSpec spec, int[] rows, CvOutcome cv, CalibratedCv calibrated, ITransformer? learner = null)
     {
         if (spec.Blend is not null)
         {
             return FitBlendFinal(spec, rows, cv, calibrated);
         }
 
-        var learner = spec.Fit(_ml, View(rows), _options.Seed);
+        learner ??= spec.Fit(_ml, View(rows), _options.Seed);
         var labels = cv.Rows.Select(r => _data.Labels[r]).ToArray();
         var pooledScores = cv.Scores.SelectMany(s => s).ToArray();
         var pooledLabels = Enumerable.Repeat(labels, cv.Scores.Length).SelectMany(l => l).ToArray();
