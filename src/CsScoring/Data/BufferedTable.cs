@@ -10,7 +10,8 @@ namespace CsScoring.Data;
 /// <remarks>
 /// The cells are kept as raw text, exactly as the file holds them, so every reader over the table behaves like a
 /// reader over the file: the same columns, the same row and line numbers in errors, the same parsing of values.
-/// Memory is the text of the cells plus one offset per cell. Immutable once read; the readers it creates are
+/// Memory is the text of the cells plus one offset per cell; a file of known size is read into a buffer sized from
+/// it (UTF-8 never has more characters than bytes), so a big file is not copied again and again while it grows. Immutable once read; the readers it creates are
 /// independent and may run on different threads.
 /// </remarks>
 public sealed class BufferedTable
@@ -62,7 +63,7 @@ public sealed class BufferedTable
     public static BufferedTable Read(TabularReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        return Read(reader, sha256: null);
+        return Read(reader, sha256: null, textCapacity: 0);
     }
 
     /// <summary>
@@ -87,9 +88,11 @@ public sealed class BufferedTable
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(fileName);
-        using var hashing = new HashingReadStream(folder.OpenRead(fileName));
+        var stream = folder.OpenRead(fileName);
+        var size = stream.CanSeek ? stream.Length : 0;
+        using var hashing = new HashingReadStream(stream);
         using var reader = CsvTableReader.Create(new StreamReader(hashing, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true), fileName, options);
-        var table = Read(reader, sha256: null);
+        var table = Read(reader, sha256: null, textCapacity: size);
         var sha256 = hashing.Finish();
         return new BufferedTable(table.SourceName, table._columns, table._text, table._ends, table._lines, table.RowCount, sha256, reader);
     }
@@ -97,12 +100,18 @@ public sealed class BufferedTable
     /// <summary>A new reader over the table, positioned before its first row.</summary>
     public TabularReader CreateReader() => new BufferedTableReader(this);
 
-    private static BufferedTable Read(TabularReader reader, string? sha256)
+    /// <param name="reader">The reader.</param>
+    /// <param name="sha256">The hash of the bytes, when known.</param>
+    /// <param name="textCapacity">An upper bound of the cell text's length (the file's size in bytes), or 0.</param>
+    private static BufferedTable Read(TabularReader reader, string? sha256, long textCapacity)
     {
         var columns = reader.Columns.ToArray();
-        var text = new char[1 << 16];
+        var text = new char[(int)Math.Clamp(textCapacity, 1 << 16, Array.MaxLength)];
         var length = 0;
-        var ends = new List<int>();
+
+        // Offsets grow by half at a time (doubling would hold up to twice the cells' offsets).
+        var ends = new int[Math.Max(1024, columns.Length * 1024)];
+        var cells = 0;
         List<long>? lines = null;
         var rows = 0;
         while (reader.Read())
@@ -128,14 +137,25 @@ public sealed class BufferedTable
 
                 cell.CopyTo(text.AsSpan(length));
                 length += cell.Length;
-                ends.Add(length);
+                if (cells == ends.Length)
+                {
+                    Array.Resize(ref ends, (int)Math.Min(Array.MaxLength, ends.Length + ((long)ends.Length / 2)));
+                }
+
+                ends[cells++] = length;
             }
 
             rows++;
         }
 
+        // The table lives as long as the job, so its spare room goes (delimiters and line ends took part of the size).
         Array.Resize(ref text, length);
-        return new BufferedTable(reader.SourceName, columns, text, [.. ends], lines is not null && lines.Count == rows ? [.. lines] : null, rows, sha256, reader);
+        if (cells < ends.Length - (ends.Length / 8))
+        {
+            Array.Resize(ref ends, cells);
+        }
+
+        return new BufferedTable(reader.SourceName, columns, text, ends, lines is not null && lines.Count == rows ? [.. lines] : null, rows, sha256, reader);
     }
 
     private sealed class BufferedTableReader(BufferedTable table) : TabularReader
