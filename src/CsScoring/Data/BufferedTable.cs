@@ -10,8 +10,8 @@ namespace CsScoring.Data;
 /// <remarks>
 /// The cells are kept as raw text, exactly as the file holds them, so every reader over the table behaves like a
 /// reader over the file: the same columns, the same row and line numbers in errors, the same parsing of values.
-/// Memory is the text of the cells plus one offset per cell; a file of known size is read into a buffer sized from
-/// it (UTF-8 never has more characters than bytes), so a big file is not copied again and again while it grows. Immutable once read; the readers it creates are
+/// Memory is the text of the cells plus one offset per cell; for a file of known size both are sized once from its
+/// first rows, so a big file is not copied again and again while its buffers grow. Immutable once read; the readers it creates are
 /// independent and may run on different threads.
 /// </remarks>
 public sealed class BufferedTable
@@ -97,20 +97,33 @@ public sealed class BufferedTable
         return new BufferedTable(table.SourceName, table._columns, table._text, table._ends, table._lines, table.RowCount, sha256, reader);
     }
 
+    private static T[] Grown<T>(T[] array, int used, long wanted)
+    {
+        if (wanted <= array.Length)
+        {
+            return array;
+        }
+
+        var grown = new T[(int)Math.Min(Array.MaxLength, wanted)];
+        array.AsSpan(0, used).CopyTo(grown);
+        return grown;
+    }
+
     /// <summary>A new reader over the table, positioned before its first row.</summary>
     public TabularReader CreateReader() => new BufferedTableReader(this);
 
     /// <param name="reader">The reader.</param>
     /// <param name="sha256">The hash of the bytes, when known.</param>
-    /// <param name="textCapacity">An upper bound of the cell text's length (the file's size in bytes), or 0.</param>
+    /// <param name="textCapacity">The file's size in bytes, or 0 when unknown.</param>
     private static BufferedTable Read(TabularReader reader, string? sha256, long textCapacity)
     {
         var columns = reader.Columns.ToArray();
-        var text = new char[(int)Math.Clamp(textCapacity, 1 << 16, Array.MaxLength)];
+        var text = new char[1 << 16];
         var length = 0;
 
         // Offsets grow by half at a time (doubling would hold up to twice the cells' offsets).
         var ends = new int[Math.Max(1024, columns.Length * 1024)];
+        const int SizingRows = 1024;
         var cells = 0;
         List<long>? lines = null;
         var rows = 0;
@@ -146,10 +159,23 @@ public sealed class BufferedTable
             }
 
             rows++;
+            if (rows == SizingRows && textCapacity > 0)
+            {
+                // From the first rows' text and delimiters, the whole file's cell text and cell count, sized once
+                // (5 % spare) instead of growing by copies that hold two buffers at once; growth still covers a miss.
+                var bytesPerRow = ((double)length / rows) + columns.Length;
+                var expectedRows = textCapacity / bytesPerRow * 1.05;
+                text = Grown(text, length, (long)(expectedRows * length / rows));
+                ends = Grown(ends, cells, (long)(expectedRows * columns.Length));
+            }
         }
 
-        // The table lives as long as the job, so its spare room goes (delimiters and line ends took part of the size).
-        Array.Resize(ref text, length);
+        // The table lives as long as the job: spare room beyond the estimate's margin goes.
+        if (length < text.Length - (text.Length / 8))
+        {
+            Array.Resize(ref text, length);
+        }
+
         if (cells < ends.Length - (ends.Length / 8))
         {
             Array.Resize(ref ends, cells);
