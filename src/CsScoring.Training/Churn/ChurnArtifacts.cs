@@ -34,7 +34,9 @@ internal static class ChurnArtifacts
         var data = result.Data;
         // A blend has no single ML.NET model, so no model.zip; its portable scorer is proved against its components'.
         var blend = result.FinalModel.Blend;
+        var mark = PhaseTimings.Start();
         var modelZip = blend is null ? SaveModel(ml, result.FinalModel.Chain, data.Width) : [];
+        mark = PhaseTimings.Lap("artifacts: model.zip", mark);
 
         // The portable scorer the library loads, proved against ML.NET on the training rows and edge rows first.
         var export = blend is not null
@@ -42,16 +44,19 @@ internal static class ChurnArtifacts
                 data.Features, data.Width, [.. TrainingRows(result)])
             : PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymizer is not null),
                 data.Features, data.Width, [.. TrainingRows(result)], result.FinalModel.Calibrator.Predict);
+        mark = PhaseTimings.Lap("artifacts: portable export and parity", mark);
         var scorer = export.Scorer;
         var manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(scorer), pseudonymizer is not null) with { Parity = export.Parity };
 
         // The explanation background from the training rows, so the saved model explains as soon as it is loaded.
         var explained = ExplainedModel(result, ChurnModel.Create(manifest, scorer));
         var background = explained.Background is { } learnt ? learnt with { Population = TrainingPopulation } : null;
+        mark = PhaseTimings.Lap("artifacts: explanation background", mark);
 
         // model.onnx, generated from the portable scorer and proved with ONNX Runtime against the compiled scorer on
         // the same training rows and edge rows; its hash and parity go into the manifest.
         var onnx = OnnxExport.Export(explained, scorer, manifest, data.Features, data.Width, [.. TrainingRows(result)]);
+        mark = PhaseTimings.Lap("artifacts: onnx export and parity", mark);
         manifest = manifest with
         {
             Onnx = new ManifestOnnx(OnnxExport.FileName, Convert.ToHexStringLower(SHA256.HashData(onnx.Bytes)), onnx.Rows, onnx.EdgeRows, onnx.MaxScoreDifference, onnx.MaxProbabilityDifference),
@@ -69,20 +74,25 @@ internal static class ChurnArtifacts
         files.Add(OnnxExport.FileName);
         files.Add(ChurnModelDirectory.ManifestFileName);
 
+        mark = PhaseTimings.Lap("artifacts: model directory and onnx file", mark);
         GlobalShap(result, explained);
+        mark = PhaseTimings.Lap("artifacts: mean |SHAP|", mark);
 
         var summary = new ArtifactSummary(files, manifest.ScorerSha256, manifest.Onnx!, manifest);
         AtomicOutput.WriteText(Path.Combine(directory, "metrics.json"), w => w.Write(JsonSerializer.Serialize(MetricsDocument(result, summary), CsScoringJson.Options)));
         files.Add("metrics.json");
+        mark = PhaseTimings.Lap("artifacts: metrics.json", mark);
 
         AtomicOutput.WriteText(Path.Combine(directory, "validation_predictions.csv"), w => WritePredictions(result, w, pseudonymizer));
         files.Add("validation_predictions.csv");
+        mark = PhaseTimings.Lap("artifacts: validation_predictions.csv", mark);
 
         var report = new HtmlReport("CsScoring churn model");
         ChurnReport.Append(report, result, summary);
         privacy.AppendTo(report);
         AtomicOutput.WriteText(Path.Combine(directory, "report.html"), w => w.Write(report.Render()));
         files.Add("report.html");
+        PhaseTimings.Lap("artifacts: report.html", mark);
         return summary with { Files = files };
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using CsScoring.Churn.Features;
 using CsScoring.Data;
 using CsScoring.Privacy;
+using CsScoring.Training.Cli;
 
 namespace CsScoring.Training.Churn;
 
@@ -102,6 +103,7 @@ internal sealed class ChurnDataset
         long rows = 0, unlabelled = 0;
         var excluded = new HashSet<string>(StringComparer.Ordinal) { options.Label };
         PersonalDataScanner scanner;
+        var mark = PhaseTimings.Start();
         using (var reader = open())
         {
             sourceName = reader.SourceName;
@@ -165,6 +167,7 @@ internal sealed class ChurnDataset
             }
         }
 
+        mark = PhaseTimings.Lap("read: profile pass", mark);
         if (rows == 0)
         {
             throw new DataFormatException("the file has a header but no data rows", sourceName, null, null);
@@ -206,7 +209,9 @@ internal sealed class ChurnDataset
             sourceName);
 
         IReadOnlyList<ColumnDecision> decisions = [.. personalDecisions, .. inferred];
+        mark = PhaseTimings.Lap("read: personal data and schema inference", mark);
         var dataset = Materialize(options, open, sha256, schema, decisions, positive, labelCounts, rows, unlabelled, (int)labelled, sourceName);
+        PhaseTimings.Lap("read: map pass and hash", mark);
         dataset.PersonalColumns = personal;
         dataset.AllowedPersonal = [.. personal.Select(c => c.Name).Where(allowed.Contains)];
         return dataset;

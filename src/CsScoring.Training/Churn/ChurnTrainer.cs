@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CsScoring.Churn.Manifest;
 using CsScoring.Data;
+using CsScoring.Training.Cli;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -186,7 +187,14 @@ internal sealed partial class ChurnTrainer
         // 2. Search (or the chosen learner), picked by cross-validated log loss of calibrated out-of-fold predictions.
         var specs = CandidateSpecs(train.Length);
         var clock = Stopwatch.StartNew();
-        var evaluated = Search(specs, train, progress);
+        // One learner fixed on the command line: its fits do not wait for a search, so they all run in one batch.
+        var fixedFits = specs.Count == 1 && specs[0].Blend is null && _options.Trainer is not (TrainerChoice.Auto or TrainerChoice.Blend)
+            ? PhaseTimings.Measure("train: every fit (one parallel batch)",
+                () => FitFixedLearner(specs[0], train, _options.Refit ? [.. Enumerable.Range(0, data.Rows)] : null))
+            : null;
+        IReadOnlyList<EvaluatedCandidate> evaluated = fixedFits is not null
+            ? [new EvaluatedCandidate(specs[0], 0, fixedFits.TrainCv, PhaseTimings.Measure("train: calibration", () => Calibrate(fixedFits.TrainCv)))]
+            : PhaseTimings.Measure("train: search (cross-validation)", () => Search(specs, train, progress));
         var seconds = clock.Elapsed.TotalSeconds;
         var chosenCandidate = ChooseFinal(evaluated);
         var candidates = evaluated.Select(e => new CandidateResult(e.Spec, e.LogLoss, e.Calibrated.FoldMetrics.Average(m => m.Auc),
@@ -197,21 +205,22 @@ internal sealed partial class ChurnTrainer
         }).ToList();
         var fullRepeats = evaluated.Max(e => e.Repeats);
         var blendInputs = evaluated.Where(e => e.Repeats == fullRepeats).Select(e => (e.Spec, e.Cv, e.Calibrated, e.LogLoss)).ToList();
-        var chosen = ConsiderBlend(blendInputs, candidates, chosenCandidate.LogLoss) is { } blended
+        var chosen = PhaseTimings.Measure("train: blend", () => ConsiderBlend(blendInputs, candidates, chosenCandidate.LogLoss)) is { } blended
             ? (blended.Spec, blended.Cv, blended.Calibrated)
             : (chosenCandidate.Spec, chosenCandidate.Cv, chosenCandidate.Calibrated);
         candidates = [.. candidates.Select(c => c with { Chosen = ReferenceEquals(c.Spec, chosen.Spec) })];
 
         // 3. The learner on the training split, calibrated on its out-of-fold scores, judged on validation.
-        var validationModel = FitFinal(chosen.Spec, train, chosen.Cv, chosen.Calibrated);
-        var validationProbabilities = Probabilities(validationModel.Chain, validation);
+        var validationModel = PhaseTimings.Measure("train: fit on the training split", () => FitFinal(chosen.Spec, train, chosen.Cv, chosen.Calibrated, fixedFits?.TrainLearner));
+        var validationProbabilities = PhaseTimings.Measure("train: validation scoring", () => Probabilities(validationModel, validation));
         var validationLabels = validation.Select(r => data.Labels[r]).ToArray();
         var oof = chosen.Calibrated.Probabilities[0];
         var oofLabels = chosen.Cv.Rows.Select(r => data.Labels[r]).ToArray();
         var thresholds = ChooseThresholds(oof, oofLabels, chosen.Calibrated.F1Threshold, out var costValue);
         var validationMetrics = BinaryMetrics.Compute(validationProbabilities, validationLabels, thresholds.F1);
         progress?.Report(0.6);
-        var drivers = PermutationImportance(validationModel.Chain, validation, validationLabels);
+        var drivers = PhaseTimings.Measure("train: permutation importance",
+            () => PermutationImportance.Compute(data, new FittedModelScorer(validationModel, data.Width), validation, validationLabels, _options.Seed));
         progress?.Report(0.7);
 
         // 4. The saved model: refit on every labelled row with the chosen settings (its own CV gives its calibrator).
@@ -221,9 +230,9 @@ internal sealed partial class ChurnTrainer
         {
             _weights = null;
             var all = Enumerable.Range(0, data.Rows).ToArray();
-            var allCv = CrossValidate(chosen.Spec, all);
-            var allCalibrated = Calibrate(allCv);
-            final = FitFinal(chosen.Spec, all, allCv, allCalibrated);
+            var allCv = fixedFits?.AllCv ?? PhaseTimings.Measure("refit: cross-validation", () => CrossValidate(chosen.Spec, all));
+            var allCalibrated = PhaseTimings.Measure("refit: calibration", () => Calibrate(allCv));
+            final = PhaseTimings.Measure("refit: fit on every row", () => FitFinal(chosen.Spec, all, allCv, allCalibrated, fixedFits?.AllLearner));
             cvSource = allCalibrated;
             var allOof = allCalibrated.Probabilities[0];
             thresholds = ChooseThresholds(allOof, all.Select(r => data.Labels[r]).ToArray(), allCalibrated.F1Threshold, out costValue);
@@ -394,14 +403,20 @@ internal sealed partial class ChurnTrainer
         return result;
     }
 
-    private FittedModel FitFinal(TrainerSpec spec, int[] rows, CvOutcome cv, CalibratedCv calibrated)
+    /// <summary>The learner on <paramref name="rows"/> with its calibrator from <paramref name="cv"/>'s out-of-fold scores.</summary>
+    /// <param name="spec">The learner and its settings.</param>
+    /// <param name="rows">The rows it is fitted on.</param>
+    /// <param name="cv">Its cross-validation on those rows.</param>
+    /// <param name="calibrated">The calibration chosen on that cross-validation.</param>
+    /// <param name="learner">The learner already fitted on <paramref name="rows"/> (in the batch of a fixed learner's fits), else <see langword="null"/> to fit it here.</param>
+    private FittedModel FitFinal(TrainerSpec spec, int[] rows, CvOutcome cv, CalibratedCv calibrated, ITransformer? learner = null)
     {
         if (spec.Blend is not null)
         {
             return FitBlendFinal(spec, rows, cv, calibrated);
         }
 
-        var learner = spec.Fit(_ml, View(rows), _options.Seed);
+        learner ??= spec.Fit(_ml, View(rows), _options.Seed);
         var labels = cv.Rows.Select(r => _data.Labels[r]).ToArray();
         var pooledScores = cv.Scores.SelectMany(s => s).ToArray();
         var pooledLabels = Enumerable.Repeat(labels, cv.Scores.Length).SelectMany(l => l).ToArray();
@@ -423,65 +438,21 @@ internal sealed partial class ChurnTrainer
         return new ManifestThresholds(Math.Clamp(f1, 0, 1), Math.Clamp(costThreshold, 0, 1), new RiskBandThresholds(high, medium)) { CostModel = cost };
     }
 
-    private List<DriverImportance> PermutationImportance(ITransformer chain, int[] rows, bool[] labels)
-    {
-        // A deterministic stride sample bounds the cost on big validation sets (columns x repeats re-scorings).
-        const int MaxRows = 20_000;
-        if (rows.Length > MaxRows)
-        {
-            var stride = (rows.Length + MaxRows - 1) / MaxRows;
-            var picked = Enumerable.Range(0, rows.Length).Where(i => i % stride == 0).ToArray();
-            rows = [.. picked.Select(i => rows[i])];
-            labels = [.. picked.Select(i => labels[i])];
-        }
-
-        var width = _data.Width;
-        var local = new float[rows.Length * width];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            _data.Features.AsSpan(rows[i] * width, width).CopyTo(local.AsSpan(i * width, width));
-        }
-
-        var identity = Enumerable.Range(0, rows.Length).ToArray();
-        var baseline = BinaryMetrics.Compute(ProbabilitiesOf(chain, local, labels, identity), labels, 0.5);
-        var random = new Random(_options.Seed);
-        var result = new List<DriverImportance>();
-        var schema = _data.Schema;
-        const int Repeats = 3;
-        for (var c = 0; c < schema.Columns.Count; c++)
-        {
-            var offset = schema.FeatureOffset(c);
-            var count = schema.Columns[c].FeatureCount;
-            double logLoss = 0, auc = 0;
-            for (var repeat = 0; repeat < Repeats; repeat++)
-            {
-                var permuted = (float[])local.Clone();
-                var order = (int[])identity.Clone();
-                random.Shuffle(order);
-                for (var i = 0; i < rows.Length; i++)
-                {
-                    local.AsSpan(order[i] * width + offset, count).CopyTo(permuted.AsSpan(i * width + offset, count));
-                }
-
-                var metrics = BinaryMetrics.Compute(ProbabilitiesOf(chain, permuted, labels, identity), labels, 0.5);
-                logLoss += metrics.LogLoss - baseline.LogLoss;
-                auc += baseline.Auc - metrics.Auc;
-            }
-
-            result.Add(new DriverImportance(schema.Columns[c].Name, logLoss / Repeats, auc / Repeats, null));
-        }
-
-        return [.. result.OrderByDescending(d => d.PermutationLogLoss).ThenBy(d => d.Column, StringComparer.Ordinal)];
-    }
-
     internal MatrixDataView View(int[] rows) => new(_data.Features, _data.Width, _data.Labels, rows, _weights);
 
+    /// <summary>The learner's raw scores of <paramref name="rows"/> (through the compiled trees for tree learners).</summary>
     internal float[] Scores(ITransformer learner, int[] rows)
-        => [.. learner.Transform(View(rows)).GetColumn<float>("Score")];
+    {
+        var scores = new float[rows.Length];
+        CompiledScorer.For(learner, _data.Width).RawScores(_data.Features, rows, scores);
+        return scores;
+    }
 
-    internal double[] Probabilities(ITransformer chain, int[] rows)
-        => [.. chain.Transform(View(rows)).GetColumn<float>("Probability").Select(p => (double)p)];
-
-    private double[] ProbabilitiesOf(ITransformer chain, float[] features, bool[] labels, int[] rows)
-        => [.. chain.Transform(new MatrixDataView(features, _data.Width, labels, rows)).GetColumn<float>("Probability").Select(p => (double)p)];
+    /// <summary>The model's calibrated probabilities of <paramref name="rows"/>, the same bits as its ML.NET chain gives.</summary>
+    internal double[] Probabilities(FittedModel model, int[] rows)
+    {
+        var probabilities = new double[rows.Length];
+        new FittedModelScorer(model, _data.Width).Probabilities(_data.Features, rows, probabilities);
+        return probabilities;
+    }
 }

@@ -34,7 +34,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
 
         var result = console.Step("Training", progress =>
         {
-            var data = ChurnDataset.Load(options.Data);
+            var data = PhaseTimings.Measure("read: churn dataset", () => ChurnDataset.Load(options.Data));
             privacy.AddPersonal(data.PersonalColumns, data.AllowedPersonal);
             privacy.Warn(console);
             foreach (var decision in data.Decisions.Where(d => d.Note is not null))
@@ -64,7 +64,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
         AtomicOutput.WriteDirectory(settings.Out!, directory =>
         {
             privacy.Pseudonymised(pseudonymizer, options.Data.IdColumn ?? "row");
-            artifacts = ChurnArtifacts.WriteInto(result, directory, pseudonymizer, privacy, console.Warn);
+            artifacts = PhaseTimings.Measure("artifacts: all", () => ChurnArtifacts.WriteInto(result, directory, pseudonymizer, privacy, console.Warn));
             if (signingKey is not null)
             {
                 // Last, so the signature covers every file the directory holds.

@@ -34,7 +34,7 @@ internal sealed partial class RunPipeline
             // so training keeps the snapshots labelled before the validation window opens (no look-ahead).
             HorizonDays = LabelHorizonDays,
         };
-        var data = ChurnDataset.Load(options.Data, inputs.Accounts);
+        var data = PhaseTimings.Measure("run: churn dataset", () => ChurnDataset.Load(options.Data, inputs.Accounts));
         string gap;
         ChurnTrainingResult result;
         try
@@ -58,13 +58,13 @@ internal sealed partial class RunPipeline
         context.Privacy.AddPersonal(result.Data.PersonalColumns, result.Data.AllowedPersonal);
         context.Privacy.Warn(context.Console);
         context.Privacy.Pseudonymised(context.Pseudonymizer, context.Pseudonymizer is null ? null : "account_id");
-        var artifacts = ChurnArtifacts.WriteInto(result, directory, context.Pseudonymizer, context.Privacy, context.Console.Warn);
+        var artifacts = PhaseTimings.Measure("run: model artifacts", () => ChurnArtifacts.WriteInto(result, directory, context.Pseudonymizer, context.Privacy, context.Console.Warn));
         foreach (var file in artifacts.Files)
         {
             context.OutputFile(Path.Combine("model", file));
         }
 
-        var oracle = OracleAuc(context, result);
+        var oracle = PhaseTimings.Measure("run: oracle auc", () => OracleAuc(context, result));
         var extra = new List<(string Name, string Value)> { ("Gap between training labels and validation", gap) };
         if (oracle is { } o)
         {
@@ -104,7 +104,7 @@ internal sealed partial class RunPipeline
         };
 
         // The library's verified loader turns the trained model into the one scoring path; the files are its outputs.
-        return ChurnModel.Load(directory);
+        return PhaseTimings.Measure("run: model load", () => ChurnModel.Load(directory));
     }
 
     /// <summary>The oracle's AUC on the validation rows and on the cross-validated rows, from truth.csv.</summary>

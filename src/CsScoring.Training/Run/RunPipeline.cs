@@ -1,3 +1,5 @@
+using CsScoring.Training.Cli;
+
 namespace CsScoring.Training.Run;
 
 /// <summary>
@@ -8,14 +10,14 @@ internal sealed partial class RunPipeline
 {
     public void Execute(RunContext context)
     {
-        var inputs = RunInputs.Read(context.Data);
-        SummarizeData(context, inputs.Customers);
-        var kpis = MeasureKpis(context, inputs);
-        var model = TrainChurnModel(context, inputs);
-        var churn = PredictChurn(context, inputs, model);
-        var health = ScoreHealth(context, inputs);
-        _ = ProjectValue(context, inputs.Ledger, churn); // writes account_value.csv and its report section
-        var portfolio = PlanCoverage(context, inputs, model, health.Scorecard, churn);
-        WriteDashboard(context, portfolio, model, kpis);
+        var inputs = PhaseTimings.Measure("run: read inputs", () => RunInputs.Read(context.Data));
+        PhaseTimings.Measure("run: data summary", () => SummarizeData(context, inputs.Customers));
+        var kpis = PhaseTimings.Measure("run: kpis", () => MeasureKpis(context, inputs));
+        var model = PhaseTimings.Measure("run: churn model", () => TrainChurnModel(context, inputs));
+        var churn = PhaseTimings.Measure("run: churn scoring", () => PredictChurn(context, inputs, model));
+        var health = PhaseTimings.Measure("run: health", () => ScoreHealth(context, inputs));
+        _ = PhaseTimings.Measure("run: value", () => ProjectValue(context, inputs.Ledger, churn)); // writes account_value.csv and its report section
+        var portfolio = PhaseTimings.Measure("run: portfolio", () => PlanCoverage(context, inputs, model, health.Scorecard, churn));
+        PhaseTimings.Measure("run: dashboard", () => WriteDashboard(context, portfolio, model, kpis));
     }
 }

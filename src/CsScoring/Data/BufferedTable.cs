@@ -10,7 +10,8 @@ namespace CsScoring.Data;
 /// <remarks>
 /// The cells are kept as raw text, exactly as the file holds them, so every reader over the table behaves like a
 /// reader over the file: the same columns, the same row and line numbers in errors, the same parsing of values.
-/// Memory is the text of the cells plus one offset per cell. Immutable once read; the readers it creates are
+/// Memory is the text of the cells plus one offset per cell; for a file of known size both are sized once from its
+/// first rows, so a big file is not copied again and again while its buffers grow. Immutable once read; the readers it creates are
 /// independent and may run on different threads.
 /// </remarks>
 public sealed class BufferedTable
@@ -62,7 +63,7 @@ public sealed class BufferedTable
     public static BufferedTable Read(TabularReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        return Read(reader, sha256: null);
+        return Read(reader, sha256: null, textCapacity: 0);
     }
 
     /// <summary>
@@ -87,22 +88,43 @@ public sealed class BufferedTable
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(fileName);
-        using var hashing = new HashingReadStream(folder.OpenRead(fileName));
+        var stream = folder.OpenRead(fileName);
+        var size = stream.CanSeek ? stream.Length : 0;
+        using var hashing = new HashingReadStream(stream);
         using var reader = CsvTableReader.Create(new StreamReader(hashing, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true), fileName, options);
-        var table = Read(reader, sha256: null);
+        var table = Read(reader, sha256: null, textCapacity: size);
         var sha256 = hashing.Finish();
         return new BufferedTable(table.SourceName, table._columns, table._text, table._ends, table._lines, table.RowCount, sha256, reader);
+    }
+
+    private static T[] Grown<T>(T[] array, int used, long wanted)
+    {
+        if (wanted <= array.Length)
+        {
+            return array;
+        }
+
+        var grown = new T[(int)Math.Min(Array.MaxLength, wanted)];
+        array.AsSpan(0, used).CopyTo(grown);
+        return grown;
     }
 
     /// <summary>A new reader over the table, positioned before its first row.</summary>
     public TabularReader CreateReader() => new BufferedTableReader(this);
 
-    private static BufferedTable Read(TabularReader reader, string? sha256)
+    /// <param name="reader">The reader.</param>
+    /// <param name="sha256">The hash of the bytes, when known.</param>
+    /// <param name="textCapacity">The file's size in bytes, or 0 when unknown.</param>
+    private static BufferedTable Read(TabularReader reader, string? sha256, long textCapacity)
     {
         var columns = reader.Columns.ToArray();
         var text = new char[1 << 16];
         var length = 0;
-        var ends = new List<int>();
+
+        // Offsets grow by half at a time (doubling would hold up to twice the cells' offsets).
+        var ends = new int[Math.Max(1024, columns.Length * 1024)];
+        const int SizingRows = 1024;
+        var cells = 0;
         List<long>? lines = null;
         var rows = 0;
         while (reader.Read())
@@ -128,14 +150,38 @@ public sealed class BufferedTable
 
                 cell.CopyTo(text.AsSpan(length));
                 length += cell.Length;
-                ends.Add(length);
+                if (cells == ends.Length)
+                {
+                    Array.Resize(ref ends, (int)Math.Min(Array.MaxLength, ends.Length + ((long)ends.Length / 2)));
+                }
+
+                ends[cells++] = length;
             }
 
             rows++;
+            if (rows == SizingRows && textCapacity > 0)
+            {
+                // From the first rows' text and delimiters, the whole file's cell text and cell count, sized once
+                // (5 % spare) instead of growing by copies that hold two buffers at once; growth still covers a miss.
+                var bytesPerRow = ((double)length / rows) + columns.Length;
+                var expectedRows = textCapacity / bytesPerRow * 1.05;
+                text = Grown(text, length, (long)(expectedRows * length / rows));
+                ends = Grown(ends, cells, (long)(expectedRows * columns.Length));
+            }
         }
 
-        Array.Resize(ref text, length);
-        return new BufferedTable(reader.SourceName, columns, text, [.. ends], lines is not null && lines.Count == rows ? [.. lines] : null, rows, sha256, reader);
+        // The table lives as long as the job: spare room beyond the estimate's margin goes.
+        if (length < text.Length - (text.Length / 8))
+        {
+            Array.Resize(ref text, length);
+        }
+
+        if (cells < ends.Length - (ends.Length / 8))
+        {
+            Array.Resize(ref ends, cells);
+        }
+
+        return new BufferedTable(reader.SourceName, columns, text, ends, lines is not null && lines.Count == rows ? [.. lines] : null, rows, sha256, reader);
     }
 
     private sealed class BufferedTableReader(BufferedTable table) : TabularReader

@@ -82,4 +82,39 @@ public sealed class BufferedTableTests
 
         Assert.Throws<InvalidOperationException>(() => reader.GetSpan(0).ToString());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_ManyRows_ReplaysEveryCellAsTheFileReaderReadsIt(bool laterRowsLonger)
+    {
+        // Past the first rows the buffers are sized once from them: a file whose later rows are longer than the
+        // estimate grows them, and every cell still comes back exactly.
+        var text = new System.Text.StringBuilder("id,note,amount\n");
+        for (var r = 0; r < 3000; r++)
+        {
+            var note = laterRowsLonger && r > 2000 ? new string('x', 200) + "\"quoted, with comma\"" : "caf\u00e9 " + r.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"A{r},\"{note.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{r * 1.5}\n");
+        }
+
+        var folder = new MemoryDataFolder(new Dictionary<string, string> { ["big.csv"] = text.ToString() });
+        var table = BufferedTable.Read(folder, "big.csv");
+        using var expected = CsvTableReader.Create(new StringReader(text.ToString()), "big.csv");
+        using var actual = table.CreateReader();
+        var rows = 0;
+        while (expected.Read())
+        {
+            Assert.True(actual.Read());
+            for (var c = 0; c < 3; c++)
+            {
+                Assert.Equal(expected.GetString(c), actual.GetString(c));
+            }
+
+            rows++;
+        }
+
+        Assert.False(actual.Read());
+        Assert.Equal(3000, rows);
+        Assert.Equal(3000, table.RowCount);
+    }
 }

@@ -95,4 +95,31 @@ public sealed class PersonalDataScannerTests
     [InlineData("industry")]
     [InlineData("tickets_90d")]
     public void KindFromHeader_OrdinaryHeaders_Null(string header) => Assert.Null(PersonalDataScanner.KindFromHeader(header));
+
+    [Fact]
+    public void Add_PastTheCapOfDistinctPairs_ExaminesNoMoreCells()
+    {
+        // The judgement rests on the first MaxPairsPerColumn distinct (account, value) pairs: plan names there, so the
+        // e-mail addresses after them are never examined and the column is not called personal.
+        var scanner = new PersonalDataScanner(["note"]);
+        for (var a = 0; a < PersonalDataScanner.MaxPairsPerColumn; a++)
+        {
+            scanner.Add(0, "A" + a.ToString(CultureInfo.InvariantCulture), a % 2 == 0 ? "pro" : "basic");
+        }
+
+        for (var a = 0; a < PersonalDataScanner.MaxPairsPerColumn; a++)
+        {
+            scanner.Add(0, "B" + a.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture, $"owner{a}@customer{a}.example"));
+        }
+
+        Assert.Empty(scanner.Build());
+
+        var emailsFirst = new PersonalDataScanner(["note"]);
+        for (var a = 0; a < 1000; a++)
+        {
+            emailsFirst.Add(0, "B" + a.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture, $"owner{a}@customer{a}.example"));
+        }
+
+        Assert.Equal(PersonalDataKind.Email, Assert.Single(emailsFirst.Build()).Kind);
+    }
 }

@@ -178,12 +178,15 @@ public sealed class TrainCommandTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_directory, "timed")));
     }
 
-    [Fact]
+    [Theory]
     [Trait("Category", "Slow")]
-    public void Train_Auto_WritesByteIdenticalArtifactsWithParallelismOneAndTwo()
+    [InlineData("auto", "--budget", "4")]
+    [InlineData("fasttree", "--seed", "5")]
+    public void Train_WritesByteIdenticalArtifactsWithParallelismOneAndTwo(string trainer, string option, string value)
     {
+        // A fixed learner runs every fit (both cross-validations and both whole fits) in one parallel batch.
         var data = TelecomData.Write(_directory, rows: 300);
-        string[] search = ["--trainer", "auto", "--budget", "4", "--repeats", "2"];
+        string[] search = ["--trainer", trainer, option, value, "--repeats", "2"];
         var (code1, _, error1) = Train(data, Path.Combine(_directory, "p1"), [.. search, "--parallelism", "1"]);
         var (code2, _, error2) = Train(data, Path.Combine(_directory, "p2"), [.. search, "--parallelism", "2"]);
 

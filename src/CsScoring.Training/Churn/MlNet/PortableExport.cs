@@ -69,9 +69,39 @@ internal static class PortableExport
 
     internal static (float[] Scores, float[] Probabilities) MlNetScores(ITransformer model, float[] features, int width, int[] rows)
     {
-        var view = new MatrixDataView(features, width, new bool[features.Length / width], rows);
-        var output = model.Transform(view);
-        return (output.GetColumn<float>("Score").ToArray(), output.GetColumn<float>("Probability").ToArray());
+        // ML.NET scores rows one by one; the rows are split into chunks scored on the cores at once, each chunk into
+        // its own slots, so the figures do not depend on the split.
+        const int Chunk = 32_768;
+        var scores = new float[rows.Length];
+        var probabilities = new float[rows.Length];
+        var chunks = (rows.Length + Chunk - 1) / Chunk;
+        var noLabels = new bool[features.Length / width];
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 8) }, c =>
+        {
+            var start = c * Chunk;
+            var count = Math.Min(Chunk, rows.Length - start);
+            MlNetScores(model, features, width, noLabels, rows.AsSpan(start, count).ToArray(), scores.AsSpan(start, count), probabilities.AsSpan(start, count));
+        });
+        return (scores, probabilities);
+    }
+
+    private static void MlNetScores(ITransformer model, float[] features, int width, bool[] noLabels, int[] rows, Span<float> scores, Span<float> probabilities)
+    {
+        // One pass reading both columns: each GetColumn call would run the whole model over the rows again.
+        var output = model.Transform(new MatrixDataView(features, width, noLabels, rows));
+        var scoreColumn = output.Schema["Score"];
+        var probabilityColumn = output.Schema["Probability"];
+        using var cursor = output.GetRowCursor([scoreColumn, probabilityColumn]);
+        var score = cursor.GetGetter<float>(scoreColumn);
+        var probability = cursor.GetGetter<float>(probabilityColumn);
+        float value = 0;
+        for (var i = 0; cursor.MoveNext(); i++)
+        {
+            score(ref value);
+            scores[i] = value;
+            probability(ref value);
+            probabilities[i] = value;
+        }
     }
 
     internal sealed class ParityAccumulator(bool trees, Func<float, double>? calibrate)

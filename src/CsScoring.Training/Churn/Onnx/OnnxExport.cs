@@ -94,22 +94,31 @@ internal static class OnnxExport
 
     private static void Compare(InferenceSession session, ChurnModel compiled, float[] features, int width, int[] rows, Parity parity, string kind)
     {
-        var buffer = new float[Math.Min(Block, Math.Max(rows.Length, 1)) * width];
-        var predictions = new ChurnPrediction[buffer.Length / width];
-        for (var start = 0; start < rows.Length; start += Block)
+        // Blocks are scored on the cores at once (ONNX Runtime's Run is thread-safe; each block has its own buffers
+        // and output slots), then checked in row order, so the first disagreement reported is the same either way.
+        var predictions = new ChurnPrediction[rows.Length];
+        var scores = new float[rows.Length];
+        var probabilities = new float[rows.Length];
+        var blocks = (rows.Length + Block - 1) / Block;
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 8) }, b =>
         {
+            var start = b * Block;
             var count = Math.Min(Block, rows.Length - start);
+            var buffer = new float[count * width];
             for (var i = 0; i < count; i++)
             {
                 features.AsSpan(rows[start + i] * width, width).CopyTo(buffer.AsSpan(i * width, width));
             }
 
-            compiled.PredictBatch(buffer.AsSpan(0, count * width), count, predictions.AsSpan(0, count));
-            var (probabilities, scores) = Run(session, buffer.AsSpan(0, count * width), count, width);
-            for (var i = 0; i < count; i++)
-            {
-                parity.Check(predictions[i], scores[i], probabilities[i], kind, start + i);
-            }
+            compiled.PredictBatch(buffer, count, predictions.AsSpan(start, count));
+            var (blockProbabilities, blockScores) = Run(session, buffer, count, width);
+            blockProbabilities.CopyTo(probabilities, start);
+            blockScores.CopyTo(scores, start);
+        });
+
+        for (var i = 0; i < rows.Length; i++)
+        {
+            parity.Check(predictions[i], scores[i], probabilities[i], kind, i);
         }
     }
 

@@ -1,0 +1,96 @@
+using Microsoft.ML;
+
+namespace CsScoring.Training.Churn;
+
+/// <content>
+/// One learner chosen on the command line: every fit of the run is known before any starts, so they run as one batch.
+/// </content>
+internal sealed partial class ChurnTrainer
+{
+    /// <summary>
+    /// Every fit a run with one fixed learner needs, run as one batch of independent jobs (at most
+    /// <see cref="ChurnTrainingOptions.Parallelism"/> at once, the biggest first): the cross-validation fits on the
+    /// training split, the fit on the training split, and with a refit the cross-validation fits on every row and the
+    /// fit on every row. Run one stage after another, a two-core machine idles one core while the single big fit
+    /// runs; in one batch it does not. Each job has its own seeded ML.NET context and its own output slots, as in
+    /// <see cref="CrossValidateMany"/>, so the results are the same bits as stage by stage, whatever the parallelism.
+    /// </summary>
+    private FixedLearnerFits FitFixedLearner(TrainerSpec spec, int[] train, int[]? all)
+    {
+        var trainPlan = PlanCv(train);
+        var allPlan = all is null ? null : PlanCv(all);
+        var trainWeights = _weights;
+
+        // The jobs: whole fits first (they take longest), then the folds.
+        var jobs = new List<Action>();
+        ITransformer? trainLearner = null, allLearner = null;
+        if (all is not null)
+        {
+            jobs.Add(() => allLearner = Fit(spec, all, null));
+        }
+
+        jobs.Add(() => trainLearner = Fit(spec, train, trainWeights));
+        if (allPlan is not null)
+        {
+            jobs.AddRange(allPlan.Jobs(this, spec, null));
+        }
+
+        jobs.AddRange(trainPlan.Jobs(this, spec, trainWeights));
+        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, j => jobs[j]());
+        return new FixedLearnerFits(trainPlan.Outcome(), trainLearner!, allPlan?.Outcome(), allLearner);
+    }
+
+    private ITransformer Fit(TrainerSpec spec, int[] rows, float[]? weights)
+        => spec.Fit(new MLContext(seed: _options.Seed), new MatrixDataView(_data.Features, _data.Width, _data.Labels, rows, weights), _options.Seed);
+
+    private CvPlan PlanCv(int[] rows)
+    {
+        var folds = new int[_repeats][];
+        for (var r = 0; r < _repeats; r++)
+        {
+            folds[r] = FoldAssignment(rows, r);
+        }
+
+        return new CvPlan(rows, folds, _folds);
+    }
+
+    /// <summary>The fits of a run with one fixed learner.</summary>
+    private sealed record FixedLearnerFits(CvOutcome TrainCv, ITransformer TrainLearner, CvOutcome? AllCv, ITransformer? AllLearner);
+
+    /// <summary>The folds of one cross-validation and the slots its fold fits write their out-of-fold scores to.</summary>
+    private sealed class CvPlan(int[] rows, int[][] folds, int foldCount)
+    {
+        private readonly float[][] _scores = [.. folds.Select(_ => new float[rows.Length])];
+
+        public IEnumerable<Action> Jobs(ChurnTrainer trainer, TrainerSpec spec, float[]? weights)
+        {
+            for (var r = 0; r < folds.Length; r++)
+            {
+                for (var f = 0; f < foldCount; f++)
+                {
+                    var assignment = folds[r];
+                    var fold = f;
+                    var scores = _scores[r];
+                    int[] test = [.. Enumerable.Range(0, rows.Length).Where(i => assignment[i] == fold)];
+                    if (test.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    int[] fit = [.. rows.Where((_, i) => assignment[i] != fold)];
+                    yield return () =>
+                    {
+                        var learner = trainer.Fit(spec, fit, weights);
+                        var testScores = trainer.Scores(learner, [.. test.Select(i => rows[i])]);
+                        for (var i = 0; i < test.Length; i++)
+                        {
+                            scores[test[i]] = testScores[i];
+                        }
+                    };
+                }
+            }
+        }
+
+        public CvOutcome Outcome() => new(rows, folds, _scores);
+    }
+}
