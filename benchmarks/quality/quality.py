@@ -224,6 +224,11 @@ def describe(document):
     h = document.get("hyperparameters", {})
     if document["trainer"] == "logistic_regression":
         return f"logistic_regression, l2 {h.get('l2_regularization')}"
+    if document["trainer"] == "blend":
+        linear = next((k.split(".")[0] for k in h if k.endswith(".l2_regularization")), "linear")
+        tree = next((k.split(".")[0] for k in h if k.endswith(".number_of_trees")), "trees")
+        return (f"blend of {linear} (l2 {h.get(linear + '.l2_regularization')}) and {tree} "
+                f"({h.get(tree + '.number_of_trees', 0):.0f} trees, {h.get(tree + '.number_of_leaves', 0):.0f} leaves)")
     return f"{document['trainer']}, {h.get('number_of_trees'):.0f} trees, {h.get('number_of_leaves'):.0f} leaves"
 
 

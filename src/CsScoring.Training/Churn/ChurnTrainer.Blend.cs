@@ -60,21 +60,25 @@ internal sealed partial class ChurnTrainer
     private const string BlendTreeColumn = "BlendTreeScore";
 
     /// <summary>
-    /// After the search: blends the best linear and the best tree candidate (by cross-validated log loss), adds the
-    /// blend to <paramref name="candidates"/>, and returns it when it is to be used: always for <c>--trainer blend</c>,
-    /// and for <c>--trainer auto</c> only when its out-of-fold log loss beats the best single candidate's.
+    /// After the search: blends the best linear and the best tree candidate evaluated on every repeat (by
+    /// <see cref="SelectionLoss"/>), adds the blend to <paramref name="candidates"/>, and returns it when it is to be
+    /// used: always for <c>--trainer blend</c>, and for <c>--trainer auto</c> when its loss beats the best single
+    /// candidate's. The blend's weights are cross-fitted on the out-of-fold margins and it is calibrated after
+    /// blending, so its figures are as out of fold as its components'.
     /// </summary>
-    internal (TrainerSpec Spec, CvOutcome Cv, CalibratedCv Calibrated, double LogLoss)? ConsiderBlend(
-        IReadOnlyList<(TrainerSpec Spec, CvOutcome Cv, CalibratedCv Calibrated, double LogLoss)> evaluated, List<CandidateResult> candidates, double bestLogLoss)
+    internal (TrainerSpec Spec, CvOutcome Cv, CalibratedCv Calibrated)? ConsiderBlend(
+        IReadOnlyList<EvaluatedCandidate> evaluated, List<CandidateResult> candidates, EvaluatedCandidate bestSingle)
     {
         if (_options.Trainer is not (TrainerChoice.Auto or TrainerChoice.Blend))
         {
             return null;
         }
 
-        var linear = evaluated.Where(e => e.Spec.Kind == ModelKind.LogisticRegression).OrderBy(e => e.LogLoss).FirstOrDefault();
-        var tree = evaluated.Where(e => e.Spec.Kind is ModelKind.FastTree or ModelKind.LightGbm).OrderBy(e => e.LogLoss).FirstOrDefault();
-        if (linear.Spec is null || tree.Spec is null)
+        var full = evaluated.Max(e => e.Repeats);
+        var ranked = evaluated.Where(e => e.Repeats == full).OrderBy(e => e.Loss).ThenBy(e => e.Index).ToList();
+        var linear = ranked.FirstOrDefault(e => e.Spec.Kind == ModelKind.LogisticRegression);
+        var tree = ranked.FirstOrDefault(e => e.Spec.Kind is ModelKind.FastTree or ModelKind.LightGbm);
+        if (linear is null || tree is null)
         {
             return null;
         }
@@ -90,14 +94,14 @@ internal sealed partial class ChurnTrainer
         }
 
         var calibrated = Calibrate(blend.Cv);
+        var loss = SelectionLoss(calibrated);
         var logLoss = calibrated.FoldMetrics.Average(m => m.LogLoss);
         var auc = calibrated.FoldMetrics.Average(m => m.Auc);
-        var brier = calibrated.FoldMetrics.Average(m => m.Brier);
-        candidates.Add(new CandidateResult(blend.Spec, logLoss, auc, brier, clock.Elapsed.TotalSeconds, false));
-        var wins = logLoss < bestLogLoss;
+        candidates.Add(new CandidateResult(blend.Spec, logLoss, auc, loss, clock.Elapsed.TotalSeconds, false) { Repeats = full });
+        var wins = loss < bestSingle.Loss;
         _note(string.Create(CultureInfo.InvariantCulture,
-            $"blend out of fold: AUC {auc:0.####}, Brier {brier:0.#####}, log loss {logLoss:0.#####} against {linear.Spec.Name} {linear.Calibrated.FoldMetrics.Average(m => m.Auc):0.####} / {linear.Calibrated.FoldMetrics.Average(m => m.Brier):0.#####} / {linear.LogLoss:0.#####} and {tree.Spec.Name} {tree.Calibrated.FoldMetrics.Average(m => m.Auc):0.####} / {tree.Calibrated.FoldMetrics.Average(m => m.Brier):0.#####} / {tree.LogLoss:0.#####}; {(wins ? "the blend wins" : "the blend does not beat the best single model")}"));
-        return wins || _options.Trainer == TrainerChoice.Blend ? (blend.Spec, blend.Cv, calibrated, logLoss) : null;
+            $"blend out of fold: AUC {auc:0.####}, Brier {loss:0.#####}, log loss {logLoss:0.#####} against {linear.Spec.Name} {linear.Calibrated.FoldMetrics.Average(m => m.Auc):0.####} / {linear.Loss:0.#####} / {linear.LogLoss:0.#####} and {tree.Spec.Name} {tree.Calibrated.FoldMetrics.Average(m => m.Auc):0.####} / {tree.Loss:0.#####} / {tree.LogLoss:0.#####}; {(wins ? "the blend wins" : "the blend does not beat the best single model")} (by out-of-fold Brier)"));
+        return wins || _options.Trainer == TrainerChoice.Blend ? (blend.Spec, blend.Cv, calibrated) : null;
     }
 
     /// <summary>The components' default settings for <c>--trainer blend</c> (with the tree overrides of the command line).</summary>

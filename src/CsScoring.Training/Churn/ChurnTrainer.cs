@@ -183,7 +183,7 @@ internal sealed partial class ChurnTrainer
             throw new DataFormatException("the validation split has one class only; add data or change --validation-fraction", source, null, _options.Data.Label);
         }
 
-        // 2. Search (or the chosen learner), picked by cross-validated log loss of calibrated out-of-fold predictions.
+        // 2. Search (or the chosen learner), picked by the cross-validated Brier score of calibrated out-of-fold predictions.
         var specs = CandidateSpecs(train.Length);
         var clock = Stopwatch.StartNew();
         var evaluated = Search(specs, train, progress);
@@ -195,10 +195,8 @@ internal sealed partial class ChurnTrainer
             Repeats = e.Repeats,
             Cv = e.Cv,
         }).ToList();
-        var fullRepeats = evaluated.Max(e => e.Repeats);
-        var blendInputs = evaluated.Where(e => e.Repeats == fullRepeats).Select(e => (e.Spec, e.Cv, e.Calibrated, e.LogLoss)).ToList();
-        var chosen = ConsiderBlend(blendInputs, candidates, chosenCandidate.LogLoss) is { } blended
-            ? (blended.Spec, blended.Cv, blended.Calibrated)
+        var chosen = ConsiderBlend(evaluated, candidates, chosenCandidate) is { } blended
+            ? blended
             : (chosenCandidate.Spec, chosenCandidate.Cv, chosenCandidate.Calibrated);
         candidates = [.. candidates.Select(c => c with { Chosen = ReferenceEquals(c.Spec, chosen.Spec) })];
 
