@@ -141,17 +141,17 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(code == ExitCodes.Success, error);
         using var json = JsonDocument.Parse(stdout);
         var candidates = json.RootElement.GetProperty("candidates").EnumerateArray()
-            .Select(c => (Name: c.GetProperty("trainer").GetString(), LogLoss: c.GetProperty("cv_log_loss").GetDouble(), Chosen: c.GetProperty("chosen").GetBoolean())).ToList();
+            .Select(c => (Name: c.GetProperty("trainer").GetString(), Brier: c.GetProperty("cv_brier").GetDouble(), Chosen: c.GetProperty("chosen").GetBoolean())).ToList();
         Assert.Contains(candidates, c => c.Name == "logistic_regression");
         var blend = Assert.Single(candidates, c => c.Name == "blend");
-        var bestSingle = candidates.Where(c => c.Name != "blend").Min(c => c.LogLoss);
-        Assert.Equal(blend.LogLoss < bestSingle, blend.Chosen);
+        var bestSingle = candidates.Where(c => c.Name != "blend").Min(c => c.Brier);
+        Assert.Equal(blend.Brier < bestSingle, blend.Chosen);
         Assert.Equal(candidates.Single(c => c.Chosen).Name, json.RootElement.GetProperty("trainer").GetString());
         Assert.Contains(blend.Chosen ? "the blend wins" : "does not beat the best single model", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Train_Auto_ReportsEveryCandidateAndPicksTheLowestCvLogLoss()
+    public void Train_Auto_ReportsEveryCandidateAndPicksTheLowestCvBrier()
     {
         var data = TelecomData.Write(_directory, rows: 300);
         var (code, stdout, error) = Train(data, Path.Combine(_directory, "auto"), "--trainer", "auto", "--budget", "3");
@@ -162,8 +162,28 @@ public sealed class TrainCommandTests : IDisposable
         // The budget counts searched candidates; the blend of the best linear and tree ones is reported beside them.
         Assert.Equal(3, candidates.Count(c => c.GetProperty("trainer").GetString() != "blend"));
         var chosen = candidates.Single(c => c.GetProperty("chosen").GetBoolean());
-        Assert.Equal(candidates.Min(c => c.GetProperty("cv_log_loss").GetDouble()), chosen.GetProperty("cv_log_loss").GetDouble());
+        Assert.Equal(candidates.Min(c => c.GetProperty("cv_brier").GetDouble()), chosen.GetProperty("cv_brier").GetDouble());
         Assert.Equal(chosen.GetProperty("trainer").GetString(), json.RootElement.GetProperty("trainer").GetString());
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Train_Auto_HalvesTheCandidatesOverTheRepeats_AndBlendsTwoThatSawEveryRepeat()
+    {
+        var data = TelecomData.Write(_directory, rows: 300);
+        var (code, stdout, error) = Train(data, Path.Combine(_directory, "halving"), "--trainer", "auto", "--repeats", "3");
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        var candidates = json.RootElement.GetProperty("candidates").EnumerateArray()
+            .Select(c => (Name: c.GetProperty("trainer").GetString(), Repeats: c.GetProperty("cv_repeats").GetInt32())).ToList();
+        var linear = candidates.Where(c => c.Name == "logistic_regression").Select(c => c.Repeats).Order().ToList();
+        var trees = candidates.Where(c => c.Name is "light_gbm" or "fast_tree").Select(c => c.Repeats).Order().ToList();
+
+        // The search space has 4 linear and 5 tree candidates: 4 -> 2 -> 1 and 5 -> 3 -> 1 over repeats 1, 2 and 3.
+        Assert.Equal(new[] { 1, 1, 2, 3 }, linear);
+        Assert.Equal(new[] { 1, 1, 2, 2, 3 }, trees);
+        Assert.Equal(3, Assert.Single(candidates, c => c.Name == "blend").Repeats);
     }
 
     [Fact]
