@@ -124,7 +124,7 @@ def main(args, root):
         seconds, rss, _ = timed(command, env)
         with open(os.path.join(out, "metrics.json"), encoding="utf-8") as text:
             document = json.load(text)
-        results.append(("csscoring train --trainer lightgbm", seconds, rss, document["cv"]["mean"]["auc"], document["validation"]["auc"]))
+        results.append(("csscoring train --trainer lightgbm", seconds, rss, document["cv"]["auc"]["mean"], document["validation"]["auc"]))
         print(f"  csscoring: {seconds:.0f} s, {rss:.0f} MB", flush=True)
         for learner, label in (("xgboost", "XGBoost (hist, lossguide)"), ("hgb", "HistGradientBoosting")):
             seconds, rss, stdout = timed([sys.executable, os.path.join(here, "scale.py"), "--peer", learner, data,

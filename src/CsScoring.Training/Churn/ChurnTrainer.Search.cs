@@ -18,7 +18,7 @@ internal sealed record EvaluatedCandidate(TrainerSpec Spec, int Index, CvOutcome
     /// <summary>The cross-validation repeats it was evaluated on (successive halving gives survivors all of them).</summary>
     public int Repeats => Cv.Scores.Length;
 
-    /// <summary>Linear candidates and tree candidates are halved separately, so a blend always has one of each.</summary>
+    /// <summary>Linear candidates all go on and tree candidates are halved, so a blend always has one of each on every repeat.</summary>
     public bool IsLinear => Spec.Kind == CsScoring.Churn.Manifest.ModelKind.LogisticRegression;
 }
 
@@ -40,8 +40,9 @@ internal sealed partial class ChurnTrainer
 
     /// <summary>
     /// The successive-halving schedule over <paramref name="repeats"/> cross-validation repeats: rung 0 evaluates
-    /// every candidate on the first repeat; rung 1 the better half of each family (linear, trees) on the second;
-    /// rung 2 the best of each family on the rest. Costs are counted in fits, never in seconds.
+    /// every candidate on the first repeat; rung 1 the better half of the tree candidates on the second; rung 2 the
+    /// best tree candidate on the rest (linear candidates all go on: see <see cref="Survivors"/>). Costs are counted
+    /// in fits, never in seconds.
     /// </summary>
     internal static IReadOnlyList<Rung> HalvingRungs(int repeats) => repeats switch
     {
@@ -51,8 +52,8 @@ internal sealed partial class ChurnTrainer
     };
 
     /// <summary>
-    /// The search: successive halving over the cross-validation repeats (see <see cref="HalvingRungs"/>), each
-    /// family ranked by <see cref="SelectionLoss"/> over the repeats it was evaluated on, the earlier candidate on a
+    /// The search: successive halving of the tree candidates over the cross-validation repeats (see
+    /// <see cref="HalvingRungs"/>), ranked by <see cref="SelectionLoss"/> over the repeats it was evaluated on, the earlier candidate on a
     /// tie. Its cost is counted in candidates, folds and boosting rounds, never in seconds, so the same data and seed
     /// choose the same model on any machine, busy or idle, with any number of cores.
     /// </summary>
@@ -64,8 +65,8 @@ internal sealed partial class ChurnTrainer
             specs = [.. specs.Take(_options.Budget)];
         }
 
-        // With at most one candidate per family nothing is halved: every repeat in one go (one parallel batch).
-        var halving = specs.GroupBy(s => s.Kind == CsScoring.Churn.Manifest.ModelKind.LogisticRegression).Any(g => g.Count() > 1);
+        // With at most one tree candidate nothing is halved: every repeat in one go (one parallel batch).
+        var halving = specs.Count(s => s.Kind != CsScoring.Churn.Manifest.ModelKind.LogisticRegression) > 1;
         var rungs = halving ? HalvingRungs(_repeats) : [new Rung(0, _repeats, n => n)];
         var first = CrossValidateMany(specs, rows, rungs[0].From, rungs[0].To);
         var evaluated = specs.Select((s, i) => new EvaluatedCandidate(s, i, first[i], Calibrate(first[i]))).ToList();
@@ -100,9 +101,10 @@ internal sealed partial class ChurnTrainer
     }
 
     /// <summary>
-    /// The candidates that go on to the next rung: in each family (linear, trees) the <paramref name="keep"/>(n) best
-    /// of the n that reached the current rung, ranked by <see cref="SelectionLoss"/> over the repeats they have, then
-    /// by search order; returned in search order.
+    /// The candidates that go on to the next rung: every linear one (a linear fit costs little next to a boosted
+    /// ensemble, and one repeat ranks near-equal penalties by noise) and of the tree ones the <paramref name="keep"/>(n)
+    /// best of the n that reached the current rung, ranked by <see cref="SelectionLoss"/> over the repeats they have,
+    /// then by search order; returned in search order.
     /// </summary>
     internal static List<EvaluatedCandidate> Survivors(IReadOnlyList<EvaluatedCandidate> evaluated, Func<int, int> keep)
     {
@@ -111,7 +113,7 @@ internal sealed partial class ChurnTrainer
         [
             .. evaluated.Where(e => e.Repeats == reached)
                 .GroupBy(e => e.IsLinear)
-                .SelectMany(family => family.OrderBy(e => e.Loss).ThenBy(e => e.Index).Take(Math.Max(1, keep(family.Count()))))
+                .SelectMany(family => family.OrderBy(e => e.Loss).ThenBy(e => e.Index).Take(family.Key ? family.Count() : Math.Max(1, keep(family.Count()))))
                 .OrderBy(e => e.Index),
         ];
     }

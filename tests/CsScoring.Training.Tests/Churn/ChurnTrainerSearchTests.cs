@@ -67,7 +67,7 @@ public sealed class ChurnTrainerSearchTests
     }
 
     [Fact]
-    public void Survivors_HalveEachFamilySeparately_ByBrierThenSearchOrder()
+    public void Survivors_KeepEveryLinearCandidate_AndHalveTheTrees_ByBrierThenSearchOrder()
     {
         List<EvaluatedCandidate> evaluated =
         [
@@ -82,9 +82,24 @@ public sealed class ChurnTrainerSearchTests
 
         var survivors = ChurnTrainer.Survivors(evaluated, ChurnTrainer.HalvingRungs(5)[1].KeepPerFamily);
 
-        // Linear: 3 -> 2 (the tie at 0.110 keeps both, in search order); trees: 4 -> 2, although every tree here is
-        // better than every linear candidate, so a blend always has one of each family.
-        Assert.Equal(new[] { 2, 3, 4, 5 }, survivors.Select(e => e.Index));
+        // Linear: all 3 (cheap, and near-equal on one repeat); trees: 4 -> 2, the two best. Every tree here is better
+        // than every linear candidate, yet linear ones go on, so a blend always has one of each family.
+        Assert.Equal(new[] { 0, 2, 3, 4, 5 }, survivors.Select(e => e.Index));
+    }
+
+    [Fact]
+    public void Survivors_TreeTie_GoesToTheEarlierCandidate()
+    {
+        List<EvaluatedCandidate> evaluated =
+        [
+            Candidate(ModelKind.FastTree, 0, 0.110),
+            Candidate(ModelKind.LightGbm, 1, 0.100),
+            Candidate(ModelKind.LightGbm, 2, 0.100),
+        ];
+
+        var survivors = ChurnTrainer.Survivors(evaluated, _ => 1);
+
+        Assert.Equal(new[] { 1 }, survivors.Select(e => e.Index));
     }
 
     [Fact]
@@ -101,6 +116,7 @@ public sealed class ChurnTrainerSearchTests
         var survivors = ChurnTrainer.Survivors(evaluated, ChurnTrainer.HalvingRungs(5)[2].KeepPerFamily);
 
         Assert.Equal(new[] { 0, 3 }, survivors.Select(e => e.Index));
+        Assert.DoesNotContain(survivors, e => e.Index == 1);
     }
 
     [Fact]

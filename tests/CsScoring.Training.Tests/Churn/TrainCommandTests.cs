@@ -180,8 +180,9 @@ public sealed class TrainCommandTests : IDisposable
         var linear = candidates.Where(c => c.Name == "logistic_regression").Select(c => c.Repeats).Order().ToList();
         var trees = candidates.Where(c => c.Name is "light_gbm" or "fast_tree").Select(c => c.Repeats).Order().ToList();
 
-        // The search space has 4 linear and 5 tree candidates: 4 -> 2 -> 1 and 5 -> 3 -> 1 over repeats 1, 2 and 3.
-        Assert.Equal(new[] { 1, 1, 2, 3 }, linear);
+        // The search space has 4 linear and 5 tree candidates: the linear ones see every repeat, the trees are halved
+        // 5 -> 3 -> 1 over repeats 1, 2 and 3.
+        Assert.Equal(new[] { 3, 3, 3, 3 }, linear);
         Assert.Equal(new[] { 1, 1, 2, 2, 3 }, trees);
         Assert.Equal(3, Assert.Single(candidates, c => c.Name == "blend").Repeats);
     }
