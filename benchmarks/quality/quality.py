@@ -164,6 +164,7 @@ def main():
     parser.add_argument("--console", default=os.path.join(root, "src", "CsScoring.Training", "bin", "Release", "net10.0", "CsScoring.Training"))
     parser.add_argument("--out", default=os.path.join(root, "benchmarks", "results", "quality.md"))
     parser.add_argument("--json", help="also write every figure as JSON here")
+    parser.add_argument("--notes", help="a Markdown file appended to the results (the conditions of the run, what is left to do)")
     parser.add_argument("--from-json", nargs="+", metavar="FILE", help="write the table from earlier --json files (no training)")
     args = parser.parse_args()
     if args.scale:
@@ -303,6 +304,11 @@ def write_markdown(args, results):
                   f"({'no worse' if auto['figures']['brier'][0] <= best_brier + 1e-4 else 'worse'}). "
                   f"Time (means over {len(seconds_of(auto))} runs): csscoring auto {auto_seconds:.1f} s against {combined:.1f} s for the three others together "
                   f"(ratio {auto_seconds / combined:.2f}).", ""]
+    lines += ["Training at scale (one million generated rows, one fixed configuration, wall time and peak memory against "
+              "XGBoost `hist` and HistGradientBoosting): `quality-scale.md`, written by `benchmarks/quality/run.sh --scale`.", ""]
+    if args.notes and os.path.exists(args.notes):
+        with open(args.notes, encoding="utf-8") as text:
+            lines += [text.read().rstrip(), ""]
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as text:
         text.write("\n".join(lines))

@@ -22,11 +22,11 @@ internal sealed record EvaluatedCandidate(TrainerSpec Spec, int Index, CvOutcome
     public bool IsLinear => Spec.Kind == CsScoring.Churn.Manifest.ModelKind.LogisticRegression;
 }
 
-/// <summary>One rung of the successive halving: the repeats [<paramref name="From"/>, <paramref name="To"/>) and how many candidates per family go on to it.</summary>
+/// <summary>One rung of the successive halving: the repeats [<paramref name="From"/>, <paramref name="To"/>) and how many tree candidates go on to it.</summary>
 /// <param name="From">The first repeat it adds.</param>
 /// <param name="To">One past the last repeat it adds.</param>
-/// <param name="KeepPerFamily">For a family of n candidates evaluated so far, how many survive to this rung.</param>
-internal sealed record Rung(int From, int To, Func<int, int> KeepPerFamily);
+/// <param name="KeepTrees">Of the n tree candidates that reached the previous rung, how many go on to this one.</param>
+internal sealed record Rung(int From, int To, Func<int, int> KeepTrees);
 
 internal sealed partial class ChurnTrainer
 {
@@ -53,8 +53,8 @@ internal sealed partial class ChurnTrainer
 
     /// <summary>
     /// The search: successive halving of the tree candidates over the cross-validation repeats (see
-    /// <see cref="HalvingRungs"/>), ranked by <see cref="SelectionLoss"/> over the repeats it was evaluated on, the earlier candidate on a
-    /// tie. Its cost is counted in candidates, folds and boosting rounds, never in seconds, so the same data and seed
+    /// <see cref="HalvingRungs"/>), ranked by <see cref="SelectionLoss"/> over the repeats each was evaluated on, the
+    /// earlier candidate on a tie. Its cost is counted in candidates, folds and boosting rounds, never in seconds, so the same data and seed
     /// choose the same model on any machine, busy or idle, with any number of cores.
     /// </summary>
     internal IReadOnlyList<EvaluatedCandidate> Search(IReadOnlyList<TrainerSpec> specs, int[] rows, IProgress<double>? progress)
@@ -74,7 +74,7 @@ internal sealed partial class ChurnTrainer
         for (var k = 1; k < rungs.Count; k++)
         {
             var rung = rungs[k];
-            var going = Survivors(evaluated, rung.KeepPerFamily);
+            var going = Survivors(evaluated, rung.KeepTrees);
             var outcomes = CrossValidateMany([.. going.Select(e => e.Spec)], rows, rung.From, rung.To);
             for (var s = 0; s < going.Count; s++)
             {

@@ -41,11 +41,11 @@ public sealed class ChurnTrainerSearchTests
         var rungs = ChurnTrainer.HalvingRungs(5);
 
         Assert.Equal(new[] { (0, 1), (1, 2), (2, 5) }, rungs.Select(r => (r.From, r.To)));
-        Assert.Equal(5, rungs[0].KeepPerFamily(5));
-        Assert.Equal(3, rungs[1].KeepPerFamily(5));
-        Assert.Equal(2, rungs[1].KeepPerFamily(4));
-        Assert.Equal(1, rungs[1].KeepPerFamily(1));
-        Assert.Equal(1, rungs[2].KeepPerFamily(3));
+        Assert.Equal(5, rungs[0].KeepTrees(5));
+        Assert.Equal(3, rungs[1].KeepTrees(5));
+        Assert.Equal(2, rungs[1].KeepTrees(4));
+        Assert.Equal(1, rungs[1].KeepTrees(1));
+        Assert.Equal(1, rungs[2].KeepTrees(3));
     }
 
     [Theory]
@@ -80,7 +80,7 @@ public sealed class ChurnTrainerSearchTests
             Candidate(ModelKind.FastTree, 6, 0.130),
         ];
 
-        var survivors = ChurnTrainer.Survivors(evaluated, ChurnTrainer.HalvingRungs(5)[1].KeepPerFamily);
+        var survivors = ChurnTrainer.Survivors(evaluated, ChurnTrainer.HalvingRungs(5)[1].KeepTrees);
 
         // Linear: all 3 (cheap, and near-equal on one repeat); trees: 4 -> 2, the two best. Every tree here is better
         // than every linear candidate, yet linear ones go on, so a blend always has one of each family.
@@ -113,7 +113,7 @@ public sealed class ChurnTrainerSearchTests
             Candidate(ModelKind.LightGbm, 3, 0.100, repeats: 2),
         ];
 
-        var survivors = ChurnTrainer.Survivors(evaluated, ChurnTrainer.HalvingRungs(5)[2].KeepPerFamily);
+        var survivors = ChurnTrainer.Survivors(evaluated, ChurnTrainer.HalvingRungs(5)[2].KeepTrees);
 
         Assert.Equal(new[] { 0, 3 }, survivors.Select(e => e.Index));
         Assert.DoesNotContain(survivors, e => e.Index == 1);
