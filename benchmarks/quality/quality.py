@@ -152,12 +152,26 @@ def main():
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--time-runs", type=int, default=3,
+                        help="run every learner's whole cross-validation this many times; wall time is the mean and sd of those runs")
+    parser.add_argument("--scale", action="store_true",
+                        help="only the scale comparison: one fixed-configuration fit on generated rows, wall time and peak memory (see scale.py)")
+    parser.add_argument("--scale-rows", type=int, default=1_000_000)
+    parser.add_argument("--scale-trees", type=int, default=100)
+    parser.add_argument("--scale-leaves", type=int, default=31)
+    parser.add_argument("--scale-out", help="where --scale writes its table (default benchmarks/results/quality-scale.md)")
     parser.add_argument("--trainer-args", default="", help="extra arguments for csscoring train (e.g. '--budget 5')")
     parser.add_argument("--console", default=os.path.join(root, "src", "CsScoring.Training", "bin", "Release", "net10.0", "CsScoring.Training"))
     parser.add_argument("--out", default=os.path.join(root, "benchmarks", "results", "quality.md"))
     parser.add_argument("--json", help="also write every figure as JSON here")
+    parser.add_argument("--notes", help="a Markdown file appended to the results (the conditions of the run, what is left to do)")
     parser.add_argument("--from-json", nargs="+", metavar="FILE", help="write the table from earlier --json files (no training)")
     args = parser.parse_args()
+    if args.scale:
+        sys.path.insert(0, here)
+        import scale
+        scale.main(args, root)
+        return
     if args.from_json:
         results = []
         for path in args.from_json:
@@ -203,15 +217,23 @@ def main():
             print(f"{data_set.name}: {len(y)} rows, {y.sum()} positive, {len(numeric)} numeric and {len(categorical)} categorical columns", flush=True)
 
             rows = []
+            # Every learner's whole cross-validation --time-runs times: the figures of each run are the same (fixed
+            # seeds), the wall times are not, so they are reported as a mean and sd over the runs.
             for name, make in learners(args.seed).items():
-                figures, seconds = run_other(make, x, y, folds, numeric, categorical)
+                seconds = []
+                for _ in range(args.time_runs):
+                    figures, elapsed = run_other(make, x, y, folds, numeric, categorical)
+                    seconds.append(elapsed)
                 rows.append({"learner": name, "figures": figures, "seconds": seconds})
-                print(f"  {name}: auc {figures['auc'][0]:.4f} brier {figures['brier'][0]:.4f} ({seconds:.1f} s)", flush=True)
+                print(f"  {name}: auc {figures['auc'][0]:.4f} brier {figures['brier'][0]:.4f} ({describe_seconds(seconds)} s)", flush=True)
             for trainer in ("logistic", "auto"):
-                figures, seconds, chosen, document = run_ours(console, data_set, frame_path, list(folds), trainer, extra, work)
+                seconds = []
+                for _ in range(args.time_runs):
+                    figures, elapsed, chosen, document = run_ours(console, data_set, frame_path, list(folds), trainer, extra, work)
+                    seconds.append(elapsed)
                 label = f"csscoring --trainer {trainer}" + (f" (chose {describe(document)})" if trainer == "auto" else "")
                 rows.append({"learner": label, "figures": figures, "seconds": seconds, "ours": trainer})
-                print(f"  {label}: auc {figures['auc'][0]:.4f} brier {figures['brier'][0]:.4f} ({seconds:.1f} s)", flush=True)
+                print(f"  {label}: auc {figures['auc'][0]:.4f} brier {figures['brier'][0]:.4f} ({describe_seconds(seconds)} s)", flush=True)
             results.append({"data": data_set.name, "rows": len(y), "positives": int(y.sum()), "learners": rows})
 
     write_markdown(args, results)
@@ -220,10 +242,26 @@ def main():
             json.dump(results, text, indent=2)
 
 
+def seconds_of(row):
+    """The wall times of a row's runs (a single number in files written before timing runs were repeated)."""
+    value = row["seconds"]
+    return value if isinstance(value, list) else [value]
+
+
+def describe_seconds(seconds):
+    mean = float(np.mean(seconds))
+    return f"{mean:.1f} ± {float(np.std(seconds, ddof=1)):.1f}" if len(seconds) > 1 else f"{mean:.1f}"
+
+
 def describe(document):
     h = document.get("hyperparameters", {})
     if document["trainer"] == "logistic_regression":
         return f"logistic_regression, l2 {h.get('l2_regularization')}"
+    if document["trainer"] == "blend":
+        linear = next((k.split(".")[0] for k in h if k.endswith(".l2_regularization")), "linear")
+        tree = next((k.split(".")[0] for k in h if k.endswith(".number_of_trees")), "trees")
+        return (f"blend of {linear} (l2 {h.get(linear + '.l2_regularization')}) and {tree} "
+                f"({h.get(tree + '.number_of_trees', 0):.0f} trees, {h.get(tree + '.number_of_leaves', 0):.0f} leaves)")
     return f"{document['trainer']}, {h.get('number_of_trees'):.0f} trees, {h.get('number_of_leaves'):.0f} leaves"
 
 
@@ -236,7 +274,7 @@ def write_markdown(args, results):
         f"(grouped by account on the sample), the same fold assignment for every learner (csscoring reads it with `--fold-column`). "
         "Figures are the mean and the standard deviation over the "
         f"{args.folds * args.repeats} test folds; csscoring's are of its calibrated probabilities (cross-fitted calibration), "
-        "the others' of their own probabilities. Wall time: the whole cross-validation of each other learner "
+        "the others' of their own probabilities. Wall time, as the mean ± sd over repeated runs (`--time-runs`): the whole cross-validation of each other learner "
         "(fits and predictions, one thread: OMP_NUM_THREADS=1, XGBoost n_jobs=1); for csscoring, also with one thread (--parallelism 1), the whole `train` command (search, calibration, "
         "holdout check, refit, explanations, ONNX export and parity proofs, report).",
         "",
@@ -246,16 +284,17 @@ def write_markdown(args, results):
     ]
     for result in results:
         lines += [f"## {result['data']} ({result['rows']} rows, {result['positives']} positive)", "",
-                  "| learner | AUC | PR-AUC | Brier | lift at 10% | wall time (s) |", "|---|---|---|---|---|---:|"]
+                  "| learner | AUC | PR-AUC | Brier | lift at 10% | wall time (s), mean ± sd |", "|---|---|---|---|---|---:|"]
         others = [r for r in result["learners"] if "ours" not in r]
         for row in result["learners"]:
             f = row["figures"]
             cells = [f"{f[k][0]:.4f} ± {f[k][1]:.4f}" for k in ("auc", "pr_auc", "brier", "lift_at_10")]
-            lines.append(f"| {row['learner']} | " + " | ".join(cells) + f" | {row['seconds']:.1f} |")
+            lines.append(f"| {row['learner']} | " + " | ".join(cells) + f" | {describe_seconds(seconds_of(row))} |")
         best_auc = max(others, key=lambda r: r["figures"]["auc"][0])
         best_brier = min(r["figures"]["brier"][0] for r in others)
         auto = next(r for r in result["learners"] if r.get("ours") == "auto")
-        combined = sum(r["seconds"] for r in others)
+        combined = sum(float(np.mean(seconds_of(r))) for r in others)
+        auto_seconds = float(np.mean(seconds_of(auto)))
         gap = auto["figures"]["auc"][0] - best_auc["figures"]["auc"][0]
         verdict = "ahead" if gap > 0.002 else "tied (within 0.002)" if gap >= -0.002 else "behind"
         lines += ["",
@@ -263,8 +302,13 @@ def write_markdown(args, results):
                   f"csscoring auto {auto['figures']['auc'][0]:.4f}: {gap:+.4f}, {verdict}. "
                   f"Brier: csscoring {auto['figures']['brier'][0]:.4f} against the best other {best_brier:.4f} "
                   f"({'no worse' if auto['figures']['brier'][0] <= best_brier + 1e-4 else 'worse'}). "
-                  f"Time: csscoring auto {auto['seconds']:.1f} s against {combined:.1f} s for the three others together "
-                  f"(ratio {auto['seconds'] / combined:.2f}).", ""]
+                  f"Time (means over {len(seconds_of(auto))} runs): csscoring auto {auto_seconds:.1f} s against {combined:.1f} s for the three others together "
+                  f"(ratio {auto_seconds / combined:.2f}).", ""]
+    lines += ["Training at scale (one million generated rows, one fixed configuration, wall time and peak memory against "
+              "XGBoost `hist` and HistGradientBoosting): `quality-scale.md`, written by `benchmarks/quality/run.sh --scale`.", ""]
+    if args.notes and os.path.exists(args.notes):
+        with open(args.notes, encoding="utf-8") as text:
+            lines += [text.read().rstrip(), ""]
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as text:
         text.write("\n".join(lines))

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Quality harness: csscoring train against logistic regression, HistGradientBoosting and XGBoost on the churn
 # bench files and the sample, same 5x5 stratified cross-validation folds for all; writes benchmarks/results/quality.md.
-# Usage: benchmarks/quality/run.sh [--only NAME] [--bench-dir DIR] [--data NAME=PATH:LABEL:POSITIVE[:ID]] [--trainer-args '...']
+# Usage: benchmarks/quality/run.sh [--only NAME] [--bench-dir DIR] [--data NAME=PATH:LABEL:POSITIVE[:ID]] [--trainer-args '...'] [--time-runs N]
+#        benchmarks/quality/run.sh --scale [--scale-rows 1000000] [--scale-trees 100] [--scale-leaves 31]
+#          (training time and peak memory on generated rows, csscoring against XGBoost hist and HistGradientBoosting;
+#          writes benchmarks/results/quality-scale.md)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"

@@ -286,6 +286,7 @@ internal static class ChurnArtifacts
                 ["cv_log_loss"] = c.CvLogLoss,
                 ["cv_auc"] = c.CvAuc,
                 ["cv_brier"] = c.CvBrier,
+                ["cv_repeats"] = c.Repeats,
                 ["seconds"] = Math.Round(c.Seconds, 2),
                 ["chosen"] = c.Chosen,
             }).ToList(),

@@ -54,9 +54,9 @@ internal static class ChurnReport
         if (result.Candidates.Count > 1)
         {
             report.SubSection("Search");
-            report.Paragraph("Successive halving: every candidate is cross-validated on the first repeat; the linear ones and the best quarter of the tree ones on every repeat. The figures are over the repeats each was evaluated on.");
+            report.Paragraph("Successive halving: every candidate is cross-validated on the first repeat, the better half of the tree ones on the second and the best tree one on the rest, the linear ones on every repeat; candidates are ranked by cross-validated Brier score. The figures are over the repeats each was evaluated on.");
             report.Table(["candidate", "cv log loss", "cv auc", "cv brier", "repeats", "chosen"],
-                result.Candidates.OrderByDescending(c => c.Repeats).ThenBy(c => c.CvLogLoss).Select(c => (IReadOnlyList<string>)[c.Spec.Describe(), F(c.CvLogLoss, "0.00000"), F(c.CvAuc), F(c.CvBrier, "0.00000"), c.Repeats.ToString(CultureInfo.InvariantCulture), c.Chosen ? "yes" : string.Empty]));
+                result.Candidates.OrderByDescending(c => c.Repeats).ThenBy(c => c.CvBrier).Select(c => (IReadOnlyList<string>)[c.Spec.Describe(), F(c.CvLogLoss, "0.00000"), F(c.CvAuc), F(c.CvBrier, "0.00000"), c.Repeats.ToString(CultureInfo.InvariantCulture), c.Chosen ? "yes" : string.Empty]));
         }
 
         report.SubSection("Plots (validation)");

@@ -60,44 +60,49 @@ internal sealed partial class ChurnTrainer
     private const string BlendTreeColumn = "BlendTreeScore";
 
     /// <summary>
-    /// After the search: blends the best linear and the best tree candidate (by cross-validated log loss), adds the
-    /// blend to <paramref name="candidates"/>, and returns it when it is to be used: always for <c>--trainer blend</c>,
-    /// and for <c>--trainer auto</c> only when its out-of-fold log loss beats the best single candidate's.
+    /// After the search: blends the best linear and the best tree candidate evaluated on every repeat (by
+    /// <see cref="SelectionLoss"/>), adds the blend to <paramref name="candidates"/>, and returns it when it is to be
+    /// used: always for <c>--trainer blend</c>, and for <c>--trainer auto</c> when its loss beats the best single
+    /// candidate's. The share is chosen by that same loss with the components themselves as the grid's endpoints
+    /// (<see cref="BlendOutcome"/>), and the blend is calibrated after blending as every candidate is, so it is never
+    /// worse out of fold than its better component; when a component alone is best, no blend is made.
     /// </summary>
-    internal (TrainerSpec Spec, CvOutcome Cv, CalibratedCv Calibrated, double LogLoss)? ConsiderBlend(
-        IReadOnlyList<(TrainerSpec Spec, CvOutcome Cv, CalibratedCv Calibrated, double LogLoss)> evaluated, List<CandidateResult> candidates, double bestLogLoss)
+    internal (TrainerSpec Spec, CvOutcome Cv, CalibratedCv Calibrated)? ConsiderBlend(
+        IReadOnlyList<EvaluatedCandidate> evaluated, List<CandidateResult> candidates, EvaluatedCandidate bestSingle)
     {
         if (_options.Trainer is not (TrainerChoice.Auto or TrainerChoice.Blend))
         {
             return null;
         }
 
-        var linear = evaluated.Where(e => e.Spec.Kind == ModelKind.LogisticRegression).OrderBy(e => e.LogLoss).FirstOrDefault();
-        var tree = evaluated.Where(e => e.Spec.Kind is ModelKind.FastTree or ModelKind.LightGbm).OrderBy(e => e.LogLoss).FirstOrDefault();
-        if (linear.Spec is null || tree.Spec is null)
+        var full = evaluated.Max(e => e.Repeats);
+        var ranked = evaluated.Where(e => e.Repeats == full).OrderBy(e => e.Loss).ThenBy(e => e.Index).ToList();
+        var linear = ranked.FirstOrDefault(e => e.Spec.Kind == ModelKind.LogisticRegression);
+        var tree = ranked.FirstOrDefault(e => e.Spec.Kind is ModelKind.FastTree or ModelKind.LightGbm);
+        if (linear is null || tree is null)
         {
             return null;
         }
 
         var clock = Stopwatch.StartNew();
-        var blended = BlendOutcome(linear.Spec, linear.Cv, tree.Spec, tree.Cv);
-        if (blended is not { } blend)
+        var required = _options.Trainer == TrainerChoice.Blend;
+        if (BlendOutcome(linear.Spec, linear.Cv, tree.Spec, tree.Cv, linear.Loss, tree.Loss, endpointsAllowed: !required) is not { } blend)
         {
-            _note("blend skipped: the out-of-fold fit of its weights is degenerate (a component adds nothing)");
-            return _options.Trainer == TrainerChoice.Blend
-                ? throw new InvalidOperationException("--trainer blend: the linear and tree models' out-of-fold margins give no blend with two non-zero weights")
-                : null;
+            var kept = linear.Loss < tree.Loss ? linear : tree;
+            _note(string.Create(CultureInfo.InvariantCulture,
+                $"blend not used: no share of {linear.Spec.Name} and {tree.Spec.Name} beats {kept.Spec.Name} alone by out-of-fold Brier ({kept.Loss:0.#####})"));
+            return null;
         }
 
-        var calibrated = Calibrate(blend.Cv);
+        var calibrated = blend.Calibrated;
+        var loss = SelectionLoss(calibrated);
         var logLoss = calibrated.FoldMetrics.Average(m => m.LogLoss);
         var auc = calibrated.FoldMetrics.Average(m => m.Auc);
-        var brier = calibrated.FoldMetrics.Average(m => m.Brier);
-        candidates.Add(new CandidateResult(blend.Spec, logLoss, auc, brier, clock.Elapsed.TotalSeconds, false));
-        var wins = logLoss < bestLogLoss;
+        candidates.Add(new CandidateResult(blend.Spec, logLoss, auc, loss, clock.Elapsed.TotalSeconds, false) { Repeats = full });
+        var wins = loss < bestSingle.Loss;
         _note(string.Create(CultureInfo.InvariantCulture,
-            $"blend out of fold: AUC {auc:0.####}, Brier {brier:0.#####}, log loss {logLoss:0.#####} against {linear.Spec.Name} {linear.Calibrated.FoldMetrics.Average(m => m.Auc):0.####} / {linear.Calibrated.FoldMetrics.Average(m => m.Brier):0.#####} / {linear.LogLoss:0.#####} and {tree.Spec.Name} {tree.Calibrated.FoldMetrics.Average(m => m.Auc):0.####} / {tree.Calibrated.FoldMetrics.Average(m => m.Brier):0.#####} / {tree.LogLoss:0.#####}; {(wins ? "the blend wins" : "the blend does not beat the best single model")}"));
-        return wins || _options.Trainer == TrainerChoice.Blend ? (blend.Spec, blend.Cv, calibrated, logLoss) : null;
+            $"blend out of fold: AUC {auc:0.####}, Brier {loss:0.#####}, log loss {logLoss:0.#####} against {linear.Spec.Name} {linear.Calibrated.FoldMetrics.Average(m => m.Auc):0.####} / {linear.Loss:0.#####} / {linear.LogLoss:0.#####} and {tree.Spec.Name} {tree.Calibrated.FoldMetrics.Average(m => m.Auc):0.####} / {tree.Loss:0.#####} / {tree.LogLoss:0.#####}; {(wins ? "the blend wins" : "the blend does not beat the best single model")} (by out-of-fold Brier)"));
+        return wins || required ? (blend.Spec, blend.Cv, calibrated) : null;
     }
 
     /// <summary>The components' default settings for <c>--trainer blend</c> (with the tree overrides of the command line).</summary>
@@ -115,22 +120,52 @@ internal sealed partial class ChurnTrainer
         return [TrainerSpec.Default(ModelKind.LogisticRegression, rows), tree];
     }
 
-    /// <summary>Cross-validates both components of a blend on <paramref name="rows"/> and blends their margins out of fold.</summary>
+    /// <summary>Cross-validates both components of a blend on <paramref name="rows"/> and re-chooses the share on their out-of-fold margins.</summary>
     private CvOutcome CrossValidateBlend(BlendSpec blend, int[] rows)
-        => BlendOutcome(blend.Linear, CrossValidate(blend.Linear, rows), blend.Tree, CrossValidate(blend.Tree, rows))?.Cv
-           ?? throw new InvalidOperationException("the blend's weights are degenerate on the refit's out-of-fold margins");
+        => BlendOutcome(blend.Linear, CrossValidate(blend.Linear, rows), blend.Tree, CrossValidate(blend.Tree, rows), double.NaN, double.NaN, endpointsAllowed: false)!.Value.Cv;
 
-    private (TrainerSpec Spec, CvOutcome Cv)? BlendOutcome(TrainerSpec linear, CvOutcome linearCv, TrainerSpec tree, CvOutcome treeCv)
+    /// <summary>
+    /// Chooses the blend's share by the final choice's own loss: for each interior share on the grid, the
+    /// components' out-of-fold margins are blended, calibrated after blending exactly as a single candidate's scores
+    /// are (<see cref="Calibrate"/>), and scored by <see cref="SelectionLoss"/>; the endpoints are the components
+    /// themselves with their own losses (<see cref="BlendFitter.ChooseMix"/>).
+    /// </summary>
+    /// <returns>The blend, or <see langword="null"/> when an endpoint wins (the single model is kept).</returns>
+    private (TrainerSpec Spec, CvOutcome Cv, CalibratedCv Calibrated)? BlendOutcome(
+        TrainerSpec linear, CvOutcome linearCv, TrainerSpec tree, CvOutcome treeCv, double linearLoss, double treeLoss, bool endpointsAllowed)
     {
         var labels = linearCv.Rows.Select(r => _data.Labels[r]).ToArray();
         float[]? rowWeights = _weights is null ? null : [.. linearCv.Rows.Select(r => _weights[r])];
-        if (BlendFitter.CrossFit(linearCv.Scores, treeCv.Scores, linearCv.Folds, labels, rowWeights) is not { } fit)
+        var tried = new Dictionary<double, (BlendWeights Weights, CvOutcome Cv, CalibratedCv Calibrated)>();
+        var (mix, _) = BlendFitter.ChooseMix(
+            share =>
+            {
+                var weights = BlendFitter.AtMix(linearCv.Scores, treeCv.Scores, labels, rowWeights, share);
+                var margins = new float[linearCv.Scores.Length][];
+                for (var r = 0; r < margins.Length; r++)
+                {
+                    margins[r] = new float[labels.Length];
+                    for (var i = 0; i < labels.Length; i++)
+                    {
+                        margins[r][i] = weights.Margin(linearCv.Scores[r][i], treeCv.Scores[r][i]);
+                    }
+                }
+
+                var cv = new CvOutcome(linearCv.Rows, linearCv.Folds, margins) { Blend = new BlendCv(linearCv, treeCv, weights) };
+                var calibrated = Calibrate(cv);
+                tried[share] = (weights, cv, calibrated);
+                return SelectionLoss(calibrated);
+            },
+            linearLoss,
+            treeLoss,
+            endpointsAllowed);
+        if (!tried.TryGetValue(mix, out var chosen))
         {
             return null;
         }
 
-        var spec = new TrainerSpec(ModelKind.Blend) { Blend = new BlendSpec(linear, tree, fit.Final) };
-        return (spec, new CvOutcome(linearCv.Rows, linearCv.Folds, fit.Margins) { Blend = new BlendCv(linearCv, treeCv, fit.Final) });
+        var spec = new TrainerSpec(ModelKind.Blend) { Blend = new BlendSpec(linear, tree, chosen.Weights) };
+        return (spec, chosen.Cv, chosen.Calibrated);
     }
 
     /// <summary>

@@ -184,7 +184,7 @@ internal sealed partial class ChurnTrainer
             throw new DataFormatException("the validation split has one class only; add data or change --validation-fraction", source, null, _options.Data.Label);
         }
 
-        // 2. Search (or the chosen learner), picked by cross-validated log loss of calibrated out-of-fold predictions.
+        // 2. Search (or the chosen learner), picked by the cross-validated Brier score of calibrated out-of-fold predictions.
         var specs = CandidateSpecs(train.Length);
         var clock = Stopwatch.StartNew();
         // One learner fixed on the command line: its fits do not wait for a search, so they all run in one batch.
@@ -203,10 +203,8 @@ internal sealed partial class ChurnTrainer
             Repeats = e.Repeats,
             Cv = e.Cv,
         }).ToList();
-        var fullRepeats = evaluated.Max(e => e.Repeats);
-        var blendInputs = evaluated.Where(e => e.Repeats == fullRepeats).Select(e => (e.Spec, e.Cv, e.Calibrated, e.LogLoss)).ToList();
-        var chosen = PhaseTimings.Measure("train: blend", () => ConsiderBlend(blendInputs, candidates, chosenCandidate.LogLoss)) is { } blended
-            ? (blended.Spec, blended.Cv, blended.Calibrated)
+        var chosen = PhaseTimings.Measure("train: blend", () => ConsiderBlend(evaluated, candidates, chosenCandidate)) is { } blended
+            ? blended
             : (chosenCandidate.Spec, chosenCandidate.Cv, chosenCandidate.Calibrated);
         candidates = [.. candidates.Select(c => c with { Chosen = ReferenceEquals(c.Spec, chosen.Spec) })];
 

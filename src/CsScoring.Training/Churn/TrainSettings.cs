@@ -37,7 +37,7 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
     public string? Schema { get; init; }
 
     [CommandOption("--trainer <NAME>")]
-    [Description("auto (search by cross-validated log loss over --budget candidates, then a linear + tree blend when it wins out of fold), fasttree (default), lightgbm, logistic, or blend (logistic regression and lightgbm blended in margin space, weights chosen out of fold).")]
+    [Description("auto (search by cross-validated Brier score over --budget candidates with successive halving, then a linear + tree blend when it wins out of fold), fasttree (default), lightgbm, logistic, or blend (logistic regression and lightgbm blended in margin space, weights chosen out of fold).")]
     [DefaultValue("fasttree")]
     public string Trainer { get; init; } = "fasttree";
 

@@ -1,4 +1,6 @@
-using CsScoring.Metrics;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using CsScoring.Training.Churn;
 
 namespace CsScoring.Training.Tests.Churn;
@@ -25,120 +27,108 @@ public sealed class BlendFitterTests
 
     private static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    [Fact]
-    public void Fit_KnownLogit_RecoversItsWeightsAndBias()
+    // The interior shares' losses as a function; every share it is asked for is recorded.
+    private static Func<double, double> Losses(double[] byShare, List<double>? asked = null) => share =>
     {
-        var (first, second, labels) = Known(40_000, 1);
+        asked?.Add(share);
+        return byShare[(int)Math.Round(share * 10) - 1];
+    };
 
-        var weights = BlendFitter.Fit(first, second, labels)!;
-
-        Assert.Equal(0.6, weights.Mix, 0.03);
-        Assert.Equal(1.2, weights.Weights[0], 0.08);
-        Assert.Equal(0.8, weights.Weights[1], 0.08);
-        Assert.Equal(0.3, weights.Bias, 0.05);
-    }
-
-    [Fact]
-    public void Fit_SameInput_GivesTheSameBits()
+    [Property(MaxTest = 300)]
+    public Property ChooseMix_NeverWorseThanTheBetterComponent()
     {
-        var (first, second, labels) = Known(5_000, 2);
-
-        var a = BlendFitter.Fit(first, second, labels)!;
-        var b = BlendFitter.Fit(first, second, labels)!;
-
-        Assert.Equal(a.Weights, b.Weights);
-        Assert.Equal(a.Bias, b.Bias);
-        Assert.Equal(a.Mix, b.Mix);
-    }
-
-    [Fact]
-    public void Fit_RowWeights_CountLikeRepeatedRows()
-    {
-        var (first, second, labels) = Known(3_000, 3);
-        var weights = Enumerable.Range(0, labels.Length).Select(i => i % 3 == 0 ? 2f : 1f).ToArray();
-        var repeated = Enumerable.Range(0, labels.Length).SelectMany(i => i % 3 == 0 ? new[] { i, i } : [i]).ToArray();
-
-        var weighted = BlendFitter.Fit(first, second, labels, weights)!;
-        var copied = BlendFitter.Fit([.. repeated.Select(i => first[i])], [.. repeated.Select(i => second[i])], [.. repeated.Select(i => labels[i])])!;
-
-        Assert.Equal(copied.Mix, weighted.Mix);
-        Assert.Equal(copied.Weights[0], weighted.Weights[0], 1e-6);
-        Assert.Equal(copied.Bias, weighted.Bias, 1e-6);
-    }
-
-    [Fact]
-    public void Margin_IsTheScorersArithmetic()
-    {
-        var weights = new BlendWeights([0.7, -1.3], 0.25, 0.35, 0.5);
-        foreach (var (a, b) in new[] { (0.5f, -2f), (float.NaN, 1f), (float.PositiveInfinity, 3f), (1e7f, 1e-7f) })
+        // Nine interior losses, then the linear and the tree model's; coarse steps so ties are common.
+        var losses = Gen.Choose(0, 100).Select(n => n / 1_000.0).ArrayOf(11);
+        return Prop.ForAll(losses.ToArbitrary(), values =>
         {
-            var expected = (float)(0.0 + (0.7 * a) + (-1.3 * b) + 0.25);
-            Assert.Equal(expected, weights.Margin(a, b));
-        }
-    }
+            var interior = values[..9];
+            var (linear, tree) = (values[9], values[10]);
+            var (mix, chosen) = BlendFitter.ChooseMix(Losses(interior), linear, tree, endpointsAllowed: true);
+            var best = Math.Min(linear, tree);
 
-    [Fact]
-    public void CrossFit_EachFoldIsBlendedWithWeightsFittedOnTheOtherFolds()
-    {
-        var (first, second, labels) = Known(2_000, 4);
-        var folds = Enumerable.Range(0, labels.Length).Select(i => i % 4).ToArray();
-
-        var (final, margins) = BlendFitter.CrossFit([first], [second], [folds], labels, null)!.Value;
-
-        for (var f = 0; f < 4; f++)
-        {
-            var fit = Enumerable.Range(0, labels.Length).Where(i => folds[i] != f).ToArray();
-            var foldWeights = BlendFitter.Fit([.. fit.Select(i => first[i])], [.. fit.Select(i => second[i])], [.. fit.Select(i => labels[i])])!;
-            foreach (var i in Enumerable.Range(0, labels.Length).Where(i => folds[i] == f))
+            // The loss reported is the loss of the share chosen, never above either component's, and an interior
+            // share is taken only when it is strictly better than both (ties go to the single model).
+            var expected = mix switch
             {
-                Assert.Equal(foldWeights.Margin(first[i], second[i]), margins[0][i]);
-            }
-        }
-
-        Assert.Equal(BlendFitter.Fit(first, second, labels)!.Weights, final.Weights);
+                1.0 => linear,
+                0.0 => tree,
+                _ => interior[(int)Math.Round(mix * 10) - 1],
+            };
+            return chosen == expected && chosen <= best && (mix is 0.0 or 1.0 || chosen < best);
+        });
     }
 
     [Fact]
-    public void CrossFit_BothComponentsCarrySignal_BlendOutranksEachOutOfFold()
+    public void ChooseMix_TriesEveryInteriorShareOnceInOrder()
     {
-        var (first, second, labels) = Known(6_000, 5, 1.0, 1.0);
-        var folds = Enumerable.Range(0, labels.Length).Select(i => i % 5).ToArray();
+        var asked = new List<double>();
 
-        var (_, margins) = BlendFitter.CrossFit([first], [second], [folds], labels, null)!.Value;
+        BlendFitter.ChooseMix(Losses([.. Enumerable.Repeat(0.1, 9)], asked), 0.2, 0.2, endpointsAllowed: true);
 
-        var blended = BinaryMetrics.Auc([.. margins[0].Select(m => (double)m)], labels);
-        Assert.True(blended > BinaryMetrics.Auc([.. first.Select(m => (double)m)], labels) + 0.03, $"blend AUC {blended}");
-        Assert.True(blended > BinaryMetrics.Auc([.. second.Select(m => (double)m)], labels) + 0.03, $"blend AUC {blended}");
+        Assert.Equal(new[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 }, asked);
     }
 
     [Fact]
-    public void Fit_OneComponentIsNoise_LeansOnTheOther()
+    public void ChooseMix_AnInteriorShareBeatsBoth_IsChosen_FirstOnTies()
     {
-        var (first, _, labels) = Known(20_000, 6, 1.5, 0);
-        var noise = Known(20_000, 7).First;
+        double[] interior = [0.05, 0.049, 0.047, 0.046, 0.046, 0.048, 0.049, 0.05, 0.05];
 
-        var weights = BlendFitter.Fit(first, noise, labels)!;
-
-        Assert.True(weights.Mix >= 0.9, $"mix {weights.Mix}");
-        Assert.True(Math.Abs(weights.Weights[1]) < 0.1 * Math.Abs(weights.Weights[0]));
+        Assert.Equal((0.4, 0.046), BlendFitter.ChooseMix(Losses(interior), 0.0470, 0.0468, endpointsAllowed: true));
     }
 
     [Fact]
-    public void Fit_MarginsOfVeryDifferentSpread_ChooseTheSameShare()
+    public void ChooseMix_TheTreeModelAloneIsBest_KeepsIt()
+    {
+        // The case a log-loss weight fit got wrong: the blend's AUC was higher but its calibrated Brier worse.
+        double[] interior = [0.04690, 0.04687, 0.04688, 0.04695, 0.047, 0.0471, 0.0472, 0.0473, 0.0474];
+
+        Assert.Equal((0.0, 0.04672), BlendFitter.ChooseMix(Losses(interior), 0.0475, 0.04672, endpointsAllowed: true));
+    }
+
+    [Fact]
+    public void ChooseMix_ATieWithAComponent_KeepsTheSingleModel()
+    {
+        double[] interior = [0.05, 0.05, 0.045, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05];
+
+        Assert.Equal((1.0, 0.045), BlendFitter.ChooseMix(Losses(interior), 0.045, 0.046, endpointsAllowed: true));
+    }
+
+    [Fact]
+    public void ChooseMix_BlendRequired_TakesTheBestInteriorShareEvenWhenAComponentIsBetter()
+    {
+        double[] interior = [0.05, 0.05, 0.048, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05];
+
+        Assert.Equal((0.3, 0.048), BlendFitter.ChooseMix(Losses(interior), 0.04, 0.04, endpointsAllowed: false));
+    }
+
+    [Fact]
+    public void AtMix_MarginsOfVeryDifferentSpread_GiveTheSameBlendUpToScale()
     {
         // A linear model on unscaled features can have margins far wider than the trees'; the share must not care.
         var (first, second, labels) = Known(10_000, 8);
         var wide = first.Select(m => m * 1000f).ToArray();
 
-        var plain = BlendFitter.Fit(first, second, labels)!;
-        var widened = BlendFitter.Fit(wide, second, labels)!;
+        var plain = BlendFitter.AtMix([first], [second], labels, null, 0.6);
+        var widened = BlendFitter.AtMix([wide], [second], labels, null, 0.6);
 
-        Assert.Equal(plain.Mix, widened.Mix);
-        Assert.Equal(plain.Weights[0] / 1000, widened.Weights[0], 1e-6);
-        Assert.Equal(plain.Weights[1], widened.Weights[1], 1e-4);
+        Assert.Equal(plain.Weights[0] / 1000, widened.Weights[0], 1e-9);
+        Assert.Equal(plain.Weights[1], widened.Weights[1], 1e-12);
+        Assert.Equal(0, plain.Bias);
+        Assert.Equal(plain.Margin(first[3], second[3]), widened.Margin(wide[3], second[3]), 1e-4);
     }
 
     [Fact]
-    public void Fit_LengthsDiffer_Throws()
-        => Assert.Throws<ArgumentException>(() => BlendFitter.Fit(new float[3], new float[2], new bool[3]));
+    public void AtMix_PoolsRepeats_AndHonoursRowWeights()
+    {
+        var (first, second, labels) = Known(2_000, 9);
+        float[] weights = [.. Enumerable.Range(0, labels.Length).Select(i => i % 3 == 0 ? 2f : 1f)];
+        int[] repeated = [.. Enumerable.Range(0, labels.Length).SelectMany(i => i % 3 == 0 ? new[] { i, i } : [i])];
+
+        var weighted = BlendFitter.AtMix([first, first], [second, second], labels, weights, 0.3);
+        var copied = BlendFitter.AtMix([[.. repeated.Select(i => first[i])]], [[.. repeated.Select(i => second[i])]], [.. repeated.Select(i => labels[i])], null, 0.3);
+
+        Assert.Equal(copied.Weights[0], weighted.Weights[0], 1e-6);
+        Assert.Equal(copied.Weights[1], weighted.Weights[1], 1e-6);
+        Assert.Equal(copied.LogLoss, weighted.LogLoss, 1e-6);
+    }
 }

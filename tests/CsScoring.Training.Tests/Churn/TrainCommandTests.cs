@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using CsScoring.Churn.Features;
 using CsScoring.Churn.Manifest;
@@ -132,26 +133,39 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("reason_1", lines[0], StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Train_Auto_BlendsTheBestLinearAndTreeCandidates_AndKeepsTheBlendOnlyWhenItWins()
+    [Theory]
+    [InlineData(300, 3)]
+    [InlineData(400, 5)]
+    public void Train_Auto_ABlendIsNeverWorseOutOfFoldThanItsBetterComponent(int rows, int seed)
     {
-        var data = TelecomData.Write(_directory, rows: 300);
-        var (code, stdout, error) = Train(data, Path.Combine(_directory, "auto-blend"), "--trainer", "auto", "--budget", "3");
+        var data = TelecomData.Write(_directory, rows: rows);
+        var (code, stdout, error) = Train(data, Path.Combine(_directory, "auto-blend-" + seed.ToString(CultureInfo.InvariantCulture)), "--trainer", "auto", "--budget", "3", "--seed", seed.ToString(CultureInfo.InvariantCulture));
 
         Assert.True(code == ExitCodes.Success, error);
         using var json = JsonDocument.Parse(stdout);
         var candidates = json.RootElement.GetProperty("candidates").EnumerateArray()
-            .Select(c => (Name: c.GetProperty("trainer").GetString(), LogLoss: c.GetProperty("cv_log_loss").GetDouble(), Chosen: c.GetProperty("chosen").GetBoolean())).ToList();
+            .Select(c => (Name: c.GetProperty("trainer").GetString(), Brier: c.GetProperty("cv_brier").GetDouble(), Chosen: c.GetProperty("chosen").GetBoolean())).ToList();
         Assert.Contains(candidates, c => c.Name == "logistic_regression");
-        var blend = Assert.Single(candidates, c => c.Name == "blend");
-        var bestSingle = candidates.Where(c => c.Name != "blend").Min(c => c.LogLoss);
-        Assert.Equal(blend.LogLoss < bestSingle, blend.Chosen);
         Assert.Equal(candidates.Single(c => c.Chosen).Name, json.RootElement.GetProperty("trainer").GetString());
-        Assert.Contains(blend.Chosen ? "the blend wins" : "does not beat the best single model", error, StringComparison.Ordinal);
+        var bestSingle = candidates.Where(c => c.Name != "blend").Min(c => c.Brier);
+        if (candidates.Any(c => c.Name == "blend"))
+        {
+            // The share is chosen by the calibrated out-of-fold Brier with the components as endpoints, so a blend
+            // that is made beats both components, and so the best single candidate, and is the one kept.
+            var blend = Assert.Single(candidates, c => c.Name == "blend");
+            Assert.True(blend.Brier < bestSingle, $"blend Brier {blend.Brier} against {bestSingle}");
+            Assert.True(blend.Chosen);
+            Assert.Contains("the blend wins", error, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("blend not used: no share of", error, StringComparison.Ordinal);
+            Assert.Equal(bestSingle, candidates.Single(c => c.Chosen).Brier);
+        }
     }
 
     [Fact]
-    public void Train_Auto_ReportsEveryCandidateAndPicksTheLowestCvLogLoss()
+    public void Train_Auto_ReportsEveryCandidateAndPicksTheLowestCvBrier()
     {
         var data = TelecomData.Write(_directory, rows: 300);
         var (code, stdout, error) = Train(data, Path.Combine(_directory, "auto"), "--trainer", "auto", "--budget", "3");
@@ -162,8 +176,29 @@ public sealed class TrainCommandTests : IDisposable
         // The budget counts searched candidates; the blend of the best linear and tree ones is reported beside them.
         Assert.Equal(3, candidates.Count(c => c.GetProperty("trainer").GetString() != "blend"));
         var chosen = candidates.Single(c => c.GetProperty("chosen").GetBoolean());
-        Assert.Equal(candidates.Min(c => c.GetProperty("cv_log_loss").GetDouble()), chosen.GetProperty("cv_log_loss").GetDouble());
+        Assert.Equal(candidates.Min(c => c.GetProperty("cv_brier").GetDouble()), chosen.GetProperty("cv_brier").GetDouble());
         Assert.Equal(chosen.GetProperty("trainer").GetString(), json.RootElement.GetProperty("trainer").GetString());
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Train_Auto_HalvesTheCandidatesOverTheRepeats_AndBlendsTwoThatSawEveryRepeat()
+    {
+        var data = TelecomData.Write(_directory, rows: 300);
+        var (code, stdout, error) = Train(data, Path.Combine(_directory, "halving"), "--trainer", "auto", "--repeats", "3");
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var json = JsonDocument.Parse(stdout);
+        var candidates = json.RootElement.GetProperty("candidates").EnumerateArray()
+            .Select(c => (Name: c.GetProperty("trainer").GetString(), Repeats: c.GetProperty("cv_repeats").GetInt32())).ToList();
+        var linear = candidates.Where(c => c.Name == "logistic_regression").Select(c => c.Repeats).Order().ToList();
+        var trees = candidates.Where(c => c.Name is "light_gbm" or "fast_tree").Select(c => c.Repeats).Order().ToList();
+
+        // The search space has 4 linear and 5 tree candidates: the linear ones see every repeat, the trees are halved
+        // 5 -> 3 -> 1 over repeats 1, 2 and 3.
+        Assert.Equal(new[] { 3, 3, 3, 3 }, linear);
+        Assert.Equal(new[] { 1, 1, 2, 2, 3 }, trees);
+        Assert.All(candidates.Where(c => c.Name == "blend"), c => Assert.Equal(3, c.Repeats));
     }
 
     [Fact]
