@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using CsScoring.Churn;
 using CsScoring.Churn.Explain;
 using CsScoring.Churn.Features;
@@ -338,11 +339,20 @@ public sealed class PortfolioBuilder
         var actions = new Dictionary<string, (int Accounts, decimal Arr, decimal AtRisk)>(StringComparer.Ordinal);
         var bands = new BandAccumulator(_scorecard, _options.TrendPeriods);
         var batch = new List<PortfolioRow>(_options.BatchSize);
-        var features = new float[model.FeatureCount];
-        var contributions = new float[model.FeatureCount];
+        // Accounts go through in chunks: the reader's cells each needs are taken as it is read, then the chunk is
+        // explained at once (tree by tree, with the tables in cache) and its rows built.
+        const int ChunkRows = 64;
+        var featureCount = model.FeatureCount;
+        var chunkBook = new int[ChunkRows];
+        var chunkDrivers = new string[ChunkRows][];
+        var features = new float[ChunkRows * featureCount];
+        var contributions = new float[ChunkRows * featureCount];
+        var blanks = new bool[ChunkRows * schema.Columns.Count];
+        var raw = new string?[ChunkRows * attributes.RawCount];
         var candidates = new ChurnReason[_options.TopReasons * 2];
         var roles = new ColumnRole[candidates.Length];
         var values = new double[_scorecard.MetricCount];
+        var pending = 0;
         using (var reader = openAccounts())
         {
             var columns = ScorecardColumns.Bind(_scorecard, reader);
@@ -361,70 +371,112 @@ public sealed class PortfolioBuilder
                     continue;
                 }
 
-                var reasons = Array.Empty<PortfolioReason>();
+                var k = pending++;
+                chunkBook[k] = j;
                 if (_options.TopReasons > 0)
                 {
-                    model.Mapper.Map(reader, features);
-                    model.Explain(features, contributions);
-                    var count = model.TopReasons(features, contributions, candidates);
-                    reasons = Reasons(model, schema, reader, columnOrdinals, candidates.AsSpan(0, count), roles);
+                    model.Mapper.Map(reader, features.AsSpan(k * featureCount, featureCount));
+                    for (var c = 0; c < columnOrdinals.Length; c++)
+                    {
+                        blanks[(k * columnOrdinals.Length) + c] = columnOrdinals[c] >= 0 && reader.IsBlank(columnOrdinals[c]);
+                    }
                 }
 
-                var drivers = Array.Empty<string>();
+                chunkDrivers[k] = [];
                 if (_options.TopDrivers > 0)
                 {
                     columns.Read(values);
-                    drivers = [.. _scorecard.Explain(values).TopDrivers(_options.TopDrivers).Select(d => d.Metric.Name)];
+                    chunkDrivers[k] = [.. _scorecard.Explain(values).TopDrivers(_options.TopDrivers).Select(d => d.Metric.Name)];
                 }
 
-                var health = book.Health[j];
-                var change = book.HasBack[j] && health.IsScored && book.HealthBack[j].IsScored ? health.Score - book.HealthBack[j].Score : double.NaN;
-                var row = new PortfolioRow
+                attributes.Capture(reader, raw.AsSpan(k * attributes.RawCount, attributes.RawCount));
+                if (pending == ChunkRows)
                 {
-                    AccountId = book.Ids[j],
-                    AsOf = asOf,
-                    Arr = book.Mrr[j] * 12m,
-                    TenureMonths = book.Tenure[j],
-                    HealthScore = health.IsScored ? health.Score : double.NaN,
-                    HealthBand = _scorecard.BandName(health.IsScored ? health.Band : -1),
-                    HealthChange = change,
-                    HealthCoverage = health.Coverage,
-                    HealthDrivers = drivers,
-                    ChurnProbability = book.Probability[j],
-                    ChurnBand = model.BandOf(book.Probability[j]),
-                    TopReasons = reasons,
-                    Value = book.Values[j],
-                    Tier = book.Tiers[j],
-                    Escalated = book.Escalated[j],
-                    Priority = book.Priority[j],
-                    TierPriority = book.TierPriority[j],
-                    Action = null,
-                    Owner = null,
-                    Due = null,
+                    EmitChunk();
+                }
+            }
+
+            EmitChunk();
+        }
+
+        void EmitChunk()
+        {
+            if (pending == 0)
+            {
+                return;
+            }
+
+            if (_options.TopReasons > 0)
+            {
+                model.ExplainBatch(features.AsSpan(0, pending * featureCount), contributions.AsSpan(0, pending * featureCount));
+            }
+
+            for (var k = 0; k < pending; k++)
+            {
+                EmitRow(k);
+            }
+
+            pending = 0;
+        }
+
+        void EmitRow(int k)
+        {
+            var j = chunkBook[k];
+            var reasons = Array.Empty<PortfolioReason>();
+            if (_options.TopReasons > 0)
+            {
+                var rowFeatures = features.AsSpan(k * featureCount, featureCount);
+                var count = model.TopReasons(rowFeatures, contributions.AsSpan(k * featureCount, featureCount), candidates);
+                reasons = Reasons(model, schema, blanks.AsSpan(k * schema.Columns.Count, schema.Columns.Count), candidates.AsSpan(0, count), roles);
+            }
+
+            var health = book.Health[j];
+            var change = book.HasBack[j] && health.IsScored && book.HealthBack[j].IsScored ? health.Score - book.HealthBack[j].Score : double.NaN;
+            var row = new PortfolioRow
+            {
+                AccountId = book.Ids[j],
+                AsOf = asOf,
+                Arr = book.Mrr[j] * 12m,
+                TenureMonths = book.Tenure[j],
+                HealthScore = health.IsScored ? health.Score : double.NaN,
+                HealthBand = _scorecard.BandName(health.IsScored ? health.Band : -1),
+                HealthChange = change,
+                HealthCoverage = health.Coverage,
+                HealthDrivers = chunkDrivers[k],
+                ChurnProbability = book.Probability[j],
+                ChurnBand = model.BandOf(book.Probability[j]),
+                TopReasons = reasons,
+                Value = book.Values[j],
+                Tier = book.Tiers[j],
+                Escalated = book.Escalated[j],
+                Priority = book.Priority[j],
+                TierPriority = book.TierPriority[j],
+                Action = null,
+                Owner = null,
+                Due = null,
+            };
+            var action = _playbook.Recommend(attributes.Fill(raw.AsSpan(k * attributes.RawCount, attributes.RawCount), row));
+            if (action is not null)
+            {
+                row = row with
+                {
+                    Action = action,
+                    Owner = row.Escalated ? PlaybookOwner.NamedCsm : action.Owner ?? _playbook.Owners.Of(row.Tier),
+                    Due = asOf.AddDays(action.DueDays),
                 };
-                var action = _playbook.Recommend(attributes.Fill(reader, row));
-                if (action is not null)
-                {
-                    row = row with
-                    {
-                        Action = action,
-                        Owner = row.Escalated ? PlaybookOwner.NamedCsm : action.Owner ?? _playbook.Owners.Of(row.Tier),
-                        Due = asOf.AddDays(action.DueDays),
-                    };
-                    var (accounts, arr, atRisk) = actions.GetValueOrDefault(action.Rule);
-                    actions[action.Rule] = (accounts + 1, arr + row.Arr, atRisk + (row.ValueAtRisk.TryGetValue(out var v) ? v : 0m));
-                }
+                ref var tally = ref CollectionsMarshal.GetValueRefOrAddDefault(actions, action.Rule, out _);
+                tally = (tally.Accounts + 1, tally.Arr + row.Arr, tally.AtRisk + (row.ValueAtRisk.TryGetValue(out var v) ? v : 0m));
+            }
 
-                lint.Add(row);
-                tiers.Add(row);
-                queues.Add(row);
-                bands.Add(row.HealthBand, book.HasBack[j] ? _scorecard.BandName(book.HealthBack[j].IsScored ? book.HealthBack[j].Band : -1) : null);
-                batch.Add(row);
-                if (batch.Count == _options.BatchSize)
-                {
-                    onBatch(batch);
-                    batch.Clear();
-                }
+            lint.Add(row);
+            tiers.Add(row);
+            queues.Add(row);
+            bands.Add(row.HealthBand, book.HasBack[j] ? _scorecard.BandName(book.HealthBack[j].IsScored ? book.HealthBack[j].Band : -1) : null);
+            batch.Add(row);
+            if (batch.Count == _options.BatchSize)
+            {
+                onBatch(batch);
+                batch.Clear();
             }
         }
 
@@ -459,7 +511,7 @@ public sealed class PortfolioBuilder
 
     // Top reasons, signals first by the model's own roles (FeatureSchema.RoleOf); an imputed cell reads "is missing",
     // never as the value the model filled in.
-    private PortfolioReason[] Reasons(ChurnModel model, FeatureSchema schema, TabularReader reader, int[] columnOrdinals, ReadOnlySpan<ChurnReason> candidates, ColumnRole[] roles)
+    private PortfolioReason[] Reasons(ChurnModel model, FeatureSchema schema, ReadOnlySpan<bool> blanks, ReadOnlySpan<ChurnReason> candidates, ColumnRole[] roles)
     {
         // Signals before context, and within each what raises the risk before what lowers it; ties keep their strength
         // order. Ranked on the roles first so only the reasons kept are worded (the text is most of a reason's cost).
@@ -482,7 +534,7 @@ public sealed class PortfolioBuilder
             {
                 if (rank[i] == level)
                 {
-                    result[written++] = Reason(model, schema, reader, columnOrdinals, candidates[i], columnIndexes[i], roles[i]);
+                    result[written++] = Reason(model, schema, blanks, candidates[i], columnIndexes[i], roles[i]);
                 }
             }
         }
@@ -491,12 +543,12 @@ public sealed class PortfolioBuilder
     }
 
     // One reason; an imputed cell reads "is missing", never as the value the model filled in.
-    private static PortfolioReason Reason(ChurnModel model, FeatureSchema schema, TabularReader reader, int[] columnOrdinals, ChurnReason reason, int columnIndex, ColumnRole role)
+    private static PortfolioReason Reason(ChurnModel model, FeatureSchema schema, ReadOnlySpan<bool> blanks, ChurnReason reason, int columnIndex, ColumnRole role)
     {
         var column = columnIndex >= 0 ? schema.Columns[columnIndex] : null;
         var name = column?.Name ?? reason.Feature;
         var valueFeature = column is not null && column.Kind != FeatureKind.Categorical && reason.FeatureIndex == schema.FeatureOffset(columnIndex);
-        var imputed = valueFeature && columnOrdinals[columnIndex] >= 0 && reader.IsBlank(columnOrdinals[columnIndex]);
+        var imputed = valueFeature && blanks[columnIndex];
         var text = imputed
             ? $"{name} is missing ({(reason.RaisesRisk ? "raises" : "lowers")} churn risk; the model filled in a typical value)"
             : model.DescribeReason(reason);
@@ -619,21 +671,39 @@ public sealed class PortfolioBuilder
     // The attributes a playbook tests, filled per account into one reused dictionary (only the ones it tests).
     private sealed class PlaybookAttributes(Playbook playbook)
     {
-        private readonly string[] _names = [.. playbook.Attributes];
+        private readonly string[] _computedNames = [.. playbook.Attributes.Where(IsComputed)];
+        private readonly string[] _rawNames = [.. playbook.Attributes.Where(name => !IsComputed(name))];
         private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
         private int[] _ordinals = [];
 
+        /// <summary>How many attributes come straight from the accounts' columns.</summary>
+        public int RawCount => _rawNames.Length;
+
         public void Bind(TabularReader reader)
         {
-            _ordinals = [.. _names.Select(name => reader.TryGetOrdinal(name, out var o) ? o : -1)];
+            _ordinals = [.. _rawNames.Select(name => reader.TryGetOrdinal(name, out var o) ? o : -1)];
         }
 
-        public Dictionary<string, string?> Fill(TabularReader reader, PortfolioRow row)
+        // The cells of the column attributes of the reader's current row.
+        public void Capture(TabularReader reader, Span<string?> raw)
         {
-            for (var i = 0; i < _names.Length; i++)
+            for (var i = 0; i < _ordinals.Length; i++)
             {
-                var name = _names[i];
-                _values[name] = Computed(name, row, out var value) ? value : _ordinals[i] >= 0 ? reader.GetString(_ordinals[i]) : null;
+                raw[i] = _ordinals[i] >= 0 ? reader.GetString(_ordinals[i]) : null;
+            }
+        }
+
+        public Dictionary<string, string?> Fill(ReadOnlySpan<string?> raw, PortfolioRow row)
+        {
+            for (var i = 0; i < _rawNames.Length; i++)
+            {
+                _values[_rawNames[i]] = raw[i];
+            }
+
+            foreach (var name in _computedNames)
+            {
+                Computed(name, row, out var value);
+                _values[name] = value;
             }
 
             return _values;

@@ -77,7 +77,7 @@ public readonly struct ChurnReason : IEquatable<ChurnReason>
             return Value > 0 ? $"{column} is missing {direction}" : $"{column} is present {direction}";
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"{Label(feature, labels)} = {Value:0.###} {direction}");
+        return string.Create(CultureInfo.InvariantCulture, $"{Label(feature, labels)} = {new ThreeDecimals(Value)} {direction}");
     }
 
     /// <summary>A sentence worded by the kind of the feature's column in the model's schema (see <see cref="Describe(FeatureSchema, IReadOnlyDictionary{string, string}?)"/>).</summary>
@@ -150,7 +150,7 @@ public readonly struct ChurnReason : IEquatable<ChurnReason>
                 return string.Create(c, $"{name} = {DateOnly.FromDayNumber(s_epoch + (int)Math.Round(Value, MidpointRounding.AwayFromZero)):yyyy-MM-dd} {direction}");
         }
 
-        return string.Create(c, $"{name} = {Value:0.###} {direction}");
+        return string.Create(c, $"{name} = {new ThreeDecimals(Value)} {direction}");
     }
 
     private static readonly int s_epoch = new DateOnly(1970, 1, 1).DayNumber;

@@ -123,6 +123,83 @@ public sealed class TreeShap
         return ExpectedValue;
     }
 
+    /// <summary>
+    /// Computes the contributions of several rows at once: the same numbers as <see cref="Explain(ReadOnlySpan{float}, Span{float})"/>
+    /// row by row, computed tree by tree over blocks of rows so each tree's table is read from cache for the whole
+    /// block instead of once per row (a portfolio's other work between two rows evicts the tables).
+    /// </summary>
+    /// <param name="rows">The rows, one after another, <see cref="FeatureCount"/> values each.</param>
+    /// <param name="contributions">Receives <see cref="FeatureCount"/> contributions per row, in the rows' order.</param>
+    /// <returns>The expected value.</returns>
+    /// <exception cref="ArgumentException">The rows are not whole, or the contributions not as long as the rows.</exception>
+    /// <remarks>Allocation-free after the tables are built (scratch comes from the shared array pool).</remarks>
+    public double ExplainBatch(ReadOnlySpan<float> rows, Span<float> contributions)
+    {
+        var width = FeatureCount;
+        if (width == 0 || rows.Length % width != 0)
+        {
+            throw new ArgumentException($"Expected whole rows of {width} features, got {rows.Length} values.", nameof(rows));
+        }
+
+        if (contributions.Length != rows.Length)
+        {
+            ThrowHelper.WrongLength(nameof(contributions), rows.Length, contributions.Length);
+        }
+
+        var tables = GetTables();
+        var count = rows.Length / width;
+        if (tables.TabulatedTrees < _ensemble.TreeCount)
+        {
+            for (var r = 0; r < count; r++)
+            {
+                Explain(rows.Slice(r * width, width), contributions.Slice(r * width, width));
+            }
+
+            return ExpectedValue;
+        }
+
+        const int BlockRows = 64;
+        var block = Math.Min(count, BlockRows);
+        using var phiOwner = ScratchBuffer<double>.Rent(block * width);
+        using var rightOwner = ScratchBuffer<float>.Rent(block * width);
+        var phi = phiOwner.Span;
+        var right = rightOwner.Span;
+        ref var trees = ref MemoryMarshal.GetArrayDataReference(tables.Trees);
+        ref var entries = ref MemoryMarshal.GetArrayDataReference(tables.Entries);
+        ref var values = ref MemoryMarshal.GetArrayDataReference(tables.Values);
+        ref var treeFeatures = ref MemoryMarshal.GetArrayDataReference(tables.Features);
+        for (var start = 0; start < count; start += block)
+        {
+            var n = Math.Min(block, count - start);
+            var x = rows.Slice(start * width, n * width);
+            phi[..x.Length].Clear();
+            for (var i = 0; i < x.Length; i++)
+            {
+                right[i] = float.IsNaN(x[i]) ? float.PositiveInfinity : x[i];
+            }
+
+            ref var r0 = ref MemoryMarshal.GetReference(right);
+            ref var x0 = ref MemoryMarshal.GetReference(x);
+            ref var total0 = ref MemoryMarshal.GetReference(phi);
+            for (var t = 0; t < tables.Trees.Length; t++)
+            {
+                ref readonly var tree = ref Unsafe.Add(ref trees, t);
+                for (int r = 0, offset = 0; r < n; r++, offset += width)
+                {
+                    AddPattern(in tree, ref entries, ref values, ref treeFeatures, ref Unsafe.Add(ref r0, offset), ref Unsafe.Add(ref x0, offset), ref Unsafe.Add(ref total0, offset));
+                }
+            }
+
+            var output = contributions.Slice(start * width, n * width);
+            for (var i = 0; i < output.Length; i++)
+            {
+                output[i] = (float)phi[i];
+            }
+        }
+
+        return ExpectedValue;
+    }
+
     /// <summary>Computes each feature's contribution in double precision.</summary>
     /// <param name="features">The row.</param>
     /// <param name="contributions">Receives one contribution per feature (overwritten).</param>

@@ -157,6 +157,39 @@ public sealed class TreeShapTests
             && tabulated.Select(BitConverter.DoubleToInt64Bits).SequenceEqual(recursive.Select(BitConverter.DoubleToInt64Bits));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ExplainBatch_EqualsExplainRowByRowBitForBit(bool fullyTabulated)
+    {
+        // 150 rows: two whole blocks and a part; a partly tabulated ensemble takes the row-by-row path.
+        var (trees, shap) = s_fastTree.Value;
+        var explainer = fullyTabulated ? shap : new TreeShap(trees, tableBudgetBytes: shap.TableBytes / 3);
+        var rows = TrainedModels.EdgeRows(150, 29, [.. trees.Nodes.Select(n => n.Threshold)]);
+        var batch = new float[rows.Count * trees.FeatureCount];
+        Assert.Equal(explainer.ExpectedValue, explainer.ExplainBatch(rows.SelectMany(r => r).ToArray(), batch));
+        var single = new float[trees.FeatureCount];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            explainer.Explain(rows[r], single);
+            Assert.Equal(single.Select(BitConverter.SingleToInt32Bits), batch.Skip(r * trees.FeatureCount).Take(trees.FeatureCount).Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
+    [Fact]
+    public void ExplainBatch_PartialRowsOrShortOutput_ThrowsAndAfterWarmUpAllocatesNothing()
+    {
+        var (trees, shap) = s_fastTree.Value;
+        Assert.Throws<ArgumentException>(() => shap.ExplainBatch(new float[trees.FeatureCount + 1], new float[trees.FeatureCount + 1]));
+        Assert.Throws<ArgumentException>(() => shap.ExplainBatch(new float[trees.FeatureCount * 2], new float[trees.FeatureCount]));
+        var rows = TrainedModels.EdgeRows(100, 31).SelectMany(r => r).ToArray();
+        var output = new float[rows.Length];
+        shap.ExplainBatch(rows, output);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        shap.ExplainBatch(rows, output);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void Explain_AfterTheTablesAreBuilt_AllocatesNothing()
     {
