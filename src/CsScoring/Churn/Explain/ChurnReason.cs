@@ -182,7 +182,7 @@ public readonly struct ChurnReason : IEquatable<ChurnReason>
     /// <param name="destination">Receives the reasons; its length is k.</param>
     /// <returns>How many reasons were written (fewer than k when fewer features contribute).</returns>
     /// <exception cref="ArgumentException">The spans' lengths differ from the feature names'.</exception>
-    /// <remarks>Allocation-free: O(n·k) selection over the contributions.</remarks>
+    /// <remarks>Allocation-free: one pass that keeps the best k (O(n·k) at worst, about n comparisons in practice).</remarks>
     public static int Top(IReadOnlyList<string> featureNames, ReadOnlySpan<float> features, ReadOnlySpan<float> contributions, Span<ChurnReason> destination)
     {
         ArgumentNullException.ThrowIfNull(featureNames);
@@ -191,6 +191,50 @@ public readonly struct ChurnReason : IEquatable<ChurnReason>
             throw new ArgumentException($"Expected {featureNames.Count} features and contributions, got {features.Length} and {contributions.Length}.", nameof(contributions));
         }
 
+        const int StackReasons = 64;
+        var k = Math.Min(destination.Length, contributions.Length);
+        if (k > StackReasons)
+        {
+            return TopBySelection(featureNames, features, contributions, destination);
+        }
+
+        // One pass keeping the k best in (magnitude desc, index asc) order: once the list is full most features fail
+        // the first comparison, so the branches are predictable.
+        Span<int> indexes = stackalloc int[k];
+        Span<float> magnitudes = stackalloc float[k];
+        var count = 0;
+        for (var i = 0; i < contributions.Length && k > 0; i++)
+        {
+            var magnitude = Math.Abs(contributions[i]);
+            if (!(magnitude > 0) || (count == k && !(magnitude > magnitudes[k - 1])))
+            {
+                continue;
+            }
+
+            var position = count < k ? count++ : k - 1;
+            while (position > 0 && magnitude > magnitudes[position - 1])
+            {
+                magnitudes[position] = magnitudes[position - 1];
+                indexes[position] = indexes[position - 1];
+                position--;
+            }
+
+            magnitudes[position] = magnitude;
+            indexes[position] = i;
+        }
+
+        for (var r = 0; r < count; r++)
+        {
+            var best = indexes[r];
+            destination[r] = new ChurnReason(best, featureNames[best], features[best], contributions[best]);
+        }
+
+        return count;
+    }
+
+    // O(n·k) selection for long destinations.
+    private static int TopBySelection(IReadOnlyList<string> featureNames, ReadOnlySpan<float> features, ReadOnlySpan<float> contributions, Span<ChurnReason> destination)
+    {
         var written = 0;
         var previousMagnitude = float.PositiveInfinity;
         var previousIndex = -1;

@@ -1,4 +1,5 @@
 using CsScoring.Churn.Explain;
+using FsCheck.Xunit;
 
 namespace CsScoring.Tests.Churn.Explain;
 
@@ -35,4 +36,29 @@ public sealed class ChurnReasonTests
     [Fact]
     public void Top_WrongLengths_Throws()
         => Assert.Throws<ArgumentException>(() => ChurnReason.Top(["a"], new float[2], new float[2], new ChurnReason[1]));
+
+    [Property(MaxTest = 500)]
+    public void Top_IsTheLargestMagnitudesWithTiesByIndex(int seed, byte k)
+    {
+        // Repeated magnitudes of both signs, zeros and NaN; k up to past the feature count and past the one-pass limit.
+        var random = new Random(seed);
+        var n = random.Next(0, 90);
+        var contributions = Enumerable.Range(0, n).Select(_ => random.Next(8) switch
+        {
+            0 => 0f,
+            1 => float.NaN,
+            2 => 0.5f,
+            3 => -0.5f,
+            _ => (float)(random.NextDouble() - 0.5),
+        }).ToArray();
+        var names = Enumerable.Range(0, n).Select(i => $"f{i}").ToArray();
+        var features = Enumerable.Range(0, n).Select(i => (float)i).ToArray();
+        var destination = new ChurnReason[k % 80];
+
+        var written = ChurnReason.Top(names, features, contributions, destination);
+
+        var expected = Enumerable.Range(0, n).Where(i => Math.Abs(contributions[i]) > 0)
+            .OrderByDescending(i => Math.Abs(contributions[i])).ThenBy(i => i).Take(destination.Length).ToArray();
+        Assert.Equal(expected, destination.Take(written).Select(r => r.FeatureIndex));
+    }
 }
