@@ -11,15 +11,7 @@ public sealed class ChurnBackgroundTests
     {
         var rows = ModelDirectories.Rows(130, 14).Select(ModelDirectories.Features).ToList();
         var model = ChurnModel.Load(ModelDirectories.Get(name)).WithBackground(rows.SelectMany(r => r).ToArray(), rows.Count);
-        var batch = new float[rows.Count * model.FeatureCount];
-        var expected = model.ExplainBatch(rows.SelectMany(r => r).ToArray(), batch);
-        var single = new float[model.FeatureCount];
-        for (var r = 0; r < rows.Count; r++)
-        {
-            Assert.Equal(model.Explain(rows[r], single), expected);
-            Assert.Equal(single, batch.Skip(r * model.FeatureCount).Take(model.FeatureCount));
-        }
-
+        ExplainBatchAssert.EqualsRowByRow(model, rows);
         Assert.Throws<ArgumentException>(() => model.ExplainBatch(new float[model.FeatureCount + 1], new float[model.FeatureCount + 1]));
     }
 

@@ -99,18 +99,7 @@ public sealed class ChurnModelBlendTests
 
     [Fact]
     public void ExplainBatch_OfABlend_EqualsExplainRowByRow()
-    {
-        var model = ChurnModel.Load(BlendModels.Get());
-        var rows = Rows();
-        var batch = new float[rows.Count * model.FeatureCount];
-        var expected = model.ExplainBatch(rows.SelectMany(r => r).ToArray(), batch);
-        var single = new float[model.FeatureCount];
-        for (var r = 0; r < rows.Count; r++)
-        {
-            Assert.Equal(model.Explain(rows[r], single), expected);
-            Assert.Equal(single, batch.Skip(r * model.FeatureCount).Take(model.FeatureCount));
-        }
-    }
+        => ExplainBatchAssert.EqualsRowByRow(ChurnModel.Load(BlendModels.Get()), Rows());
 
     [Property(MaxTest = 40)]
     public bool Explain_Meets_Specification(NormalFloat treeWeight, NormalFloat linearWeight, NormalFloat bias, PositiveInt rowSeed)
