@@ -12,7 +12,7 @@ categories and a label drawn from a non-linear log-odds, writes them as one CSV,
   at least 20 rows per leaf, doing the same fits: the CSV read with pandas, one-hot categories and median imputation,
   2-fold CV on the same 75% training split and the model on that split scored on the 25% holdout.
 
-Each learner runs in its own process under `/usr/bin/time -v`: wall time and peak memory (max RSS) of the process.
+Each learner runs in its own process: wall time, and peak memory (max RSS) from the resource usage wait4 reports for it.
 Every learner is single-threaded (OMP_NUM_THREADS=1, XGBoost n_jobs=1, csscoring --parallelism 1).
 """
 import json
@@ -93,15 +93,21 @@ def peer(path, learner, trees, leaves, seed):
 
 
 def timed(command, env=None):
-    """Runs a command under /usr/bin/time -v; returns (wall seconds, peak RSS in MB, stdout)."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+    """Runs a command; returns (wall seconds, peak RSS in MB, stdout). The peak comes from the child's own resource
+    usage as wait4 reports it (what GNU time -v prints), so no external tool is needed."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        done = subprocess.run(["/usr/bin/time", "-v", "-o", report.name] + command, capture_output=True, text=True, env=env)
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
-        if done.returncode != 0:
-            sys.exit(f"{' '.join(command[:3])} ... failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
-        rss_kb = next(int(line.split(":")[1]) for line in report.read().splitlines() if "Maximum resident set size" in line)
-    return seconds, rss_kb / 1024, done.stdout
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command[:3])} ... failed ({process.returncode}):\n{stdout[-4000:]}\n{stderr[-4000:]}")
+    # ru_maxrss is in kilobytes on Linux.
+    return seconds, usage.ru_maxrss / 1024, stdout
 
 
 def main(args, root):
@@ -145,7 +151,7 @@ def main(args, root):
         "25% holdout. csscoring's figure is its whole `train` command (`--trainer lightgbm --folds 2 --repeats 1 --no-refit`: "
         "CSV parse and profiling, the fits, calibration, permutation importance, SHAP, ONNX export and parity proof, "
         "artifacts); the others' include reading the CSV with pandas, one-hot encoding and median imputation. "
-        "Wall time and peak memory (max RSS) of each learner's process from `/usr/bin/time -v`.",
+        "Wall time and peak memory of each learner's process (max RSS from wait4, as GNU time reports it).",
         "",
         f"Load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min), {os.cpu_count()} cores: "
         "on a shared machine the wall times are indicative; memory is not load-dependent.",
