@@ -5,7 +5,8 @@ namespace CsScoring.Churn;
 /// <summary>
 /// Accumulates the background distribution explanations need, one row at a time, so it can be learnt while
 /// streaming a file larger than memory: for trees the number of rows through every node (TreeSHAP's covers), for a
-/// linear model the features' means. Not thread-safe; build one per thread and merge nothing.
+/// linear model the features' means. Not thread-safe: build one per thread and <see cref="Add(ChurnBackground)"/> them
+/// together.
 /// </summary>
 public sealed class ChurnBackground
 {
@@ -76,6 +77,44 @@ public sealed class ChurnBackground
         }
 
         Rows++;
+    }
+
+    /// <summary>
+    /// Adds the rows another builder of the same model has accumulated, so a background can be learnt on several
+    /// threads at once. Tree covers are counts, so they come out the same whatever the split; a linear model's sums
+    /// are added in the order of the calls, so a fixed split gives the same means on every machine.
+    /// </summary>
+    /// <param name="other">A builder from <see cref="ChurnModel.CreateBackground"/> of the same model instance.</param>
+    /// <exception cref="ArgumentException"><paramref name="other"/> belongs to another model, or is this builder.</exception>
+    public void Add(ChurnBackground other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!ReferenceEquals(other._model, _model) || ReferenceEquals(other, this))
+        {
+            throw new ArgumentException("The other background must come from CreateBackground of the same model instance, and not be this one.", nameof(other));
+        }
+
+        for (var k = 0; k < _trees.Length; k++)
+        {
+            AddTo(_nodes[k], other._nodes[k]);
+            AddTo(_leaves[k], other._leaves[k]);
+        }
+
+        AddTo(_sums, other._sums);
+        for (var f = 0; f < _counts.Length; f++)
+        {
+            _counts[f] += other._counts[f];
+        }
+
+        Rows += other.Rows;
+    }
+
+    private static void AddTo(double[] target, double[] source)
+    {
+        for (var i = 0; i < target.Length; i++)
+        {
+            target[i] += source[i];
+        }
     }
 
     /// <summary>The model with explanations enabled by the rows added so far.</summary>

@@ -159,19 +159,47 @@ public static class BinaryMetrics
     /// <param name="p">The probabilities.</param>
     public static int[] OrderDescending(ReadOnlySpan<double> p)
     {
+        // Sorting integer keys with the indices alongside is several times faster than a comparison delegate on a
+        // million rows; equal keys then get their index order back, since the sort is not stable.
         var order = new int[p.Length];
+        var keys = new ulong[p.Length];
         for (var i = 0; i < order.Length; i++)
         {
             order[i] = i;
+            keys[i] = DescendingKey(p[i]);
         }
 
-        var keys = p.ToArray();
-        Array.Sort(order, (a, b) =>
+        Array.Sort(keys, order);
+        var start = 0;
+        for (var i = 1; i <= keys.Length; i++)
         {
-            var c = keys[b].CompareTo(keys[a]);
-            return c != 0 ? c : a.CompareTo(b);
-        });
+            if (i == keys.Length || keys[i] != keys[start])
+            {
+                if (i - start > 1)
+                {
+                    Array.Sort(order, start, i - start);
+                }
+
+                start = i;
+            }
+        }
+
         return order;
+    }
+
+    // An unsigned key whose ascending order is the descending order of double.CompareTo: -0 equals +0, and NaN,
+    // which CompareTo puts below every number, comes last.
+    private static ulong DescendingKey(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return ulong.MaxValue;
+        }
+
+        const ulong signBit = 1UL << 63;
+        var bits = (ulong)BitConverter.DoubleToInt64Bits(value == 0 ? 0.0 : value);
+        var ascending = (bits & signBit) != 0 ? ~bits : bits | signBit;
+        return ~ascending;
     }
 
     /// <summary>ROC-AUC (ties count half); NaN with one class. The library's one implementation.</summary>

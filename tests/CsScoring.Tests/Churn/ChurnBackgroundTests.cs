@@ -37,6 +37,49 @@ public sealed class ChurnBackgroundTests
         }
     }
 
+    // Builders learnt on parts of the rows and added together give the background of all the rows: the same bits for
+    // trees (counts), the same means up to rounding for a linear model.
+    [Theory]
+    [InlineData("fast_tree")]
+    [InlineData("logistic")]
+    public void Add_PartsTogether_EqualsOneBuilder(string name)
+    {
+        var model = ChurnModel.Load(ModelDirectories.Get(name));
+        var rows = ModelDirectories.Rows(300, 21).Select(ModelDirectories.Features).ToList();
+        var whole = model.CreateBackground();
+        rows.ForEach(r => whole.Add(r));
+        var first = model.CreateBackground();
+        var second = model.CreateBackground();
+        var empty = model.CreateBackground();
+        rows.Take(111).ToList().ForEach(r => first.Add(r));
+        rows.Skip(111).ToList().ForEach(r => second.Add(r));
+        first.Add(second);
+        first.Add(empty);
+        Assert.Equal(rows.Count, first.Rows);
+        var merged = first.Build();
+        var direct = whole.Build();
+        var a = new float[model.FeatureCount];
+        var b = new float[model.FeatureCount];
+        foreach (var row in rows.Take(50))
+        {
+            var expected = direct.Explain(row, a);
+            var actual = merged.Explain(row, b);
+            if (name == "fast_tree")
+            {
+                Assert.Equal(expected, actual);
+                Assert.Equal(a, b);
+            }
+            else
+            {
+                Assert.Equal(expected, actual, 9);
+                Assert.All(a.Zip(b), p => Assert.Equal(p.First, p.Second, 4));
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => first.Add(first));
+        Assert.Throws<ArgumentException>(() => first.Add(ChurnModel.Load(ModelDirectories.Get(name)).CreateBackground()));
+    }
+
     [Fact]
     public void Load_FromStreams_EqualsLoadFromDirectory()
     {

@@ -60,6 +60,28 @@ public sealed class BinaryMetricsTests
         Assert.Equal(0.6, BinaryMetrics.F1Threshold(p, y));
     }
 
+    // The order is the one a comparison sort by descending value, then ascending index, gives: with ties, NaN,
+    // infinities and both zeros.
+    [Property(MaxTest = 200)]
+    public Property OrderDescending_IsDescendingValueThenIndex(int seed)
+    {
+        var random = new Random(seed);
+        double[] pool = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, 0.0, -0.0, 0.5, -0.5, 1e-300, double.Epsilon, -double.Epsilon];
+        var p = new double[random.Next(0, 300)];
+        for (var i = 0; i < p.Length; i++)
+        {
+            p[i] = random.Next(3) == 0 ? pool[random.Next(pool.Length)] : Math.Round(random.NextDouble(), random.Next(1, 4));
+        }
+
+        var expected = Enumerable.Range(0, p.Length).ToArray();
+        Array.Sort(expected, (a, b) =>
+        {
+            var c = p[b].CompareTo(p[a]);
+            return c != 0 ? c : a.CompareTo(b);
+        });
+        return expected.SequenceEqual(BinaryMetrics.OrderDescending(p)).ToProperty();
+    }
+
     [Property(MaxTest = 100)]
     public Property Auc_Meets_Specification(int seed)
     {
