@@ -45,7 +45,51 @@ internal sealed partial class ChurnTrainer
     }
 
     private ITransformer Fit(TrainerSpec spec, int[] rows, float[]? weights)
-        => spec.Fit(new MLContext(seed: _options.Seed), new MatrixDataView(_data.Features, _data.Width, _data.Labels, rows, weights), _options.Seed);
+    {
+        if (_options.NegativeSampleRate < 1)
+        {
+            (rows, weights) = NegativeSample(rows, weights);
+        }
+
+        return spec.Fit(new MLContext(seed: _options.Seed), new MatrixDataView(_data.Features, _data.Width, _data.Labels, rows, weights), _options.Seed);
+    }
+
+    /// <summary>
+    /// Every churned row and a seeded share of the others, the kept others weighted by the inverse share. A row is kept
+    /// or not by a hash of the seed and its index, so it is the same choice in every fit of the run.
+    /// </summary>
+    internal (int[] Rows, float[] Weights) NegativeSample(int[] rows, float[]? weights)
+    {
+        var rate = _options.NegativeSampleRate;
+        var threshold = (ulong)(rate * ulong.MaxValue);
+        var upweight = (float)(1 / rate);
+        var kept = new List<int>(rows.Length);
+        var sampled = new float[_data.Rows];
+        foreach (var row in rows)
+        {
+            var weight = weights?[row] ?? 1f;
+            if (_data.Labels[row])
+            {
+                sampled[row] = weight;
+                kept.Add(row);
+            }
+            else if (Mix(((ulong)(uint)_options.Seed << 32) | (uint)row) < threshold)
+            {
+                sampled[row] = weight * upweight;
+                kept.Add(row);
+            }
+        }
+
+        return ([.. kept], sampled);
+    }
+
+    // SplitMix64's finaliser: a well-spread 64-bit hash of the seed and row.
+    private static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
 
     private CvPlan PlanCv(int[] rows)
     {

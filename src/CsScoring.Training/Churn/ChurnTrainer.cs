@@ -178,6 +178,12 @@ internal sealed partial class ChurnTrainer
                 : string.Create(CultureInfo.InvariantCulture, $"stratified holdout of {_options.ValidationFraction:P0} of the rows, whole accounts on one side");
         }
 
+        if (_options.NegativeSampleRate < 1)
+        {
+            split += string.Create(CultureInfo.InvariantCulture,
+                $"; each fit learns from every churned row and a seeded {_options.NegativeSampleRate:P0} of the others, weighted by {1 / _options.NegativeSampleRate:0.##} (every held-out row is still scored and calibrated on)");
+        }
+
         CheckEnough(train, "the training split");
         if (validation.Length == 0 || !validation.Any(r => data.Labels[r]) || validation.All(r => data.Labels[r]))
         {

@@ -59,6 +59,13 @@ internal sealed record ChurnTrainingOptions
     /// <summary>Columns holding each row's fold, one per repeat; when given they replace the seeded folds (and --folds, --repeats).</summary>
     public IReadOnlyList<string> FoldColumns { get; init; } = [];
 
+    /// <summary>
+    /// The share of non-churned rows each fit of a fixed learner learns from (every churned row is kept, and the kept
+    /// others are weighted by the inverse share); 1 keeps every row. Cross-validation still scores every held-out row
+    /// and the calibrator is fitted on those scores, so probabilities keep the data's base rate.
+    /// </summary>
+    public double NegativeSampleRate { get; init; } = 1;
+
     /// <summary>Whether the saved model is retrained on every labelled row once validation is done.</summary>
     public bool Refit { get; init; } = true;
 
@@ -109,6 +116,16 @@ internal sealed record ChurnTrainingOptions
         if (Parallelism < 1)
         {
             throw new ArgumentException("--parallelism must be at least 1");
+        }
+
+        if (!(NegativeSampleRate is > 0 and <= 1))
+        {
+            throw new ArgumentException("--negative-sample must be in (0, 1]");
+        }
+
+        if (NegativeSampleRate < 1 && Trainer is TrainerChoice.Auto or TrainerChoice.Blend)
+        {
+            throw new ArgumentException("--negative-sample needs one learner (fasttree, lightgbm or logistic), not auto or blend");
         }
     }
 }

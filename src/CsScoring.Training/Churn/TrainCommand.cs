@@ -114,6 +114,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
             Parallelism = settings.Parallelism ?? Math.Clamp(Environment.ProcessorCount, 1, 8),
             FoldColumns = settings.FoldColumn,
             Refit = !settings.NoRefit,
+            NegativeSampleRate = settings.NegativeSample,
             Cost = new CostModel(settings.ActionCost, settings.SuccessRate, settings.AccountValue),
             Calibration = settings.Calibration switch
             {

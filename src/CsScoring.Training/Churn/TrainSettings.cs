@@ -102,6 +102,11 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
     [DefaultValue(0)]
     public int HorizonDays { get; init; }
 
+    [CommandOption("--negative-sample <SHARE>")]
+    [Description("For large files with one learner: each fit learns from every churned row and this seeded share of the others, weighted up by its inverse (0.25 fits about three times as fast). Every held-out row is still scored and calibration is fitted on those scores, so probabilities stay calibrated.")]
+    [DefaultValue(1.0)]
+    public double NegativeSample { get; init; } = 1;
+
     [CommandOption("--no-refit")]
     [Description("Save the model validated on the training split instead of refitting on every labelled row.")]
     public bool NoRefit { get; init; }

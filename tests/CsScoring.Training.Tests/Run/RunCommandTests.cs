@@ -55,6 +55,16 @@ public sealed class RunCommandTests : IDisposable
     public void FoldsFor_FewerFoldsForBiggerBooks(int labelledRows, int folds)
         => Assert.Equal(folds, CsScoring.Training.Run.RunPipeline.FoldsFor(labelledRows));
 
+    [Theory]
+    [InlineData(10_000, 1.0)]
+    [InlineData(250_000, 1.0)]
+    [InlineData(250_001, 1.0)]
+    [InlineData(500_000, 0.5)]
+    [InlineData(1_009_077, 0.25)]
+    [InlineData(100_000_000, 0.01)]
+    public void NegativeSampleRateFor_KeepsAbout250kNegativesPerFit(int negatives, double rate)
+        => Assert.Equal(rate, CsScoring.Training.Run.RunPipeline.NegativeSampleRateFor(negatives));
+
     // The churn model leaves a 90-day gap (the label's horizon) between training labels and validation, and reports the
     // cross-validated AUC as the headline with its interval and the holdout AUC as a check with its own. The job trains
     // LightGBM with the folds its book size calls for.
