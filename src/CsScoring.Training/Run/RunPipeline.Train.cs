@@ -37,6 +37,7 @@ internal sealed partial class RunPipeline
             HorizonDays = LabelHorizonDays,
         };
         var data = PhaseTimings.Measure("run: churn dataset", () => ChurnDataset.Load(options.Data, inputs.Accounts));
+        ReleasePhaseMemory();
         options = options with
         {
             Folds = FoldsFor(data.Rows),

@@ -10,21 +10,22 @@ namespace CsScoring.Data;
 /// <remarks>
 /// The cells are kept as raw text, exactly as the file holds them, so every reader over the table behaves like a
 /// reader over the file: the same columns, the same row and line numbers in errors, the same parsing of values.
-/// Memory is the text of the cells plus one offset per cell; for a file of known size both are sized once from its
-/// first rows, so a big file is not copied again and again while its buffers grow. Immutable once read; the readers it creates are
+/// Memory is the text of the cells plus the cells' lengths: one byte per character while every character is Latin-1
+/// (as in most exports) and one byte per cell while every cell is shorter than 256 characters, else two bytes per
+/// character and four per cell. For a file of known size the buffers are sized once from its first rows, so a big
+/// file is not copied again and again while its buffers grow. Immutable once read; the readers it creates are
 /// independent and may run on different threads.
 /// </remarks>
 public sealed class BufferedTable
 {
     private readonly string[] _columns;
-    private readonly char[] _text;
-    private readonly int[] _ends;
+    private readonly CellText _cells;
     private readonly long[]? _lines;
     private readonly TabularReadOptions _options;
     private readonly char _decimalMark;
     private readonly DateOrder[] _dateOrders;
 
-    private BufferedTable(string source, string[] columns, char[] text, int[] ends, long[]? lines, int rows, string? sha256, TabularReader origin)
+    private BufferedTable(string source, string[] columns, CellText cells, long[]? lines, int rows, string? sha256, TabularReader origin)
     {
         _options = origin.Options;
         _decimalMark = origin.DecimalMark;
@@ -36,8 +37,7 @@ public sealed class BufferedTable
 
         SourceName = source;
         _columns = columns;
-        _text = text;
-        _ends = ends;
+        _cells = cells;
         _lines = lines;
         RowCount = rows;
         Sha256 = sha256;
@@ -94,7 +94,7 @@ public sealed class BufferedTable
         using var reader = CsvTableReader.Create(new StreamReader(hashing, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true), fileName, options);
         var table = Read(reader, sha256: null, textCapacity: size);
         var sha256 = hashing.Finish();
-        return new BufferedTable(table.SourceName, table._columns, table._text, table._ends, table._lines, table.RowCount, sha256, reader);
+        return new BufferedTable(table.SourceName, table._columns, table._cells, table._lines, table.RowCount, sha256, reader);
     }
 
     private static T[] Grown<T>(T[] array, int used, long wanted)
@@ -118,13 +118,8 @@ public sealed class BufferedTable
     private static BufferedTable Read(TabularReader reader, string? sha256, long textCapacity)
     {
         var columns = reader.Columns.ToArray();
-        var text = new char[1 << 16];
-        var length = 0;
-
-        // Offsets grow by half at a time (doubling would hold up to twice the cells' offsets).
-        var ends = new int[Math.Max(1024, columns.Length * 1024)];
+        var cells = new CellText(columns.Length);
         const int SizingRows = 1024;
-        var cells = 0;
         List<long>? lines = null;
         var rows = 0;
         while (reader.Read())
@@ -137,25 +132,7 @@ public sealed class BufferedTable
 
             for (var c = 0; c < columns.Length; c++)
             {
-                var cell = reader.GetSpan(c);
-                if ((long)length + cell.Length > Array.MaxLength)
-                {
-                    throw new InvalidDataException($"{reader.SourceName}: the table holds more cell text than fits in memory at once.");
-                }
-
-                if (length + cell.Length > text.Length)
-                {
-                    Array.Resize(ref text, (int)Math.Min(Array.MaxLength, Math.Max((long)text.Length * 2, (long)length + cell.Length)));
-                }
-
-                cell.CopyTo(text.AsSpan(length));
-                length += cell.Length;
-                if (cells == ends.Length)
-                {
-                    Array.Resize(ref ends, (int)Math.Min(Array.MaxLength, ends.Length + ((long)ends.Length / 2)));
-                }
-
-                ends[cells++] = length;
+                cells.Add(reader.GetSpan(c), reader.SourceName);
             }
 
             rows++;
@@ -163,25 +140,15 @@ public sealed class BufferedTable
             {
                 // From the first rows' text and delimiters, the whole file's cell text and cell count, sized once
                 // (5 % spare) instead of growing by copies that hold two buffers at once; growth still covers a miss.
-                var bytesPerRow = ((double)length / rows) + columns.Length;
+                var bytesPerRow = ((double)cells.Length / rows) + columns.Length;
                 var expectedRows = textCapacity / bytesPerRow * 1.05;
-                text = Grown(text, length, (long)(expectedRows * length / rows));
-                ends = Grown(ends, cells, (long)(expectedRows * columns.Length));
+                cells.Reserve((long)(expectedRows * cells.Length / rows), (long)(expectedRows * columns.Length));
             }
         }
 
         // The table lives as long as the job: spare room beyond the estimate's margin goes.
-        if (length < text.Length - (text.Length / 8))
-        {
-            Array.Resize(ref text, length);
-        }
-
-        if (cells < ends.Length - (ends.Length / 8))
-        {
-            Array.Resize(ref ends, cells);
-        }
-
-        return new BufferedTable(reader.SourceName, columns, text, ends, lines is not null && lines.Count == rows ? [.. lines] : null, rows, sha256, reader);
+        cells.Trim();
+        return new BufferedTable(reader.SourceName, columns, cells, lines is not null && lines.Count == rows ? [.. lines] : null, rows, sha256, reader);
     }
 
     private sealed class BufferedTableReader(BufferedTable table) : TabularReader
@@ -226,10 +193,10 @@ public sealed class BufferedTable
                 throw new InvalidOperationException("The reader is not on a row; call Read first.");
             }
 
-            var cell = ((long)_row * table._columns.Length) + ordinal;
-            var start = cell == 0 ? 0 : table._ends[cell - 1];
-            return table._text.AsSpan(start, table._ends[cell] - start);
+            return table._cells.Get(((long)_row * table._columns.Length) + ordinal, ordinal, ref _view);
         }
+
+        private CellText.View _view = new();
     }
 
     /// <summary>Hashes the bytes read through it, so a file is hashed in the same pass that parses it.</summary>
@@ -290,6 +257,199 @@ public sealed class BufferedTable
             }
 
             base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>
+    /// The cells' text in file order, stored as compactly as the content allows: Latin-1 bytes until a wider character
+    /// arrives (then two-byte characters), and one length byte per cell until a cell reaches 256 characters (then an
+    /// end offset per cell). Either switch copies what is held once.
+    /// </summary>
+    private sealed class CellText(int columns)
+    {
+        private const int Short = byte.MaxValue;
+        private byte[]? _narrow = new byte[1 << 16];
+        private char[]? _wide;
+        private byte[]? _lengths = new byte[Math.Max(1024, columns * 1024)];
+        private int[]? _ends;
+        private int[] _rowStarts = new int[1024];
+        private int _cells;
+
+        /// <summary>Characters of cell text held.</summary>
+        public int Length { get; private set; }
+
+        public void Add(ReadOnlySpan<char> cell, string source)
+        {
+            if ((long)Length + cell.Length > Array.MaxLength)
+            {
+                throw new InvalidDataException($"{source}: the table holds more cell text than fits in memory at once.");
+            }
+
+            if (_cells % columns == 0)
+            {
+                var row = _cells / columns;
+                if (row == _rowStarts.Length)
+                {
+                    Array.Resize(ref _rowStarts, (int)Math.Min(Array.MaxLength, _rowStarts.Length + ((long)_rowStarts.Length / 2)));
+                }
+
+                _rowStarts[row] = Length;
+            }
+
+            if (_narrow is not null && cell.ContainsAnyExceptInRange((char)0, (char)Short))
+            {
+                _wide = new char[Math.Max(_narrow.Length, 1 << 16)];
+                Encoding.Latin1.GetChars(_narrow.AsSpan(0, Length), _wide);
+                _narrow = null;
+            }
+
+            if (_narrow is not null)
+            {
+                _narrow = Room(_narrow, Length, cell.Length);
+                Encoding.Latin1.GetBytes(cell, _narrow.AsSpan(Length));
+            }
+            else
+            {
+                _wide = Room(_wide!, Length, cell.Length);
+                cell.CopyTo(_wide.AsSpan(Length));
+            }
+
+            Length += cell.Length;
+            if (_lengths is not null && cell.Length > Short)
+            {
+                // A long cell: from here on each cell keeps its end offset.
+                _ends = new int[Math.Max(_lengths.Length, 1024)];
+                var end = 0;
+                for (var i = 0; i < _cells; i++)
+                {
+                    end += _lengths[i];
+                    _ends[i] = end;
+                }
+
+                _lengths = null;
+            }
+
+            if (_lengths is not null)
+            {
+                _lengths = Room(_lengths, _cells, 1);
+                _lengths[_cells] = (byte)cell.Length;
+            }
+            else
+            {
+                _ends = Room(_ends!, _cells, 1);
+                _ends[_cells] = Length;
+            }
+
+            _cells++;
+        }
+
+        public void Reserve(long characters, long cells)
+        {
+            if (_narrow is not null)
+            {
+                _narrow = Grown(_narrow, Length, characters);
+            }
+            else
+            {
+                _wide = Grown(_wide!, Length, characters);
+            }
+
+            if (_lengths is not null)
+            {
+                _lengths = Grown(_lengths, _cells, cells);
+            }
+            else
+            {
+                _ends = Grown(_ends!, _cells, cells);
+            }
+
+            _rowStarts = Grown(_rowStarts, _cells / columns, (cells / Math.Max(1, columns)) + 1);
+        }
+
+        public void Trim()
+        {
+            TrimTo(ref _narrow, Length);
+            TrimTo(ref _wide, Length);
+            TrimTo(ref _lengths, _cells);
+            TrimTo(ref _ends, _cells);
+            var rowStarts = (int[]?)_rowStarts;
+            TrimTo(ref rowStarts, (_cells / Math.Max(1, columns)) + 1);
+            _rowStarts = rowStarts!;
+        }
+
+        /// <summary>The text of one cell; narrow text is widened into the view's buffer for its column.</summary>
+        /// <param name="cell">The cell's index in file order.</param>
+        /// <param name="column">Its column (each column has its own buffer, so spans of one row's cells stay valid together).</param>
+        /// <param name="view">The reader's buffers.</param>
+        public ReadOnlySpan<char> Get(long cell, int column, ref View view)
+        {
+            int start, length;
+            if (_lengths is not null)
+            {
+                var row = (int)(cell / columns);
+                if (view.Row != row)
+                {
+                    // Each cell's start, from its row's start and the lengths before it, once per row.
+                    view.Starts ??= new int[columns];
+                    var first = (long)row * columns;
+                    var position = _rowStarts[row];
+                    for (var c = 0; c < columns; c++)
+                    {
+                        view.Starts[c] = position;
+                        position += _lengths[first + c];
+                    }
+
+                    view.Row = row;
+                }
+
+                start = view.Starts![column];
+                length = _lengths[cell];
+            }
+            else
+            {
+                start = cell == 0 ? 0 : _ends![cell - 1];
+                length = _ends![cell] - start;
+            }
+
+            if (_wide is not null)
+            {
+                return _wide.AsSpan(start, length);
+            }
+
+            view.Buffers ??= new char[columns][];
+            var buffer = view.Buffers[column];
+            if (buffer is null || buffer.Length < length)
+            {
+                buffer = view.Buffers[column] = new char[Math.Max(16, length)];
+            }
+
+            Encoding.Latin1.GetChars(_narrow.AsSpan(start, length), buffer);
+            return buffer.AsSpan(0, length);
+        }
+
+        private static T[] Room<T>(T[] array, int used, int more)
+            => used + more <= array.Length ? array : Grown(array, used, Math.Max((long)array.Length * 2, (long)used + more));
+
+        private static void TrimTo<T>(ref T[]? array, int used)
+        {
+            if (array is not null && used < array.Length - (array.Length / 8))
+            {
+                Array.Resize(ref array, used);
+            }
+        }
+
+        /// <summary>A reader's buffers: the starts of its current row's cells and one widening buffer per column.</summary>
+        public struct View
+        {
+            public View()
+            {
+            }
+
+            public int Row { get; set; } = -1;
+
+            public int[]? Starts { get; set; }
+
+            public char[]?[]? Buffers { get; set; }
         }
     }
 }

@@ -186,8 +186,15 @@ public sealed partial class HealthSnapshots
                 : $"{Source}: no snapshot has a known churn outcome ({LabelSource}).");
         }
 
+        // In blocks: every labelled snapshot's values at once would be a second copy of the history.
+        const int Block = 1 << 16;
         var results = new HealthScore[rows.Count];
-        scorecard.ScoreBatch(Rows(rows), results);
+        for (var start = 0; start < rows.Count; start += Block)
+        {
+            var count = Math.Min(Block, rows.Count - start);
+            scorecard.ScoreBatch(Rows(rows, start, count), results.AsSpan(start, count));
+        }
+
         var churned = rows.Select(r => Labels[r] > 0).ToArray();
         return new SnapshotBacktest(HealthBacktest.Run(results, churned, scorecard), rows.Select(r => AsOf[r]).Distinct().Count());
     }

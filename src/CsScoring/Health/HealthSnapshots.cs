@@ -21,13 +21,18 @@ namespace CsScoring.Health;
 /// </example>
 public sealed partial class HealthSnapshots
 {
-    private HealthSnapshots(string source, string[] ids, DateOnly[] asOf, double[] columns, double[] mrr, double[] labels, string labelSource, int metrics)
+    // Rows are held row-major in chunks of this many rows: read once, never copied into one big array.
+    private const int ChunkShift = 14;
+    private const int ChunkRows = 1 << ChunkShift;
+    private readonly double[][] _chunks;
+
+    private HealthSnapshots(string source, string[] ids, DateOnly[] asOf, double[][] chunks, double[] mrr, double[] labels, string labelSource, int metrics)
     {
         Source = source;
         AccountIds = ids;
         AsOf = asOf;
         LastDate = asOf.Length == 0 ? default : asOf.Max();
-        Columns = columns;
+        _chunks = chunks;
         Mrr = mrr;
         Labels = labels;
         LabelSource = labelSource;
@@ -42,9 +47,6 @@ public sealed partial class HealthSnapshots
 
     /// <summary>Each snapshot's date.</summary>
     public IReadOnlyList<DateOnly> AsOf { get; }
-
-    /// <summary>Metric m of row i at <c>m * Count + i</c>.</summary>
-    internal double[] Columns { get; }
 
     /// <summary>Each snapshot's MRR (NaN when blank or when the table has no <c>mrr</c> column).</summary>
     public IReadOnlyList<double> Mrr { get; }
@@ -77,11 +79,18 @@ public sealed partial class HealthSnapshots
         ArgumentOutOfRangeException.ThrowIfLessThan(horizonDays, 1);
         var ids = new List<string>();
         var dates = new List<DateOnly>();
-        var rows = new List<double>();
+
+        // Fixed-size row-major chunks: a growing list of every value would hold up to three copies of them while it doubles.
+        var chunks = new List<double[]>();
         var mrr = new List<double>();
         var labels = new List<double>();
+
+        // One string per account, not per snapshot (an account has a snapshot a month).
+        var known = new Dictionary<string, string>(StringComparer.Ordinal);
+        var knownBySpan = known.GetAlternateLookup<ReadOnlySpan<char>>();
         var labelColumn = string.Create(CultureInfo.InvariantCulture, $"churned_within_{horizonDays}d");
         var source = reader.SourceName;
+        var metricCount = scorecard.MetricCount;
         bool hasLabel;
         {
             var id = reader.GetOrdinal("account_id");
@@ -89,13 +98,26 @@ public sealed partial class HealthSnapshots
             var mrrOrdinal = reader.TryGetOrdinal("mrr", out var m) ? m : -1;
             hasLabel = reader.TryGetOrdinal(labelColumn, out var label);
             var columns = ScorecardColumns.Bind(scorecard, reader);
-            var values = new double[scorecard.MetricCount];
+            var values = new double[metricCount];
             while (reader.Read())
             {
-                ids.Add(reader.GetString(id));
+                var idSpan = reader.GetSpan(id);
+                if (!knownBySpan.TryGetValue(idSpan, out var idString))
+                {
+                    idString = reader.GetString(id);
+                    known[idString] = idString;
+                }
+
+                ids.Add(idString);
                 dates.Add(reader.GetDate(asOf));
                 columns.Read(values);
-                rows.AddRange(values);
+                var inChunk = (ids.Count - 1) % ChunkRows;
+                if (inChunk == 0)
+                {
+                    chunks.Add(new double[ChunkRows * metricCount]);
+                }
+
+                values.CopyTo(chunks[^1].AsSpan(inChunk * metricCount, metricCount));
                 mrr.Add(mrrOrdinal >= 0 ? reader.GetDoubleOrNaN(mrrOrdinal) : double.NaN);
                 if (hasLabel)
                 {
@@ -115,22 +137,11 @@ public sealed partial class HealthSnapshots
             throw new DataFormatException("the file has a header but no rows", source, null, null);
         }
 
-        var n = ids.Count;
-        var metricCount = scorecard.MetricCount;
-        var columnMajor = new double[metricCount * n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var k = 0; k < metricCount; k++)
-            {
-                columnMajor[(k * n) + i] = rows[(i * metricCount) + k];
-            }
-        }
-
         var idArray = ids.ToArray();
         var dateArray = dates.ToArray();
         var labelArray = hasLabel ? labels.ToArray() : DeriveLabels(idArray, dateArray, horizonDays);
         var labelSource = hasLabel ? $"column {labelColumn}" : string.Create(CultureInfo.InvariantCulture, $"derived from monthly snapshots ({horizonDays} days)");
-        return new HealthSnapshots(source, idArray, dateArray, columnMajor, [.. mrr], labelArray, labelSource, metricCount);
+        return new HealthSnapshots(source, idArray, dateArray, [.. chunks], [.. mrr], labelArray, labelSource, metricCount);
     }
 
     /// <summary>
@@ -178,13 +189,26 @@ public sealed partial class HealthSnapshots
     public double[] Rows(IReadOnlyList<int> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var n = Count;
-        var result = new double[MetricCount * rows.Count];
-        for (var k = 0; k < MetricCount; k++)
+        return Rows(rows, 0, rows.Count);
+    }
+
+    /// <summary>The values of <paramref name="count"/> of the rows from <paramref name="start"/> on, column-major.</summary>
+    internal double[] Rows(IReadOnlyList<int> rows, int start, int count)
+    {
+        var result = new double[MetricCount * count];
+        for (var j = 0; j < count; j++)
         {
-            for (var j = 0; j < rows.Count; j++)
+            var row = rows[start + j];
+            if ((uint)row >= (uint)Count)
             {
-                result[(k * rows.Count) + j] = Columns[(k * n) + rows[j]];
+                throw new ArgumentOutOfRangeException(nameof(rows), row, $"rows[{start + j}] is not a row of the {Count} snapshots.");
+            }
+
+            var chunk = _chunks[row >> ChunkShift];
+            var offset = (row & (ChunkRows - 1)) * MetricCount;
+            for (var k = 0; k < MetricCount; k++)
+            {
+                result[(k * count) + j] = chunk[offset + k];
             }
         }
 
@@ -195,13 +219,9 @@ public sealed partial class HealthSnapshots
     /// <param name="row">The row (0-based).</param>
     public double[] Row(int row)
     {
-        var values = new double[MetricCount];
-        for (var k = 0; k < MetricCount; k++)
-        {
-            values[k] = Columns[(k * Count) + row];
-        }
-
-        return values;
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Count);
+        return _chunks[row >> ChunkShift].AsSpan((row & (ChunkRows - 1)) * MetricCount, MetricCount).ToArray();
     }
 
     /// <summary>Each account's latest snapshot at or before a date, skipping snapshots older than <paramref name="maxAgeDays"/>.</summary>

@@ -117,4 +117,53 @@ public sealed class BufferedTableTests
         Assert.Equal(3000, rows);
         Assert.Equal(3000, table.RowCount);
     }
+
+    // Cells come back exactly, whether the table stays compact (Latin-1 bytes, one length byte per cell) or switches
+    // part-way to wide characters (a character above U+00FF) or to end offsets (a cell of 256 characters or more), and
+    // one row's cells stay valid together.
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1500, 0)]
+    [InlineData(0, 1700)]
+    [InlineData(1200, 900)]
+    [InlineData(3, 2)]
+    public void CreateReader_ReturnsEveryCell_InEveryStorageMode(int wideAtRow, int longAtRow)
+    {
+        var random = new Random(wideAtRow + longAtRow);
+        var expected = new List<string[]>();
+        var csv = new StringBuilder("id,text,number\n");
+        for (var row = 0; row < 2500; row++)
+        {
+            var text = new string((char)('a' + random.Next(26)), random.Next(0, 12)) + "\u00e9";
+            if (wideAtRow > 0 && row >= wideAtRow && row % 7 == 0)
+            {
+                text += "\u20ac\u65e5";
+            }
+
+            if (longAtRow > 0 && row >= longAtRow && row % 11 == 0)
+            {
+                text += new string('x', 256 + random.Next(300));
+            }
+
+            var cells = new[] { "A" + row, text, random.Next(-1000, 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            expected.Add(cells);
+            csv.Append(string.Join(',', cells)).Append('\n');
+        }
+
+        var table = BufferedTable.Read(new MemoryDataFolder(new Dictionary<string, string> { ["t.csv"] = csv.ToString() }), "t.csv");
+        using var reader = table.CreateReader();
+        var index = 0;
+        while (reader.Read())
+        {
+            var id = reader.GetSpan(0);
+            var text = reader.GetSpan(1);
+            var number = reader.GetSpan(2);
+            Assert.Equal(expected[index][0], id.ToString());
+            Assert.Equal(expected[index][1], text.ToString());
+            Assert.Equal(expected[index][2], number.ToString());
+            index++;
+        }
+
+        Assert.Equal(expected.Count, index);
+    }
 }

@@ -25,6 +25,41 @@ public sealed class HealthSnapshotsTests
         return HealthSnapshots.Read(reader, Scorecard, horizonDays);
     }
 
+    // Past the first chunk of rows (16,384) every row still reads back as written, one by one and as a batch, and
+    // account ids repeat as the same string; a row past the end is refused.
+    [Fact]
+    public void Read_ManyRows_EveryRowReadsBack()
+    {
+        const int rows = 40_000;
+        var csv = new System.Text.StringBuilder(Header).Append('\n');
+        for (var i = 0; i < rows; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"A{i % 997},2025-01-31,{i},{i % 100 / 100.0},{i % 500},{i % 30},{i % 5},{i % 11}\n");
+        }
+
+        var history = Read(csv.ToString());
+
+        Assert.Equal(rows, history.Count);
+        Assert.Same(history.AccountIds[5], history.AccountIds[5 + 997]);
+        int[] picked = [0, 16_383, 16_384, 32_768, rows - 1, 7];
+        var batch = history.Rows(picked);
+        for (var j = 0; j < picked.Length; j++)
+        {
+            var row = history.Row(picked[j]);
+            Assert.Equal(picked[j], history.Mrr[picked[j]]);
+            for (var k = 0; k < history.MetricCount; k++)
+            {
+                Assert.Equal(row[k], batch[(k * picked.Length) + j]);
+            }
+
+            Assert.Equal(Scorecard.Score(row), Scorecard.Score(history.Row(picked[j])));
+        }
+
+        Assert.Equal((picked[4] % 100) / 100.0, history.Row(picked[4])[0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => history.Row(rows));
+        Assert.Throws<ArgumentOutOfRangeException>(() => history.Rows([rows]));
+    }
+
     [Fact]
     public void Read_KeepsRawIdsDatesAndMrr()
     {
