@@ -61,6 +61,7 @@ internal sealed partial class RunPipeline
             context.Console.Warn($"the churn model trains without a label-horizon gap: {ex.Message}");
         }
 
+        ReleasePhaseMemory();
         var directory = Path.Combine(context.OutputDirectory, "model");
         Directory.CreateDirectory(directory);
         context.Privacy.AddPersonal(result.Data.PersonalColumns, result.Data.AllowedPersonal);
@@ -151,7 +152,17 @@ internal sealed partial class RunPipeline
             return null;
         }
 
-        var truth = new Dictionary<(string, int), double>();
+        // Keyed by the dataset's account index and the day, so the 1.3 M snapshots of a 100k-account book do not
+        // each hold a string.
+        var data = result.Data;
+        var groups = new Dictionary<string, int>(data.GroupKeys.Length, StringComparer.Ordinal);
+        for (var g = 0; g < data.GroupKeys.Length; g++)
+        {
+            groups[data.GroupKeys[g]] = g;
+        }
+
+        var groupBySpan = groups.GetAlternateLookup<ReadOnlySpan<char>>();
+        var truth = new Dictionary<long, double>();
         using (var reader = context.Data.OpenTable(truthFile, CliReading.Options))
         {
             var id = reader.GetOrdinal("account_id");
@@ -159,12 +170,14 @@ internal sealed partial class RunPipeline
             var p = reader.GetOrdinal("true_churn_probability_90d");
             while (reader.Read())
             {
-                truth[(reader.GetString(id), reader.GetDate(asOf).DayNumber)] = reader.GetDoubleOrNaN(p);
+                if (groupBySpan.TryGetValue(reader.GetSpan(id), out var group))
+                {
+                    truth[((long)group << 32) | (uint)reader.GetDate(asOf).DayNumber] = reader.GetDoubleOrNaN(p);
+                }
             }
         }
 
-        var data = result.Data;
-        double Truth(int row) => truth.TryGetValue((data.GroupKeys[data.Groups[row]], data.Days![row]), out var t) ? t : double.NaN;
+        double Truth(int row) => truth.TryGetValue(((long)data.Groups[row] << 32) | (uint)data.Days![row], out var t) ? t : double.NaN;
         var validation = result.ValidationRows.Select(Truth).ToArray();
         var cvRows = result.FinalModel.Cv.Rows;
         var cv = cvRows.Select(Truth).ToArray();
