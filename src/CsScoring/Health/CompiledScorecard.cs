@@ -67,6 +67,9 @@ public sealed partial class CompiledScorecard
     // The coverage when every value is present, summed in metric order.
     private readonly double _fullCoverage;
 
+    // Per group: whether it has metrics of its own.
+    private readonly bool[] _groupHasMetrics;
+
     // Groups with no metric of their own (their active weight comes from nested groups only).
     private readonly int[] _groupsWithoutMetrics;
 
@@ -135,6 +138,7 @@ public sealed partial class CompiledScorecard
 
         _metricNominal = NominalWeights();
         (_groupFull, _groupInverse) = FullWeights();
+        _groupHasMetrics = [.. Enumerable.Range(0, _groupCount).Select(g => _metricGroup.Contains(g))];
         _groupsWithoutMetrics = [.. Enumerable.Range(0, _groupCount).Where(g => !_metricGroup.Contains(g))];
         for (var m = 0; m < _metricCount; m++)
         {

@@ -22,7 +22,10 @@ internal static class HealthMath
     private const double Lg7 = 1.479819860511658591e-01;
     private const double Sqrt2 = 1.4142135623730951;
     private const double Two54 = 18014398509481984.0;
-    private const double SmallestNormal = 2.2250738585072014e-308;
+
+    /// <summary>The smallest positive normal double.</summary>
+    public const double SmallestNormal = 2.2250738585072014e-308;
+
     private const long MantissaMask = 0x000FFFFFFFFFFFFF;
     private const long ExponentOne = 0x3FF0000000000000;
 
@@ -66,6 +69,24 @@ internal static class HealthMath
         var tiny = TOps.LessThan(x, TOps.Create(SmallestNormal));
         x = TOps.Select(tiny, TOps.Multiply(x, TOps.Create(Two54)), x);
         var k = TOps.Add(TOps.Select(tiny, TOps.Create(-54.0), TOps.Zero), TOps.Exponent(x));
+        return Reduced<TV, TOps>(x, k);
+    }
+
+    /// <summary>
+    /// ln(x) per lane for lanes known to be normal (at least <see cref="SmallestNormal"/>) or not needed: the same
+    /// bits as <see cref="Log{TV, TOps}(TV)"/> there (its exponent gains 0.0, an exact no-op), without the rescaling.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV LogOfNormal<TV, TOps>(TV x)
+        where TV : struct
+        where TOps : struct, ISimdOps<TV>
+        => Reduced<TV, TOps>(x, TOps.Exponent(x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Reduced<TV, TOps>(TV x, TV k)
+        where TV : struct
+        where TOps : struct, ISimdOps<TV>
+    {
         var m = TOps.Mantissa(x);
         var big = TOps.GreaterThan(m, TOps.Create(Sqrt2));
         m = TOps.Select(big, TOps.Multiply(m, TOps.Create(0.5)), m);

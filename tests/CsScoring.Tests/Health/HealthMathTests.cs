@@ -49,6 +49,27 @@ public sealed class HealthMathTests
     }
 
     [Fact]
+    public void LogOfNormal_NormalLanes_GiveTheBitsOfLog()
+    {
+        var random = new Random(12);
+        var values = new double[8];
+        for (var trial = 0; trial < 20_000; trial++)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = trial % 101 == 0 ? HealthMath.SmallestNormal * (1 + i) : Math.Exp((random.NextDouble() * 1400) - 700);
+            }
+
+            var v128 = Vector128.Create(values.AsSpan(0, 2));
+            var v256 = Vector256.Create(values.AsSpan(0, 4));
+            var v512 = Vector512.Create(values);
+            Assert.Equal(HealthMath.Log(v128).AsInt64(), HealthMath.LogOfNormal<Vector128<double>, Simd128>(v128).AsInt64());
+            Assert.Equal(HealthMath.Log(v256).AsInt64(), HealthMath.LogOfNormal<Vector256<double>, Simd256>(v256).AsInt64());
+            Assert.Equal(HealthMath.Log(v512).AsInt64(), HealthMath.LogOfNormal<Vector512<double>, Simd512>(v512).AsInt64());
+        }
+    }
+
+    [Fact]
     public void Log_RandomValues_AreAccurate()
     {
         var random = new Random(5);
