@@ -198,6 +198,11 @@ internal sealed partial class ChurnTrainer
             ? PhaseTimings.Measure("train: every fit (one parallel batch)",
                 () => FitFixedLearner(specs[0], train, _options.Refit ? [.. Enumerable.Range(0, data.Rows)] : null))
             : null;
+        if (fixedFits is not null && data.Rows >= PhaseMemory.LargeRows)
+        {
+            PhaseMemory.Release();
+        }
+
         IReadOnlyList<EvaluatedCandidate> evaluated = fixedFits is not null
             ? [new EvaluatedCandidate(specs[0], 0, fixedFits.TrainCv, PhaseTimings.Measure("train: calibration", () => Calibrate(fixedFits.TrainCv)))]
             : PhaseTimings.Measure("train: search (cross-validation)", () => Search(specs, train, progress));
@@ -232,6 +237,11 @@ internal sealed partial class ChurnTrainer
         var cvSource = chosen.Calibrated;
         if (_options.Refit)
         {
+            if (data.Rows >= PhaseMemory.LargeRows)
+            {
+                PhaseMemory.Release();
+            }
+
             _weights = null;
             var all = Enumerable.Range(0, data.Rows).ToArray();
             var allCv = fixedFits?.AllCv ?? PhaseTimings.Measure("refit: cross-validation", () => CrossValidate(chosen.Spec, all));

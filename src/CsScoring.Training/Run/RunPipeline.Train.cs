@@ -73,6 +73,7 @@ internal sealed partial class RunPipeline
             context.OutputFile(Path.Combine("model", file));
         }
 
+        ReleasePhaseMemory();
         var oracle = PhaseTimings.Measure("run: oracle auc", () => OracleAuc(context, result));
         var extra = new List<(string Name, string Value)> { ("Gap between training labels and validation", gap) };
         if (oracle is { } o)
@@ -162,7 +163,7 @@ internal sealed partial class RunPipeline
         }
 
         var groupBySpan = groups.GetAlternateLookup<ReadOnlySpan<char>>();
-        var truth = new Dictionary<long, double>();
+        var truth = new Dictionary<long, double>(data.Rows);
         using (var reader = context.Data.OpenTable(truthFile, CliReading.Options))
         {
             var id = reader.GetOrdinal("account_id");

@@ -23,15 +23,6 @@ internal sealed partial class RunPipeline
         PhaseTimings.Measure("run: dashboard", () => WriteDashboard(context, portfolio, model, kpis));
     }
 
-    /// <summary>
-    /// Hands the memory of a finished phase back before the next one allocates its own. Reading the training data,
-    /// training and the health backtest build arrays of hundreds of megabytes that die with the phase; left to the
-    /// collector's own pace they pile up as garbage (a 100,000-account book peaked at 1.55 GB resident with a live
-    /// set under 600 MB). One full compacting collection between these phases costs a fraction of a second.
-    /// </summary>
-    internal static void ReleasePhaseMemory()
-    {
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-    }
+    /// <summary>Hands the memory of a finished phase back before the next one allocates its own (see <see cref="PhaseMemory"/>).</summary>
+    internal static void ReleasePhaseMemory() => PhaseMemory.Release();
 }
