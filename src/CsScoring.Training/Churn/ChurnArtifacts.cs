@@ -105,31 +105,7 @@ internal static class ChurnArtifacts
     /// refitted, else the training split.
     /// </summary>
     public static ChurnModel ExplainedModel(ChurnTrainingResult result, ChurnModel loaded)
-    {
-        // A fixed number of parts, learnt on the cores at once and added in order: the same background on any machine.
-        const int Parts = 8;
-        var data = result.Data;
-        var width = data.Width;
-        var rows = TrainingRows(result).ToArray();
-        var builders = new ChurnBackground[Parts];
-        Parallel.For(0, Parts, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 8) }, part =>
-        {
-            var builder = loaded.CreateBackground();
-            var end = (int)((long)rows.Length * (part + 1) / Parts);
-            for (var i = (int)((long)rows.Length * part / Parts); i < end; i++)
-            {
-                builder.Add(data.Features.AsSpan(rows[i] * width, width));
-            }
-
-            builders[part] = builder;
-        });
-        for (var part = 1; part < Parts; part++)
-        {
-            builders[0].Add(builders[part]);
-        }
-
-        return builders[0].Build();
-    }
+        => loaded.WithBackground(result.Data.Features, TrainingRows(result).ToArray());
 
     /// <summary>The rows the saved model was trained on, in row order.</summary>
     public static IEnumerable<int> TrainingRows(ChurnTrainingResult result)

@@ -99,6 +99,65 @@ public sealed partial class ChurnModel
     }
 
     /// <summary>
+    /// A copy of this model that explains relative to chosen rows of a feature matrix (for example every training
+    /// row), learnt on the processor's cores at once. The rows are split into a fixed number of parts whose
+    /// backgrounds are added in order, so the model is the same on any machine: tree covers equal those of
+    /// <see cref="WithBackground(ReadOnlySpan{float}, int)"/> over the same rows; a linear model's means may differ from
+    /// it in the last bits, as its sums are added part by part.
+    /// </summary>
+    /// <param name="rowMajor">Feature vectors, one after another (<see cref="FeatureCount"/> values each).</param>
+    /// <param name="rows">The indices of the background rows in <paramref name="rowMajor"/> (at least one).</param>
+    /// <returns>The same model with explanations enabled.</returns>
+    /// <exception cref="ArgumentException">The matrix is not whole rows, or there are no rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is not a row of the matrix.</exception>
+    public ChurnModel WithBackground(ReadOnlyMemory<float> rowMajor, ReadOnlyMemory<int> rows)
+    {
+        const int Parts = 8;
+        var width = FeatureCount;
+        if (rowMajor.Length % width != 0)
+        {
+            ThrowHelper.WrongLength(nameof(rowMajor), (long)(rowMajor.Length / width) * width, rowMajor.Length, "whole rows of FeatureCount values");
+        }
+
+        if (rows.IsEmpty)
+        {
+            throw new ArgumentException("At least one background row is needed.", nameof(rows));
+        }
+
+        // Checked up front: an exception inside the parallel loop would arrive wrapped.
+        var matrixRows = rowMajor.Length / width;
+        var all = rows.Span;
+        for (var i = 0; i < all.Length; i++)
+        {
+            if ((uint)all[i] >= (uint)matrixRows)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), all[i], $"rows[{i}] is not a row of the {matrixRows}-row matrix.");
+            }
+        }
+
+        var parts = new ChurnBackground[Parts];
+        Parallel.For(0, Parts, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, Parts) }, part =>
+        {
+            var builder = CreateBackground();
+            var features = rowMajor.Span;
+            var indices = rows.Span;
+            var end = (int)((long)indices.Length * (part + 1) / Parts);
+            for (var i = (int)((long)indices.Length * part / Parts); i < end; i++)
+            {
+                builder.Add(features.Slice(indices[i] * width, width));
+            }
+
+            parts[part] = builder;
+        });
+        for (var part = 1; part < Parts; part++)
+        {
+            parts[0].Add(parts[part]);
+        }
+
+        return parts[0].Build();
+    }
+
+    /// <summary>
     /// A copy of this model that explains relative to a saved background (for example another model directory's
     /// <c>background.json</c> read with <see cref="ExplanationBackground.Read(Stream)"/>, or
     /// <see cref="Background"/> of a model built with <see cref="WithBackground(ReadOnlySpan{float}, int)"/>). The
