@@ -262,8 +262,8 @@ internal static class ChurnArtifacts
             },
             ["cv"] = new SortedDictionary<string, object>(StringComparer.Ordinal)
             {
-                ["folds"] = result.Options.Folds,
-                ["repeats"] = result.Options.Repeats,
+                ["folds"] = result.CvFolds,
+                ["repeats"] = result.CvRepeats,
                 ["mean"] = result.Cv.ToDictionary(kv => kv.Key, kv => kv.Value.Mean),
                 ["sd"] = result.Cv.ToDictionary(kv => kv.Key, kv => kv.Value.Sd),
             },

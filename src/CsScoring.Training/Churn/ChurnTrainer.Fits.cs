@@ -44,9 +44,12 @@ internal sealed partial class ChurnTrainer
         return new FixedLearnerFits(trainPlan.Outcome(), trainLearner!, allPlan?.Outcome(), allLearner);
     }
 
+    /// <summary>The share of non-churned rows each fit learns from, as resolved for the data (1: every row).</summary>
+    private double NegativeSampleRate => _options.NegativeSampleRate ?? 1;
+
     private ITransformer Fit(TrainerSpec spec, int[] rows, float[]? weights)
     {
-        if (_options.NegativeSampleRate < 1)
+        if (NegativeSampleRate < 1)
         {
             (rows, weights) = NegativeSample(rows, weights);
         }
@@ -60,7 +63,7 @@ internal sealed partial class ChurnTrainer
     /// </summary>
     internal (int[] Rows, float[] Weights) NegativeSample(int[] rows, float[]? weights)
     {
-        var rate = _options.NegativeSampleRate;
+        var rate = NegativeSampleRate;
         var threshold = (ulong)(rate * ulong.MaxValue);
         var upweight = (float)(1 / rate);
         var kept = new List<int>(rows.Length);

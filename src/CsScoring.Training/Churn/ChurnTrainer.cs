@@ -111,7 +111,7 @@ internal sealed class ChurnTrainingResult
 /// </summary>
 internal sealed partial class ChurnTrainer
 {
-    private readonly ChurnTrainingOptions _options;
+    private ChurnTrainingOptions _options;
     private readonly MLContext _ml;
     private readonly Action<string> _note;
     private ChurnDataset _data = null!;
@@ -126,7 +126,6 @@ internal sealed partial class ChurnTrainer
         _options = options;
         _ml = new MLContext(seed: options.Seed);
         _note = note ?? (_ => { });
-        _folds = options.Folds;
         _repeats = options.Repeats;
     }
 
@@ -136,6 +135,8 @@ internal sealed partial class ChurnTrainer
     public ChurnTrainingResult Train(ChurnDataset data, IProgress<double>? progress = null)
     {
         _data = data;
+        _options = TrainingScale.Resolve(_options, data.Labels);
+        _folds = _options.Folds!.Value;
         progress?.Report(0.05);
         var source = data.SourceName;
         if (_options.FoldColumns.Count > 0)
@@ -178,10 +179,10 @@ internal sealed partial class ChurnTrainer
                 : string.Create(CultureInfo.InvariantCulture, $"stratified holdout of {_options.ValidationFraction:P0} of the rows, whole accounts on one side");
         }
 
-        if (_options.NegativeSampleRate < 1)
+        if (NegativeSampleRate < 1)
         {
             split += string.Create(CultureInfo.InvariantCulture,
-                $"; each fit learns from every churned row and a seeded {_options.NegativeSampleRate:P0} of the others, weighted by {1 / _options.NegativeSampleRate:0.##} (every held-out row is still scored and calibrated on)");
+                $"; each fit learns from every churned row and a seeded {NegativeSampleRate:P0} of the others, weighted by {1 / NegativeSampleRate:0.##} (every held-out row is still scored and calibrated on)");
         }
 
         CheckEnough(train, "the training split");
@@ -352,22 +353,34 @@ internal sealed partial class ChurnTrainer
         var labels = cv.Rows.Select(r => _data.Labels[r]).ToArray();
         var brier = new Dictionary<CalibrationMethod, double>();
         var probabilities = new Dictionary<CalibrationMethod, double[][]>();
-        foreach (var method in new[] { CalibrationMethod.Platt, CalibrationMethod.Isotonic })
+        CalibrationMethod[] methods = [CalibrationMethod.Platt, CalibrationMethod.Isotonic];
+        foreach (var method in methods)
         {
-            var perRepeat = new double[cv.Scores.Length][];
+            probabilities[method] = [.. cv.Scores.Select(s => new double[s.Length])];
+        }
+
+        // Every (method, repeat, fold) calibrator is its own job writing its own rows, so they run on the cores and
+        // give the same numbers in any order.
+        var jobs = (from method in methods from r in Enumerable.Range(0, cv.Scores.Length) from f in Enumerable.Range(0, _folds) select (method, r, f)).ToArray();
+        Parallel.For(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, j =>
+        {
+            var (method, r, f) = jobs[j];
+            CrossFitFold(method, cv.Rows, cv.Scores[r], labels, cv.Folds[r], f, probabilities[method][r]);
+        });
+
+        foreach (var method in methods)
+        {
             double sum = 0;
-            for (var r = 0; r < cv.Scores.Length; r++)
+            foreach (var perRow in probabilities[method])
             {
-                perRepeat[r] = CrossFit(method, cv.Rows, cv.Scores[r], labels, cv.Folds[r]);
                 for (var i = 0; i < labels.Length; i++)
                 {
-                    var e = (labels[i] ? 1 : 0) - perRepeat[r][i];
+                    var e = (labels[i] ? 1 : 0) - perRow[i];
                     sum += e * e;
                 }
             }
 
             brier[method] = sum / (labels.Length * cv.Scores.Length);
-            probabilities[method] = perRepeat;
         }
 
         var chosen = _options.Calibration ?? (brier[CalibrationMethod.Isotonic] < brier[CalibrationMethod.Platt] ? CalibrationMethod.Isotonic : CalibrationMethod.Platt);
@@ -393,28 +406,23 @@ internal sealed partial class ChurnTrainer
 
     private float[]? Weights(int[] rows, int[] positions) => _weights is null ? null : [.. positions.Select(i => _weights[rows[i]])];
 
-    private double[] CrossFit(CalibrationMethod method, int[] rows, float[] scores, bool[] labels, int[] folds)
+    /// <summary>Calibrates fold <paramref name="fold"/>'s rows by a calibrator fitted on the other folds' scores.</summary>
+    private void CrossFitFold(CalibrationMethod method, int[] rows, float[] scores, bool[] labels, int[] folds, int fold, double[] result)
     {
-        var result = new double[scores.Length];
-        for (var f = 0; f < _folds; f++)
+        var fit = Enumerable.Range(0, scores.Length).Where(i => folds[i] != fold).ToArray();
+        if (fit.Length == scores.Length)
         {
-            var fit = Enumerable.Range(0, scores.Length).Where(i => folds[i] != f).ToArray();
-            if (fit.Length == scores.Length)
-            {
-                continue;
-            }
-
-            var calibrator = FittedCalibrator.Fit(_ml, method, fit.Select(i => scores[i]).ToArray(), fit.Select(i => labels[i]).ToArray(), Weights(rows, fit));
-            for (var i = 0; i < scores.Length; i++)
-            {
-                if (folds[i] == f)
-                {
-                    result[i] = calibrator.Predict(scores[i]);
-                }
-            }
+            return;
         }
 
-        return result;
+        var calibrator = FittedCalibrator.Fit(new MLContext(seed: _options.Seed), method, fit.Select(i => scores[i]).ToArray(), fit.Select(i => labels[i]).ToArray(), Weights(rows, fit));
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (folds[i] == fold)
+            {
+                result[i] = calibrator.Predict(scores[i]);
+            }
+        }
     }
 
     /// <summary>The learner on <paramref name="rows"/> with its calibrator from <paramref name="cv"/>'s out-of-fold scores.</summary>

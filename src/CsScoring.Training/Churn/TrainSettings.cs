@@ -37,9 +37,9 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
     public string? Schema { get; init; }
 
     [CommandOption("--trainer <NAME>")]
-    [Description("auto (search by cross-validated Brier score over --budget candidates with successive halving, then a linear + tree blend when it wins out of fold), fasttree (default), lightgbm, logistic, or blend (logistic regression and lightgbm blended in margin space, weights chosen out of fold).")]
-    [DefaultValue("fasttree")]
-    public string Trainer { get; init; } = "fasttree";
+    [Description("lightgbm (default), fasttree, logistic, auto (search by cross-validated Brier score over --budget candidates with successive halving, then a linear + tree blend when it wins out of fold), or blend (logistic regression and lightgbm blended in margin space, weights chosen out of fold).")]
+    [DefaultValue("lightgbm")]
+    public string Trainer { get; init; } = "lightgbm";
 
     [CommandOption("--trees <N>")]
     [Description("Trees (boosting rounds) for fasttree/lightgbm (default: 200).")]
@@ -78,9 +78,8 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
     public string[] FoldColumn { get; init; } = [];
 
     [CommandOption("--folds <K>")]
-    [Description("Cross-validation folds.")]
-    [DefaultValue(5)]
-    public int Folds { get; init; } = 5;
+    [Description("Cross-validation folds; by default chosen by the labelled rows: 5 below 100,000, 3 below 500,000, 2 above (every fold still holds out at least 33,000 rows).")]
+    public int? Folds { get; init; }
 
     [CommandOption("--repeats <R>")]
     [Description("Cross-validation repeats (each with its own seeded folds).")]
@@ -103,9 +102,8 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
     public int HorizonDays { get; init; }
 
     [CommandOption("--negative-sample <SHARE>")]
-    [Description("For large files with one learner: each fit learns from every churned row and this seeded share of the others, weighted up by its inverse (0.25 fits about three times as fast). Every held-out row is still scored and calibration is fitted on those scores, so probabilities stay calibrated.")]
-    [DefaultValue(1.0)]
-    public double NegativeSample { get; init; } = 1;
+    [Description("With one learner: each fit learns from every churned row and this seeded share of the others, weighted up by its inverse (0.25 fits about three times as fast). Every held-out row is still scored and calibration is fitted on those scores, so probabilities stay calibrated. By default every row up to 250,000 non-churned ones, else about 250,000 of them; 1 keeps every row. auto and blend always keep every row.")]
+    public double? NegativeSample { get; init; }
 
     [CommandOption("--no-refit")]
     [Description("Save the model validated on the training split instead of refitting on every labelled row.")]

@@ -29,7 +29,8 @@ internal sealed partial class RunPipeline
                 ReadOptions = CliReading.Options,
             },
             // LightGBM: the same AUC as FastTree on the sample and on 100k-account books (0.863 on the holdout), with a
-            // fit 2.4 times as fast and a thirtieth of FastTree's allocations.
+            // fit 2.4 times as fast and a thirtieth of FastTree's allocations. The folds and the negative sample are
+            // left to the book's size (TrainingScale), as train does by default.
             Trainer = TrainerChoice.LightGbm,
 
             // The label looks 90 days ahead: a training snapshot's label is known only 90 days after its as-of date,
@@ -38,11 +39,6 @@ internal sealed partial class RunPipeline
         };
         var data = PhaseTimings.Measure("run: churn dataset", () => ChurnDataset.Load(options.Data, inputs.Accounts));
         ReleasePhaseMemory();
-        options = options with
-        {
-            Folds = FoldsFor(data.Rows),
-            NegativeSampleRate = NegativeSampleRateFor(data.Labels.Count(label => !label)),
-        };
         string gap;
         ChurnTrainingResult result;
         try
@@ -118,31 +114,6 @@ internal sealed partial class RunPipeline
         // The library's verified loader turns the trained model into the one scoring path; the files are its outputs.
         return PhaseTimings.Measure("run: model load", () => ChurnModel.Load(directory));
     }
-
-    /// <summary>
-    /// The cross-validation folds for a book of this many labelled snapshots: 5 below 100,000, 3 below 500,000, 2
-    /// above. Every fold then holds out at least 33,000 rows, so the fold metrics stay precise (their sd on a
-    /// 100,000-account book is about 0.001 AUC), while the fits, which are most of the job's time, grow with the data
-    /// and not with the data times five.
-    /// </summary>
-    internal static int FoldsFor(int labelledRows) => labelledRows switch
-    {
-        < 100_000 => 5,
-        < 500_000 => 3,
-        _ => 2,
-    };
-
-    /// <summary>
-    /// The share of non-churned snapshots each fit learns from: all of them up to 250,000, else about 250,000 of them
-    /// (to two decimals), weighted up by the inverse share. Every churned snapshot is kept, every held-out snapshot is
-    /// still scored, and calibration fits on those scores. On a 100,000-account book (1.0 M non-churned snapshots,
-    /// share 0.25) the fits take 2.6 times less time for the same holdout AUC (0.8633 against 0.8631) and Brier score
-    /// (0.04359 against 0.04362).
-    /// </summary>
-    internal static double NegativeSampleRateFor(int negatives)
-        => negatives <= MaximumFitNegatives ? 1 : Math.Max(0.01, Math.Round((double)MaximumFitNegatives / negatives, 2));
-
-    private const int MaximumFitNegatives = 250_000;
 
     /// <summary>The oracle's AUC on the validation rows and on the cross-validated rows, from truth.csv.</summary>
     private static (double Validation, double Cv, double CvModel)? OracleAuc(RunContext context, ChurnTrainingResult result)

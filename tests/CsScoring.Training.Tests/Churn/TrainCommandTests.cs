@@ -28,7 +28,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(code == ExitCodes.Success, error);
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
-        Assert.Equal("fast_tree", root.GetProperty("trainer").GetString());
+        Assert.Equal("light_gbm", root.GetProperty("trainer").GetString());
         Assert.Equal(600, root.GetProperty("rows").GetInt32());
         Assert.True(root.GetProperty("features").GetInt32() > 5);
         var validation = root.GetProperty("validation");

@@ -45,33 +45,13 @@ public sealed class RunCommandTests : IDisposable
         }
     }
 
-    [Theory]
-    [InlineData(1_000, 5)]
-    [InlineData(99_999, 5)]
-    [InlineData(100_000, 3)]
-    [InlineData(499_999, 3)]
-    [InlineData(500_000, 2)]
-    [InlineData(2_000_000, 2)]
-    public void FoldsFor_FewerFoldsForBiggerBooks(int labelledRows, int folds)
-        => Assert.Equal(folds, CsScoring.Training.Run.RunPipeline.FoldsFor(labelledRows));
-
-    [Theory]
-    [InlineData(10_000, 1.0)]
-    [InlineData(250_000, 1.0)]
-    [InlineData(250_001, 1.0)]
-    [InlineData(500_000, 0.5)]
-    [InlineData(1_009_077, 0.25)]
-    [InlineData(100_000_000, 0.01)]
-    public void NegativeSampleRateFor_KeepsAbout250kNegativesPerFit(int negatives, double rate)
-        => Assert.Equal(rate, CsScoring.Training.Run.RunPipeline.NegativeSampleRateFor(negatives));
-
     // The churn model leaves a 90-day gap (the label's horizon) between training labels and validation, and reports the
     // cross-validated AUC as the headline with its interval and the holdout AUC as a check with its own. The job trains
     // LightGBM with the folds its book size calls for.
     private static void AssertChurnHeadline(JsonElement churn, string modelReport)
     {
         Assert.Equal("light_gbm", churn.GetProperty("trainer").GetString());
-        Assert.Equal(CsScoring.Training.Run.RunPipeline.FoldsFor(churn.GetProperty("rows").GetInt32()), churn.GetProperty("cv_folds").GetInt32());
+        Assert.Equal(CsScoring.Training.Churn.TrainingScale.FoldsFor(churn.GetProperty("rows").GetInt32()), churn.GetProperty("cv_folds").GetInt32());
         Assert.Equal(90, churn.GetProperty("label_gap_days").GetInt32());
         var cv = churn.GetProperty("cv_auc").GetDouble();
         var cvInterval = churn.GetProperty("cv_auc_interval").EnumerateArray().Select(e => e.GetDouble()).ToArray();
