@@ -32,8 +32,8 @@ internal sealed partial class RunPipeline
         var accounts = data.ScoreRows(scorecard, customers.CurrentRows, asOf, drivers: 3);
         HealthWorkflow.WriteScores(context.OutputFile("health_scores.csv"), accounts, overwrite: false, context.Id);
         var summary = HealthScoreSummary.Of(accounts, [scorecard]);
-        var labelled = data.LabelledRows(null).Count;
-        SnapshotBacktest? backtest = labelled > 0 ? data.Backtest(scorecard, null) : null;
+        var labelled = data.Labels.Any(label => !double.IsNaN(label));
+        SnapshotBacktest? backtest = labelled ? data.Backtest(scorecard, null) : null;
 
         context.Summary["health"] = new
         {

@@ -189,10 +189,13 @@ public sealed partial class HealthSnapshots
         // In blocks: every labelled snapshot's values at once would be a second copy of the history.
         const int Block = 1 << 16;
         var results = new HealthScore[rows.Count];
+        var block = new double[MetricCount * Math.Min(Block, rows.Count)];
         for (var start = 0; start < rows.Count; start += Block)
         {
             var count = Math.Min(Block, rows.Count - start);
-            scorecard.ScoreBatch(Rows(rows, start, count), results.AsSpan(start, count));
+            var values = block.AsSpan(0, MetricCount * count);
+            RowsInto(rows, start, count, values);
+            scorecard.ScoreBatch(values, results.AsSpan(start, count));
         }
 
         var churned = rows.Select(r => Labels[r] > 0).ToArray();

@@ -25,6 +25,33 @@ public sealed class HealthSnapshotsTests
         return HealthSnapshots.Read(reader, Scorecard, horizonDays);
     }
 
+    // Each snapshot's previous one is the same account's snapshot just before it by date, with same-date snapshots in
+    // table order: exactly what sorting every row by (account, date, row) gives, on random histories with accounts out
+    // of order, dates out of order and repeated dates.
+    [FsCheck.Xunit.Property(MaxTest = 60)]
+    public void PreviousRows_EqualsTheSortByAccountDateAndRow(int seed)
+    {
+        var random = new Random(seed);
+        var rows = random.Next(1, 400);
+        var csv = new System.Text.StringBuilder(Header).Append('\n');
+        var start = new DateOnly(2025, 1, 31);
+        for (var i = 0; i < rows; i++)
+        {
+            var date = start.AddMonths(random.Next(0, 6));
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"A{random.Next(0, 1 + (rows / 3))},{date:yyyy-MM-dd},10,0.5,10,3,1,7\n");
+        }
+
+        var history = Read(csv.ToString());
+        var order = Enumerable.Range(0, history.Count).OrderBy(i => history.AccountIds[i], StringComparer.Ordinal).ThenBy(i => history.AsOf[i]).ToArray();
+        var expected = new int[history.Count];
+        for (var j = 0; j < order.Length; j++)
+        {
+            expected[order[j]] = j > 0 && history.AccountIds[order[j - 1]] == history.AccountIds[order[j]] ? order[j - 1] : -1;
+        }
+
+        Assert.Equal(expected, history.PreviousRows());
+    }
+
     // Past the first chunk of rows (16,384) every row still reads back as written, one by one and as a batch, and
     // account ids repeat as the same string; a row past the end is refused.
     [Fact]
