@@ -27,16 +27,10 @@ internal sealed class FittedCalibrator
     /// <summary>The calibrator in the portable scorer's form (as <see cref="MlNet.MlNetModelReader"/> reads it from a model).</summary>
     public PortableCalibration ToPortable() => MlNet.MlNetModelReader.ReadCalibrator(_calibrator, null);
 
-    public static FittedCalibrator Fit(MLContext ml, CalibrationMethod method, ReadOnlySpan<float> scores, ReadOnlySpan<bool> labels, ReadOnlySpan<float> weights = default)
+    public static FittedCalibrator Fit(MLContext ml, CalibrationMethod method, float[] scores, bool[] labels, float[]? weights = null)
     {
-        var rows = new ScoreRow[scores.Length];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            rows[i] = new ScoreRow { Score = scores[i], Label = labels[i], Weight = weights.IsEmpty ? 1f : weights[i] };
-        }
-
-        var view = ml.Data.LoadFromEnumerable(rows);
-        var weight = weights.IsEmpty ? null : "Weight";
+        var view = new ScoreDataView(scores, labels, weights);
+        var weight = weights is null ? null : ScoreDataView.WeightColumn;
         if (method == CalibrationMethod.Platt)
         {
             var platt = ml.BinaryClassification.Calibrators.Platt(labelColumnName: "Label", scoreColumnName: "Score", exampleWeightColumnName: weight).Fit(view);
@@ -67,14 +61,5 @@ internal sealed class FittedCalibrator
             default:
                 throw new InvalidOperationException($"unexpected calibrator {_calibrator.GetType().Name}");
         }
-    }
-
-    private sealed class ScoreRow
-    {
-        public float Score { get; set; }
-
-        public bool Label { get; set; }
-
-        public float Weight { get; set; }
     }
 }
