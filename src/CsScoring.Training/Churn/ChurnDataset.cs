@@ -99,7 +99,11 @@ internal sealed class ChurnDataset
     {
         string sourceName;
         var profilers = new List<(int Ordinal, ColumnProfiler Profiler)>();
-        var labelCounts = new SortedDictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        // Counted by span, so a row costs no string; sorted once at the end. Keys keep their first spelling, as the
+        // sorted dictionary's did.
+        var labelTally = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        var labelLookup = labelTally.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> rowText = stackalloc char[20];
         long rows = 0, unlabelled = 0;
         var excluded = new HashSet<string>(StringComparer.Ordinal) { options.Label };
         PersonalDataScanner scanner;
@@ -148,16 +152,31 @@ internal sealed class ChurnDataset
                 }
                 else
                 {
-                    var key = label.ToString();
-                    if (labelCounts.Count > 1000 && !labelCounts.ContainsKey(key))
+                    if (labelLookup.TryGetValue(label, out var count))
+                    {
+                        labelLookup[label] = count + 1;
+                    }
+                    else if (labelTally.Count > 1000)
                     {
                         throw reader.Error(labelOrdinal, "the label has more than 1000 distinct values; it is not a binary churn label");
                     }
-
-                    labelCounts[key] = labelCounts.GetValueOrDefault(key) + 1;
+                    else
+                    {
+                        labelTally.Add(label.ToString(), 1);
+                    }
                 }
 
-                var account = idOrdinal >= 0 ? reader.GetSpan(idOrdinal).Trim() : reader.RowNumber.ToString(CultureInfo.InvariantCulture).AsSpan();
+                scoped ReadOnlySpan<char> account;
+                if (idOrdinal >= 0)
+                {
+                    account = reader.GetSpan(idOrdinal).Trim();
+                }
+                else
+                {
+                    reader.RowNumber.TryFormat(rowText, out var written, default, CultureInfo.InvariantCulture);
+                    account = rowText[..written];
+                }
+
                 for (var p = 0; p < profilers.Count; p++)
                 {
                     var (ordinal, profiler) = profilers[p];
@@ -168,6 +187,7 @@ internal sealed class ChurnDataset
         }
 
         mark = PhaseTimings.Lap("read: profile pass", mark);
+        var labelCounts = new SortedDictionary<string, long>(labelTally, StringComparer.OrdinalIgnoreCase);
         if (rows == 0)
         {
             throw new DataFormatException("the file has a header but no data rows", sourceName, null, null);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using CsScoring.Data;
 
 namespace CsScoring.Churn.Features;
@@ -15,8 +17,7 @@ public sealed class ColumnProfiler
     /// <summary>Numbers kept exactly for the median before sampling starts.</summary>
     public const int SampleSize = 200_000;
 
-    private readonly Dictionary<string, long> _values = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly DistinctCells _values = new();
     private readonly List<double> _numbers = [];
     private readonly List<double> _dates = [];
     private ulong _random;
@@ -40,7 +41,6 @@ public sealed class ColumnProfiler
     {
         ArgumentNullException.ThrowIfNull(name);
         Name = name;
-        _lookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
         _random = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL;
     }
 
@@ -54,6 +54,12 @@ public sealed class ColumnProfiler
     /// <exception cref="DataFormatException">The cell is a day/month-ambiguous date (<c>01/03/2025</c>).</exception>
     public void Add(ReadOnlySpan<char> cell, int? asOfDay = null)
     {
+        var text = cell.Trim();
+        if (TryAddKnown(text, TabularReadOptions.Default, '.', DateOrder.Unknown, asOfDay, out var found))
+        {
+            return;
+        }
+
         var number = CellText.ParseNumber(cell, TabularReadOptions.Default, '.', out var value);
         DateOnly? date = null;
         if (number == NumberCell.Invalid && DateText.TryParse(cell, out var parsed))
@@ -61,7 +67,7 @@ public sealed class ColumnProfiler
             date = parsed;
         }
 
-        Add(cell, number, value, date, asOfDay);
+        Add(text, found, number, value, date, asOfDay);
     }
 
     /// <summary>Adds the cell of a column in the row a reader is on, read with the reader's rules (missing-value
@@ -75,7 +81,16 @@ public sealed class ColumnProfiler
     public void AddCell(TabularReader reader, int ordinal, int? asOfDay = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var number = reader.ParseNumber(ordinal, out var value);
+        var cell = reader.GetSpan(ordinal);
+        var text = cell.Trim();
+        var options = reader.Options;
+        var decimalMark = reader.DecimalMark;
+        if (TryAddKnown(text, options, decimalMark, reader.DateOrderOf(ordinal), asOfDay, out var found))
+        {
+            return;
+        }
+
+        var number = CellText.ParseNumber(cell, options, decimalMark, out var value);
         if (number == NumberCell.NotFinite)
         {
             reader.WarnNotFinite(ordinal);
@@ -87,21 +102,97 @@ public sealed class ColumnProfiler
             date = parsed;
         }
 
-        Add(reader.GetSpan(ordinal), number, value, date, asOfDay);
+        Add(text, found, number, value, date, asOfDay);
     }
 
-    private void Add(ReadOnlySpan<char> cell, NumberCell number, double value, DateOnly? date, int? asOfDay)
+    /// <summary>Builds the profile of the cells added so far.</summary>
+    /// <returns>The profile.</returns>
+    public ColumnProfile Build()
+    {
+        var values = _values.ToArray();
+        Array.Sort(values, static (a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key, b.Key));
+        return new ColumnProfile(Name, _rows, _blank, _numeric, _boolean, _date, _trues, values, _truncated,
+            Median(_numbers), Median(_dates), _numeric > 0 && _integers, _email, _phone);
+    }
+
+    // A value seen before under the same reading rules reads the same again, so its counts come from the first
+    // reading: categories repeat on every row, and trying text as a number and as a date is the slow part.
+    // The text's entry index is passed on (-1 when absent, -2 when not looked up) so a miss is looked up once.
+    private bool TryAddKnown(ReadOnlySpan<char> text, TabularReadOptions options, char decimalMark, DateOrder order, int? asOfDay, out int index)
+    {
+        index = -2;
+        if (!_values.SameRules(options, decimalMark, order))
+        {
+            _values.ForgetReadings(options, decimalMark, order);
+            return false;
+        }
+
+        // Missing cells never enter the table; the full reading counts them.
+        if (options.IsMissingTrimmed(text))
+        {
+            return false;
+        }
+
+        index = _values.IndexOf(text);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        ref readonly var reading = ref _values.ReadingAt(index);
+        if (reading.Kind == CellKind.Unread)
+        {
+            return false;
+        }
+
+        _rows++;
+        switch (reading.Kind)
+        {
+            case CellKind.Number:
+                _numeric++;
+                _integers &= reading.Integer;
+                Sample(_numbers, ref _numbersSeen, reading.Value);
+                break;
+            case CellKind.Date:
+                _date++;
+                Sample(_dates, ref _datesSeen, (int)reading.Value - (asOfDay ?? DateText.UnixEpochDay));
+                break;
+            case CellKind.Email:
+                _email++;
+                break;
+            case CellKind.Phone:
+                _phone++;
+                break;
+        }
+
+        if (reading.Flag != 0)
+        {
+            _boolean++;
+            if (reading.Flag > 0)
+            {
+                _trues++;
+            }
+        }
+
+        _values.Increment(index);
+        return true;
+    }
+
+    private void Add(ReadOnlySpan<char> text, int found, NumberCell number, double value, DateOnly? date, int? asOfDay)
     {
         _rows++;
-        var text = cell.Trim();
         if (number is NumberCell.Missing or NumberCell.NotFinite)
         {
             _blank++;
             return;
         }
 
+        var kind = CellKind.Text;
+        var reading = 0.0;
         if (number == NumberCell.Number)
         {
+            kind = CellKind.Number;
+            reading = value;
             _numeric++;
             if (_integers && Math.Floor(value) != value)
             {
@@ -112,34 +203,46 @@ public sealed class ColumnProfiler
         }
         else if (date is { } day)
         {
+            kind = CellKind.Date;
+            reading = day.DayNumber;
             _date++;
             Sample(_dates, ref _datesSeen, day.DayNumber - (asOfDay ?? DateText.UnixEpochDay));
         }
         else if (text.Length <= 254 && LooksLikeEmail(text))
         {
+            kind = CellKind.Email;
             _email++;
         }
         else if (LooksLikePhone(text))
         {
+            kind = CellKind.Phone;
             _phone++;
         }
 
-        if (BooleanText.TryParse(text, out var flag))
+        sbyte flag = 0;
+        if (BooleanText.TryParse(text, out var isTrue))
         {
+            flag = isTrue ? (sbyte)1 : (sbyte)-1;
             _boolean++;
-            if (flag)
+            if (isTrue)
             {
                 _trues++;
             }
         }
 
-        if (_lookup.TryGetValue(text, out var count))
+        if (found == -2)
         {
-            _lookup[text] = count + 1;
+            found = _values.IndexOf(text);
+        }
+
+        if (found >= 0)
+        {
+            _values.Increment(found);
+            _values.Remember(found, new CellReading(kind, reading, flag));
         }
         else if (_values.Count < MaxDistinct)
         {
-            _values.Add(text.ToString(), 1);
+            _values.Add(text, new CellReading(kind, reading, flag));
         }
         else
         {
@@ -147,20 +250,17 @@ public sealed class ColumnProfiler
         }
     }
 
-    /// <summary>Builds the profile of the cells added so far.</summary>
-    /// <returns>The profile.</returns>
-    public ColumnProfile Build()
-    {
-        var values = _values.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).ToArray();
-        return new ColumnProfile(Name, _rows, _blank, _numeric, _boolean, _date, _trues, values, _truncated,
-            Median(_numbers), Median(_dates), _numeric > 0 && _integers, _email, _phone);
-    }
-
     private void Sample(List<double> sample, ref long seen, double value)
     {
         seen++;
         if (sample.Count < SampleSize)
         {
+            if (sample.Count == sample.Capacity)
+            {
+                // Grow to the sample size exactly rather than past it: the last doubling would waste a quarter.
+                sample.Capacity = (int)Math.Min(SampleSize, Math.Max(16L, 2L * sample.Capacity));
+            }
+
             sample.Add(value);
             return;
         }
@@ -183,10 +283,97 @@ public sealed class ColumnProfiler
             return double.NaN;
         }
 
+        // Selecting the middle is linear where sorting is not; the values found are those a sort would put there.
+        var buffer = ArrayPool<double>.Shared.Rent(values.Count);
+        try
+        {
+            var span = buffer.AsSpan(0, values.Count);
+            CollectionsMarshal.AsSpan(values).CopyTo(span);
+            var mid = span.Length / 2;
+            var upper = Select(span, mid);
+            var lower = span.Length % 2 == 1 ? upper : Max(span[..mid]);
+            if (upper != 0 && lower != 0)
+            {
+                return span.Length % 2 == 1 ? upper : (lower + upper) / 2;
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
+
+        // A sort orders -0 and 0 as equals, so only the sort itself says which one lands in the middle.
         var sorted = values.ToArray();
         Array.Sort(sorted);
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    // Hoare's selection: the k-th smallest value in place, with the smaller values before it. The values are finite.
+    private static double Select(Span<double> span, int k)
+    {
+        int lo = 0, hi = span.Length - 1;
+        for (var rounds = 0; hi > lo; rounds++)
+        {
+            if (rounds > 64)
+            {
+                // Adversarial orders cannot make selection quadratic: sort what is left.
+                span[lo..(hi + 1)].Sort();
+                return span[k];
+            }
+
+            double a = span[lo], b = span[lo + ((hi - lo) >> 1)], c = span[hi];
+            var pivot = Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (span[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (span[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (span[i], span[j]) = (span[j], span[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            if (k <= j)
+            {
+                hi = j;
+            }
+            else if (k >= i)
+            {
+                lo = i;
+            }
+            else
+            {
+                return span[k];
+            }
+        }
+
+        return span[k];
+    }
+
+    private static double Max(ReadOnlySpan<double> values)
+    {
+        var max = values[0];
+        foreach (var value in values[1..])
+        {
+            if (value > max)
+            {
+                max = value;
+            }
+        }
+
+        return max;
     }
 
     private static bool LooksLikeEmail(ReadOnlySpan<char> text)
