@@ -126,6 +126,15 @@ public sealed class PersonalDataScanner
     // What a value reads as; a pure function of its text, so a column's repeated values are read once.
     private static ValueKind Classify(ReadOnlySpan<char> text)
     {
+        if (IsPlainDecimal(text, out var digits))
+        {
+            // Every shape test below says no to a plain decimal, but for the phone test's signed 7 to 15 digits.
+            CellText.ParseNumber(text, TabularReadOptions.Default, '.', out var plain);
+            return ValueKind.Classified | ValueKind.Numeric
+                | (Math.Abs(plain) < 1_000_000 ? ValueKind.Small : ValueKind.Unknown)
+                | (digits >= 7 && text[0] is '+' or '-' ? ValueKind.Phone : ValueKind.Unknown);
+        }
+
         var kind = ValueKind.Classified;
         // A number in either decimal style ("1,234.5" or a European "1.234,5") is a number, never free text.
         if (CellText.ParseNumber(text, TabularReadOptions.Default, '.', out var number) == NumberCell.Number
@@ -150,6 +159,31 @@ public sealed class PersonalDataScanner
             : LooksLikeAddress(text) ? ValueKind.Address
             : LooksLikePersonName(text) ? ValueKind.PersonName
             : ValueKind.Classified);
+    }
+
+    // An optional sign, then up to 15 digits with at most one decimal point: what the number parser reads exactly.
+    private static bool IsPlainDecimal(ReadOnlySpan<char> text, out int digits)
+    {
+        digits = 0;
+        var point = false;
+        for (var i = text.Length > 0 && text[0] is '+' or '-' ? 1 : 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+            else if (c == '.' && !point)
+            {
+                point = true;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return digits is > 0 and <= 15;
     }
 
     /// <summary>The columns that look personal, in column order.</summary>
@@ -235,15 +269,16 @@ public sealed class PersonalDataScanner
             return new PersonalColumn(name, PersonalDataKind.Address, Percent(share(state.Address)) + perAccount + " are postal addresses");
         }
 
-        var accounts = state.Accounts.Count;
-        var uniqueText = accounts >= MinAccountsForUniqueness && state.Values.Count >= 0.8 * accounts && share(state.Numeric + state.Dates) < 0.5;
+        var accounts = state.Accounts.DistinctCount();
+        var values = state.Values.DistinctCount();
+        var uniqueText = accounts >= MinAccountsForUniqueness && values >= 0.8 * accounts && share(state.Numeric + state.Dates) < 0.5;
         if (uniqueText && share(state.PersonName) >= 0.8)
         {
             return new PersonalColumn(name, PersonalDataKind.Name, Percent(share(state.PersonName)) + perAccount + " read like people's names, a different one for nearly every account");
         }
 
         // Yes/no flags and small numbers under a personal-sounding header ("email_opt_in", "phone_calls") are not personal data.
-        if (KindFromHeader(name) is { } kind && share(state.SmallNumbers) < 0.5 && state.Values.Count > 2)
+        if (KindFromHeader(name) is { } kind && share(state.SmallNumbers) < 0.5 && values > 2)
         {
             return new PersonalColumn(name, kind, "the header names " + Describe(kind));
         }
@@ -251,7 +286,7 @@ public sealed class PersonalDataScanner
         if (uniqueText)
         {
             return new PersonalColumn(name, PersonalDataKind.UniquePerAccount, string.Create(CultureInfo.InvariantCulture,
-                $"free text with {state.Values.Count} distinct values over {accounts} accounts (like a name, an address or a contact)"));
+                $"free text with {values} distinct values over {accounts} accounts (like a name, an address or a contact)"));
         }
 
         return null;
@@ -448,9 +483,9 @@ public sealed class PersonalDataScanner
     {
         public LongSet Pairs { get; } = new();
 
-        public LongSet Accounts { get; } = new();
+        public HashTally Accounts { get; } = new();
 
-        public LongSet Values { get; } = new();
+        public HashTally Values { get; } = new();
 
         public ValueKinds Kinds { get; } = new();
 

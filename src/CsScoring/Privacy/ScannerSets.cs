@@ -67,7 +67,7 @@ internal sealed class LongSet
                 // At most four fifths full: 50,000 values fit 65,536 slots.
                 if (Count * 5L > _slots.Length * 4L)
                 {
-                    Grow();
+                    Grow(_slots.Length < 1 << 16 ? 4 : 2);
                 }
 
                 return true;
@@ -77,9 +77,10 @@ internal sealed class LongSet
 
     private static int Slot(ulong key, int mask) => (int)((key * 0x9E3779B97F4A7C15UL) >> 32) & mask;
 
-    private void Grow()
+    // Growing fourfold while small halves the rehashing on the way to the scanner's cap.
+    private void Grow(int factor)
     {
-        var slots = new ulong[_slots.Length * 2];
+        var slots = new ulong[_slots.Length * factor];
         var mask = slots.Length - 1;
         foreach (var key in _slots)
         {
@@ -96,6 +97,55 @@ internal sealed class LongSet
         }
 
         _slots = slots;
+    }
+}
+
+/// <summary>
+/// Counts the distinct 64-bit hashes appended to it when asked: appending is sequential, where a set would touch a
+/// random cache line per value, and the scanner needs only the counts at the end.
+/// </summary>
+internal sealed class HashTally
+{
+    private long[] _items = new long[16];
+    private int _count;
+    private int _distinct;
+
+    public void Add(long value)
+    {
+        if (_count == _items.Length)
+        {
+            // Duplicates are dropped before the buffer grows, so it stays within the distinct values and the new ones.
+            DistinctCount();
+            if (_count * 2 > _items.Length)
+            {
+                Array.Resize(ref _items, _items.Length * 2);
+            }
+        }
+
+        _items[_count++] = value;
+    }
+
+    /// <summary>The number of distinct values appended.</summary>
+    public int DistinctCount()
+    {
+        if (_distinct == _count)
+        {
+            return _count;
+        }
+
+        var items = _items.AsSpan(0, _count);
+        items.Sort();
+        var kept = 1;
+        for (var i = 1; i < items.Length; i++)
+        {
+            if (items[i] != items[kept - 1])
+            {
+                items[kept++] = items[i];
+            }
+        }
+
+        _count = _distinct = kept;
+        return kept;
     }
 }
 

@@ -167,11 +167,17 @@ public sealed class PersonalDataScannerTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    private static readonly string[] Odd =
+    [
+        "", " ", "NA", "-", ".", "+", "0", "-0", "-.5", "5.", "1e3", "1,234.5", "1.234,5", "01/03/2025", "2024-03-01", "2024.03.01", "yes", "Zürich",
+        "東京", "::1", "a@b.co", "-0.317396", "+1234567", "1234567", "-123456", "-1234567890123456", "999999.5", "-1000000", "1.2.3", "12.", "-12.5.6",
+    ];
+
     private static string Value(Random random, int style)
     {
         var a = random.Next(500);
         return random.Next(10) == 0
-            ? ((string[])["", " ", "NA", "-", "0", "-0", "1e3", "1,234.5", "1.234,5", "01/03/2025", "2024-03-01", "yes", "Zürich", "東京", "::1", "a@b.co"])[random.Next(16)]
+            ? Odd[random.Next(Odd.Length)]
             : style switch
             {
                 0 => $"{First[a % 8]} {Last[a / 8 % 8]}",
@@ -180,7 +186,7 @@ public sealed class PersonalDataScannerTests
                 3 => string.Create(CultureInfo.InvariantCulture, $"{a + 1} {Streets[a % 5]}"),
                 4 => string.Create(CultureInfo.InvariantCulture, $"10.0.{a / 200}.{a % 200}"),
                 5 => new DateOnly(2024, 1, 1).AddDays(a).ToString(random.Next(2) == 0 ? "yyyy-MM-dd" : "dd/MM/yyyy", CultureInfo.InvariantCulture),
-                6 => (random.NextDouble() * 2e6 - 1e6).ToString(random.Next(2) == 0 ? "R" : "N2", CultureInfo.InvariantCulture),
+                6 => (random.NextDouble() * 2e6 - 1e6).ToString(random.Next(3) switch { 0 => "R", 1 => "N2", _ => "0.######" }, CultureInfo.InvariantCulture),
                 7 => ((string[])["basic", "pro", "enterprise", "team"])[a % 4],
                 _ => string.Create(CultureInfo.InvariantCulture, $"note {a} {Streets[a % 5][..3]}"),
             };

@@ -25,6 +25,28 @@ public sealed class ScannerSetsTests
         }
     }
 
+    [Property(MaxTest = 100)]
+    public void HashTally_Meets_Specification(int seed)
+    {
+        // Counts distinct values as a HashSet<long> does, asked at any point.
+        var random = new Random(seed);
+        var tally = new HashTally();
+        var expected = new HashSet<long>();
+        for (var i = 0; i < random.Next(1, 5000); i++)
+        {
+            var value = random.Next(3) == 0 ? random.Next(-30, 30) : random.NextInt64();
+            tally.Add(value);
+            expected.Add(value);
+            if (random.Next(500) == 0)
+            {
+                Assert.Equal(expected.Count, tally.DistinctCount());
+            }
+        }
+
+        Assert.Equal(expected.Count, tally.DistinctCount());
+        Assert.Equal(expected.Count, tally.DistinctCount());
+    }
+
     [Fact]
     public void ValueKinds_SameHashOtherText_IsNotFound()
     {

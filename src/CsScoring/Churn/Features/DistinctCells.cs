@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CsScoring.Data;
 
 namespace CsScoring.Churn.Features;
@@ -39,11 +41,16 @@ internal sealed class DistinctCells
 {
     private const int InitialSlots = 16;
 
+    // Past this many texts the table outgrows the fastest caches: a bitmap of hashes seen then answers most misses.
+    private const int FilterFrom = 1024;
+    private const int FilterBits = 1 << 17;
+
     // Slot: the text's 32-bit tag above the entry index + 1; 0 is empty.
     private ulong[] _slots = new ulong[InitialSlots];
     private string[] _keys = new string[8];
     private long[] _counts = new long[8];
     private CellReading[] _readings = new CellReading[8];
+    private ulong[]? _filter;
     private TabularReadOptions? _options;
     private char _decimalMark;
     private DateOrder _order;
@@ -67,6 +74,11 @@ internal sealed class DistinctCells
     public int IndexOf(ReadOnlySpan<char> text)
     {
         var hash = Hash(text);
+        if (_filter is { } filter && !IsSet(filter, hash))
+        {
+            return -1;
+        }
+
         var tag = hash & 0xFFFF_FFFF_0000_0000UL;
         var mask = _slots.Length - 1;
         for (var slot = (int)(hash >> 8) & mask; ; slot = (slot + 1) & mask)
@@ -115,7 +127,20 @@ internal sealed class DistinctCells
         _keys[index] = text.ToString();
         _counts[index] = 1;
         _readings[index] = reading;
-        Insert(_slots, Hash(text), index);
+        var hash = Hash(text);
+        Insert(_slots, hash, index);
+        if (_filter is { } filter)
+        {
+            Set(filter, hash);
+        }
+        else if (Count == FilterFrom)
+        {
+            _filter = new ulong[FilterBits / 64];
+            for (var i = 0; i < Count; i++)
+            {
+                Set(_filter, Hash(_keys[i]));
+            }
+        }
     }
 
     /// <summary>The texts and their counts, in the order first seen.</summary>
@@ -141,6 +166,19 @@ internal sealed class DistinctCells
         _slots = slots;
     }
 
+    // The filter's bit is taken from hash bits the slot (bits 8 up) and the tag (32 up) use least.
+    private static bool IsSet(ulong[] filter, ulong hash)
+    {
+        var bit = (int)(hash >> 40) & (FilterBits - 1);
+        return (filter[bit >> 6] & (1UL << bit)) != 0;
+    }
+
+    private static void Set(ulong[] filter, ulong hash)
+    {
+        var bit = (int)(hash >> 40) & (FilterBits - 1);
+        filter[bit >> 6] |= 1UL << bit;
+    }
+
     private static void Insert(ulong[] slots, ulong hash, int index)
     {
         var mask = slots.Length - 1;
@@ -153,18 +191,26 @@ internal sealed class DistinctCells
         slots[slot] = (hash & 0xFFFF_FFFF_0000_0000UL) | (uint)(index + 1);
     }
 
-    // FNV-1a with a final mix, so the low bits (the slot) and the high bits (the tag) both depend on every character.
+    // Four characters a step, then a final mix, so the slot bits and the tag bits both depend on every character.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Hash(ReadOnlySpan<char> text)
     {
-        var hash = 14695981039346656037UL;
-        foreach (var c in text)
+        var hash = (ulong)text.Length * 0x9E3779B97F4A7C15UL;
+        var bytes = MemoryMarshal.AsBytes(text);
+        while (bytes.Length >= 8)
         {
-            hash = (hash ^ c) * 1099511628211UL;
+            hash = (hash ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes)) * 0xBF58476D1CE4E5B9UL;
+            hash ^= hash >> 29;
+            bytes = bytes[8..];
         }
 
-        hash ^= hash >> 29;
-        hash *= 0xBF58476D1CE4E5B9UL;
-        return hash ^ (hash >> 32);
+        foreach (var b in bytes)
+        {
+            hash = (hash ^ b) * 0x100000001B3UL;
+        }
+
+        hash ^= hash >> 32;
+        hash *= 0x94D049BB133111EBUL;
+        return hash ^ (hash >> 29);
     }
 }
