@@ -80,6 +80,42 @@ public sealed class ChurnBackground
     }
 
     /// <summary>
+    /// Adds chosen rows of a feature matrix, with the same result as adding them one by one in order: tree covers
+    /// come from each row's leaf per tree, found for many rows at once by the batch scorer and counted, then added up
+    /// the trees (whole counts, so exact); a linear model's sums are added row after row as <see cref="Add(ReadOnlySpan{float})"/> does.
+    /// </summary>
+    /// <param name="rowMajor">Feature vectors, one after another (<see cref="ChurnModel.FeatureCount"/> values each).</param>
+    /// <param name="rows">Indices of the rows to add, each a row of <paramref name="rowMajor"/> (checked by the caller).</param>
+    internal void Add(ReadOnlySpan<float> rowMajor, ReadOnlySpan<int> rows)
+    {
+        for (var k = 0; k < _trees.Length; k++)
+        {
+            var counts = new double[_trees[k].LeafCount];
+            _trees[k].CountLeaves(rowMajor, rows, counts);
+            _trees[k].AddLeafCounts(counts, _nodes[k], _leaves[k]);
+        }
+
+        if (_sums.Length > 0)
+        {
+            var width = _model.FeatureCount;
+            for (var i = 0; i < rows.Length; i++)
+            {
+                var features = rowMajor.Slice(rows[i] * width, width);
+                for (var f = 0; f < features.Length; f++)
+                {
+                    if (float.IsFinite(features[f]))
+                    {
+                        _sums[f] += features[f];
+                        _counts[f]++;
+                    }
+                }
+            }
+        }
+
+        Rows += rows.Length;
+    }
+
+    /// <summary>
     /// Adds the rows another builder of the same model has accumulated, so a background can be learnt on several
     /// threads at once. Tree covers are counts, so they come out the same whatever the split; a linear model's sums
     /// are added in the order of the calls, so a fixed split gives the same means on every machine.

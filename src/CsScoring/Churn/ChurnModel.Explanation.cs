@@ -90,11 +90,8 @@ public sealed partial class ChurnModel
         }
 
         var background = CreateBackground();
-        for (var r = 0; r < rows; r++)
-        {
-            background.Add(rowMajor.Slice(r * FeatureCount, FeatureCount));
-        }
-
+        int[] all = [.. Enumerable.Range(0, rows)];
+        background.Add(rowMajor, all);
         return background.Build();
     }
 
@@ -139,14 +136,10 @@ public sealed partial class ChurnModel
         Parallel.For(0, Parts, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, Parts) }, part =>
         {
             var builder = CreateBackground();
-            var features = rowMajor.Span;
             var indices = rows.Span;
+            var start = (int)((long)indices.Length * part / Parts);
             var end = (int)((long)indices.Length * (part + 1) / Parts);
-            for (var i = (int)((long)indices.Length * part / Parts); i < end; i++)
-            {
-                builder.Add(features.Slice(indices[i] * width, width));
-            }
-
+            builder.Add(rowMajor.Span, indices[start..end]);
             parts[part] = builder;
         });
         for (var part = 1; part < Parts; part++)

@@ -123,6 +123,44 @@ public sealed class ChurnBackgroundTests
         Assert.Throws<ArgumentException>(() => model.WithBackground(matrix.AsMemory(1), chosen));
     }
 
+    // The batched background (leaf counts for trees, sums row after row) against adding the rows one by one: the
+    // same background.json bytes, for tree models, a linear model and a blend of both; rows include the scorer's
+    // edge rows (NaN, infinities, values on and beside the split thresholds).
+    [Theory]
+    [InlineData("fast_tree")]
+    [InlineData("light_gbm")]
+    [InlineData("logistic")]
+    [InlineData("blend")]
+    public void WithBackground_Batched_WritesTheBytesOfAddingRowByRow(string name)
+    {
+        var model = name == "blend" ? ChurnModel.Load(BlendModels.Get()) : ChurnModel.Load(ModelDirectories.Get(name));
+        List<float[]> rows =
+        [
+            .. ModelDirectories.Rows(400, 41).Select(ModelDirectories.Features),
+            .. BlendModels.Component("light_gbm").SelfTest!.Rows.Select(r => r.ToArray()),
+            .. BlendModels.Component("fast_tree").SelfTest!.Rows.Select(r => r.ToArray()),
+        ];
+        var matrix = rows.SelectMany(r => r).ToArray();
+        var oneByOne = model.CreateBackground();
+        rows.ForEach(r => oneByOne.Add(r));
+        var expected = oneByOne.Build().Background!.ToUtf8Bytes();
+        Assert.Equal(expected, model.WithBackground(matrix, rows.Count).Background!.ToUtf8Bytes());
+
+        // In parts on the cores: tree covers the same; a linear model's means as the parts add them.
+        int[] all = [.. Enumerable.Range(0, rows.Count)];
+        if (name is "fast_tree" or "light_gbm")
+        {
+            Assert.Equal(expected, model.WithBackground(matrix, all).Background!.ToUtf8Bytes());
+        }
+        else
+        {
+            var parts = model.WithBackground(matrix, all).Background!;
+            var whole = oneByOne.Build().Background!;
+            Assert.Equal(whole.Rows, parts.Rows);
+            Assert.Equal(whole.ExpectedValue, parts.ExpectedValue, 9);
+        }
+    }
+
     [Fact]
     public void Load_FromStreams_EqualsLoadFromDirectory()
     {

@@ -41,6 +41,7 @@ public sealed partial class TreeEnsemble
             foreach (var (leaf, rank) in ranks)
             {
                 layout.LeafValues[leafRank + rank] = LeafValues[leaf];
+                layout.Leaf[leafRank + rank] = leaf;
             }
 
             leafRank += ranks.Count;
@@ -345,6 +346,9 @@ public sealed partial class TreeEnsemble
 
         /// <summary>Leaf values by tree, then left-to-right rank.</summary>
         public double[] LeafValues { get; } = new double[leaves];
+
+        /// <summary>By tree, then left-to-right rank: the leaf's index in the ensemble.</summary>
+        public int[] Leaf { get; } = new int[leaves];
 
         // A tree's nodes may come in any order (QuickScorer ANDs their masks); those sending NaN left go last.
         public int PartitionByNanLeft(int first, int end)

@@ -217,24 +217,11 @@ public sealed partial class TreeEnsemble
             throw new ArgumentException("At least one background row is needed to compute covers.", nameof(rows));
         }
 
+        var counts = new double[LeafValues.Length];
+        CountLeaves(backgroundRowMajor, [.. Enumerable.Range(0, rows)], counts);
         var nodeCovers = new double[Nodes.Length];
         var leafCovers = new double[LeafValues.Length];
-        for (var r = 0; r < rows; r++)
-        {
-            var row = backgroundRowMajor.Slice(r * FeatureCount, FeatureCount);
-            for (var t = 0; t < Roots.Length; t++)
-            {
-                var node = Roots[t];
-                while (node >= 0)
-                {
-                    nodeCovers[node]++;
-                    node = GoesLeft(node, row) ? Nodes[node].Left : Nodes[node].Right;
-                }
-
-                leafCovers[~node]++;
-            }
-        }
-
+        AddLeafCounts(counts, nodeCovers, leafCovers);
         return WithCovers(nodeCovers, leafCovers);
     }
 

@@ -101,7 +101,7 @@ public sealed class TreeEnsembleRowScoringTests
         }
     }
 
-    private static float[] RandomRows(Random random, int rows, int features, List<float> thresholds)
+    internal static float[] RandomRows(Random random, int rows, int features, List<float> thresholds)
     {
         var flat = new float[rows * features];
         for (var i = 0; i < flat.Length; i++)
@@ -145,7 +145,7 @@ public sealed class TreeEnsembleRowScoringTests
         return (float)sum;
     }
 
-    private static (TreeEnsemble Trees, List<float> Thresholds) RandomEnsemble(Random random, int features, int readable, int treeCount, int maxLeaves, bool missingDefaults)
+    internal static (TreeEnsemble Trees, List<float> Thresholds) RandomEnsemble(Random random, int features, int readable, int treeCount, int maxLeaves, bool missingDefaults)
     {
         var nodes = new List<TreeNode>();
         var leaves = new List<double>();
