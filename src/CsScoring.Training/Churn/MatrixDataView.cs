@@ -41,6 +41,16 @@ internal sealed class MatrixDataView : IDataView
     public int Width => _width;
 
     /// <summary>
+    /// Whether <see cref="GetRowCursorSet"/> hands out up to n cursors over consecutive ranges of the rows (cursor k
+    /// over <see cref="PartStart"/>(n, k) to <see cref="PartStart"/>(n, k + 1), with <c>Batch</c> k), so a scorer
+    /// can map them on n threads. Off for training: a trainer reading a cursor set could then depend on the split.
+    /// </summary>
+    public bool SplitsCursors { get; init; }
+
+    /// <summary>The first of this view's rows in part <paramref name="part"/> of <paramref name="parts"/>.</summary>
+    public int PartStart(int parts, int part) => (int)((long)_rows.Length * part / parts);
+
+    /// <summary>
     /// Per feature, the mean and the reciprocal of the standard deviation over this view's rows (1 for a constant
     /// feature), so that <c>(x - shift) * scale</c> has mean 0 and variance 1.
     /// </summary>
@@ -109,18 +119,33 @@ internal sealed class MatrixDataView : IDataView
     public long? GetRowCount() => _rows.Length;
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-        => new Cursor(this, 0, _rows.Length);
+        => new Cursor(this, 0, _rows.Length, 0);
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
-        => [new Cursor(this, 0, _rows.Length)];
-
-    private sealed class Cursor(MatrixDataView view, int start, int end) : DataViewRowCursor
     {
+        if (!SplitsCursors || n <= 1 || _rows.Length <= 1)
+        {
+            return [new Cursor(this, 0, _rows.Length, 0)];
+        }
+
+        var parts = Math.Min(n, _rows.Length);
+        var cursors = new DataViewRowCursor[parts];
+        for (var k = 0; k < parts; k++)
+        {
+            cursors[k] = new Cursor(this, PartStart(parts, k), PartStart(parts, k + 1), k);
+        }
+
+        return cursors;
+    }
+
+    private sealed class Cursor(MatrixDataView view, int start, int end, long batch) : DataViewRowCursor
+    {
+        // The index into the view's rows; Position counts from this cursor's first row, as ML.NET expects.
         private long _position = start - 1L;
 
-        public override long Position => _position;
+        public override long Position => _position - start;
 
-        public override long Batch => 0;
+        public override long Batch => batch;
 
         public override DataViewSchema Schema => view.Schema;
 

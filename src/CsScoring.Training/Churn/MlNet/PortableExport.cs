@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using CsScoring.Churn;
 using CsScoring.Churn.Manifest;
@@ -69,40 +70,72 @@ internal static class PortableExport
 
     internal static (float[] Scores, float[] Probabilities) MlNetScores(ITransformer model, float[] features, int width, int[] rows)
     {
-        // ML.NET scores rows one by one; the rows are split into chunks scored on the cores at once, each chunk into
-        // its own slots, so the figures do not depend on the split.
-        const int Chunk = 32_768;
+        // ML.NET maps each cursor of a cursor set on the thread that reads it. The view's cursors cover consecutive
+        // ranges of the rows, read on the cores at once, so no ML.NET splitter or merger threads sit in between and
+        // each row's figures go to its own slot. More ranges than cores keep a core busy when another is not.
+        var threads = Math.Clamp(Environment.ProcessorCount, 1, 8);
         var scores = new float[rows.Length];
         var probabilities = new float[rows.Length];
-        var chunks = (rows.Length + Chunk - 1) / Chunk;
-        var noLabels = new bool[features.Length / width];
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 8) }, c =>
+        var view = new MatrixDataView(features, width, new bool[features.Length / width], rows) { SplitsCursors = true };
+        var output = model.Transform(view);
+        DataViewSchema.Column[] columns = [output.Schema["Score"], output.Schema["Probability"]];
+        var cursors = output.GetRowCursorSet(columns, threads * 4);
+        try
         {
-            var start = c * Chunk;
-            var count = Math.Min(Chunk, rows.Length - start);
-            MlNetScores(model, features, width, noLabels, rows.AsSpan(start, count).ToArray(), scores.AsSpan(start, count), probabilities.AsSpan(start, count));
-        });
+            var claimed = new int[cursors.Length];
+            Parallel.For(0, cursors.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+                Read(cursors[k], columns, view, claimed, scores, probabilities));
+        }
+        finally
+        {
+            foreach (var cursor in cursors)
+            {
+                cursor.Dispose();
+            }
+        }
+
         return (scores, probabilities);
     }
 
-    private static void MlNetScores(ITransformer model, float[] features, int width, bool[] noLabels, int[] rows, Span<float> scores, Span<float> probabilities)
+    // One pass reading both columns of a range's cursor (each GetColumn call would run the model again). The
+    // range is the cursor's Batch, which ML.NET's mapping cursors pass through from the view's.
+    private static void Read(DataViewRowCursor cursor, DataViewSchema.Column[] columns, MatrixDataView view, int[] claimed, float[] scores, float[] probabilities)
     {
-        // One pass reading both columns: each GetColumn call would run the whole model over the rows again.
-        var output = model.Transform(new MatrixDataView(features, width, noLabels, rows));
-        var scoreColumn = output.Schema["Score"];
-        var probabilityColumn = output.Schema["Probability"];
-        using var cursor = output.GetRowCursor([scoreColumn, probabilityColumn]);
-        var score = cursor.GetGetter<float>(scoreColumn);
-        var probability = cursor.GetGetter<float>(probabilityColumn);
-        float value = 0;
-        for (var i = 0; cursor.MoveNext(); i++)
+        var parts = claimed.Length;
+        var part = cursor.Batch;
+        if ((ulong)part >= (ulong)parts || Interlocked.Exchange(ref claimed[part], 1) != 0)
         {
+            throw new InvalidOperationException($"ML.NET returned a cursor for range {part}, which is not one of the {parts} ranges or came twice.");
+        }
+
+        var end = view.PartStart(parts, (int)part + 1);
+        var score = cursor.GetGetter<float>(columns[0]);
+        var probability = cursor.GetGetter<float>(columns[1]);
+        float value = 0;
+        var i = view.PartStart(parts, (int)part);
+        while (cursor.MoveNext())
+        {
+            if (i == end)
+            {
+                ThrowRange(part, parts);
+            }
+
             score(ref value);
             scores[i] = value;
             probability(ref value);
             probabilities[i] = value;
+            i++;
+        }
+
+        if (i != end)
+        {
+            ThrowRange(part, parts);
         }
     }
+
+    [DoesNotReturn]
+    private static void ThrowRange(long part, int parts)
+        => throw new InvalidOperationException($"ML.NET's cursor for range {part} of {parts} did not return exactly the range's rows.");
 
     internal sealed class ParityAccumulator(bool trees, Func<float, double>? calibrate)
     {
