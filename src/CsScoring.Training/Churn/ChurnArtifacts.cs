@@ -39,14 +39,18 @@ internal static class ChurnArtifacts
         mark = PhaseTimings.Lap("artifacts: model.zip", mark);
 
         // The portable scorer the library loads, proved against ML.NET on the training rows and edge rows first.
+        // The drift reference sorts every feature's values, so it is computed once for all the manifests below.
+        var drift = Drift.Reference(data);
+        var pseudonymized = pseudonymizer is not null;
+        int[] trainingRows = [.. TrainingRows(result)];
         var export = blend is not null
-            ? BlendExport.Export(blend, result.FinalModel.Calibrator, sha => BuildManifest(result, sha, pseudonymizer is not null),
-                data.Features, data.Width, [.. TrainingRows(result)])
-            : PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymizer is not null),
-                data.Features, data.Width, [.. TrainingRows(result)], result.FinalModel.Calibrator.Predict);
+            ? BlendExport.Export(blend, result.FinalModel.Calibrator, sha => BuildManifest(result, sha, pseudonymized, drift),
+                data.Features, data.Width, trainingRows)
+            : PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymized, drift),
+                data.Features, data.Width, trainingRows, result.FinalModel.Calibrator.Predict);
         mark = PhaseTimings.Lap("artifacts: portable export and parity", mark);
         var scorer = export.Scorer;
-        var manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(scorer), pseudonymizer is not null) with { Parity = export.Parity };
+        var manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(scorer), pseudonymized, drift) with { Parity = export.Parity };
 
         // The explanation background from the training rows, so the saved model explains as soon as it is loaded.
         var explained = ExplainedModel(result, ChurnModel.Create(manifest, scorer));
@@ -55,7 +59,7 @@ internal static class ChurnArtifacts
 
         // model.onnx, generated from the portable scorer and proved with ONNX Runtime against the compiled scorer on
         // the same training rows and edge rows; its hash and parity go into the manifest.
-        var onnx = OnnxExport.Export(explained, scorer, manifest, data.Features, data.Width, [.. TrainingRows(result)]);
+        var onnx = OnnxExport.Export(explained, scorer, manifest, data.Features, data.Width, trainingRows);
         mark = PhaseTimings.Lap("artifacts: onnx export and parity", mark);
         manifest = manifest with
         {
@@ -185,7 +189,8 @@ internal static class ChurnArtifacts
 
 
 
-    public static ModelManifest BuildManifest(ChurnTrainingResult result, string scorerSha, bool pseudonymized)
+    /// <summary>The manifest of the trained model for a scorer hash, with a drift reference from <see cref="Drift.Reference"/>.</summary>
+    public static ModelManifest BuildManifest(ChurnTrainingResult result, string scorerSha, bool pseudonymized, IReadOnlyDictionary<string, FeatureDistribution> driftReference)
     {
         var data = result.Data;
         var final = result.FinalModel;
@@ -211,7 +216,7 @@ internal static class ChurnArtifacts
             TrainingRows = rows,
             TrainingPositives = positives,
             PseudonymizedIds = pseudonymized,
-            DriftReference = Drift.Reference(data),
+            DriftReference = driftReference,
         };
     }
 
