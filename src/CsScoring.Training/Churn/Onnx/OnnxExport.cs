@@ -76,49 +76,103 @@ internal static class OnnxExport
             throw new ArgumentException($"the ONNX model has {inputNames.Count} inputs, not {width}", nameof(width));
         }
 
-        var inputs = new List<NamedOnnxValue>(width);
-        for (var f = 0; f < width; f++)
+        var columns = new float[rows * width];
+        Transpose(rowMajor[..(rows * width)].ToArray(), rows, width, columns);
+        var probabilities = new float[rows];
+        var scores = new float[rows];
+        if (rows == 0)
         {
-            var column = new float[rows];
-            for (var r = 0; r < rows; r++)
-            {
-                column[r] = rowMajor[(r * width) + f];
-            }
-
-            inputs.Add(NamedOnnxValue.CreateFromTensor(inputNames[f], new DenseTensor<float>(column, [rows, 1])));
+            return (probabilities, scores);
         }
 
-        using var results = session.Run(inputs, [OnnxScorerGraph.ProbabilityOutput, OnnxScorerGraph.ScoreOutput]);
-        return ([.. results[0].AsEnumerable<float>()], [.. results[1].AsEnumerable<float>()]);
+        RunInto(session, inputNames, [OnnxScorerGraph.ProbabilityOutput, OnnxScorerGraph.ScoreOutput], columns, width, rows, probabilities, scores);
+        return (probabilities, scores);
     }
 
     private static void Compare(InferenceSession session, ChurnModel compiled, float[] features, int width, int[] rows, Parity parity, string kind)
     {
-        // Blocks are scored on the cores at once (ONNX Runtime's Run is thread-safe; each block has its own buffers
-        // and output slots), then checked in row order, so the first disagreement reported is the same either way.
+        // Blocks are scored on the cores at once (ONNX Runtime's Run is thread-safe), then checked in row order, so
+        // the first disagreement reported is the same either way. Each thread reuses its buffers: the block's rows
+        // for the compiled scorer and the same rows feature by feature for the graph's [N, 1] inputs; the graph
+        // writes its outputs straight into the block's slots.
+        var inputNames = session.InputNames;
+        if (inputNames.Count != width)
+        {
+            throw new ArgumentException($"the ONNX model has {inputNames.Count} inputs, not {width}", nameof(width));
+        }
+
+        string[] outputNames = [OnnxScorerGraph.ProbabilityOutput, OnnxScorerGraph.ScoreOutput];
         var predictions = new ChurnPrediction[rows.Length];
         var scores = new float[rows.Length];
         var probabilities = new float[rows.Length];
         var blocks = (rows.Length + Block - 1) / Block;
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 8) }, b =>
-        {
-            var start = b * Block;
-            var count = Math.Min(Block, rows.Length - start);
-            var buffer = new float[count * width];
-            for (var i = 0; i < count; i++)
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 8) },
+            () => (RowMajor: new float[Block * width], Columns: new float[Block * width]),
+            (b, _, buffers) =>
             {
-                features.AsSpan(rows[start + i] * width, width).CopyTo(buffer.AsSpan(i * width, width));
-            }
+                var start = b * Block;
+                var count = Math.Min(Block, rows.Length - start);
+                var (rowMajor, columns) = buffers;
+                for (var i = 0; i < count; i++)
+                {
+                    features.AsSpan(rows[start + i] * width, width).CopyTo(rowMajor.AsSpan(i * width, width));
+                }
 
-            compiled.PredictBatch(buffer, count, predictions.AsSpan(start, count));
-            var (blockProbabilities, blockScores) = Run(session, buffer, count, width);
-            blockProbabilities.CopyTo(probabilities, start);
-            blockScores.CopyTo(scores, start);
-        });
+                compiled.PredictBatch(rowMajor.AsSpan(0, count * width), count, predictions.AsSpan(start, count));
+                Transpose(rowMajor, count, width, columns);
+                RunInto(session, inputNames, outputNames, columns, width, count, probabilities.AsMemory(start, count), scores.AsMemory(start, count));
+                return buffers;
+            },
+            _ => { });
 
         for (var i = 0; i < rows.Length; i++)
         {
             parity.Check(predictions[i], scores[i], probabilities[i], kind, i);
+        }
+    }
+
+    // Row-major rows to feature-major columns (feature f of row i at f * rows + i), 64 rows at a time so the rows
+    // read stay in cache while each feature's run is written.
+    private static void Transpose(float[] rowMajor, int rows, int width, float[] columns)
+    {
+        const int Tile = 64;
+        for (var first = 0; first < rows; first += Tile)
+        {
+            var end = Math.Min(rows, first + Tile);
+            for (var f = 0; f < width; f++)
+            {
+                var column = columns.AsSpan(f * rows, rows);
+                for (var i = first; i < end; i++)
+                {
+                    column[i] = rowMajor[(i * width) + f];
+                }
+            }
+        }
+    }
+
+    // One Run over feature-major columns (feature f at f * rows), its two outputs written into the given memory.
+    private static void RunInto(InferenceSession session, IReadOnlyList<string> inputNames, string[] outputNames, float[] columns, int width, int rows, Memory<float> probabilities, Memory<float> scores)
+    {
+        long[] shape = [rows, 1];
+        var values = new List<OrtValue>(width + 2);
+        try
+        {
+            for (var f = 0; f < width; f++)
+            {
+                values.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, columns.AsMemory(f * rows, rows), shape));
+            }
+
+            values.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, probabilities, shape));
+            values.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, scores, shape));
+            using var options = new RunOptions();
+            session.Run(options, inputNames, values.GetRange(0, width), outputNames, values.GetRange(width, 2));
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
         }
     }
 
