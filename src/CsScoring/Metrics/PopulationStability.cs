@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace CsScoring.Metrics;
 
 /// <summary>How far a distribution moved, by its population stability index.</summary>
@@ -43,7 +45,11 @@ public static class PopulationStability
         }
 
         var sorted = values.ToArray();
-        Array.Sort(sorted);
+        if (!TryRadixSort(sorted))
+        {
+            Array.Sort(sorted);
+        }
+
         var edges = new List<double>();
         for (var q = 1; q < 10; q++)
         {
@@ -60,6 +66,103 @@ public static class PopulationStability
         }
 
         return [.. edges];
+    }
+
+    /// <summary>
+    /// Sorts as <see cref="Array.Sort{T}(T[])"/> does (NaN first, then ascending), bit for bit, with a radix sort on
+    /// the values' bits: several times faster on large samples. Array.Sort leaves values that compare equal but
+    /// differ in their bits (0 and -0, NaNs with other payloads) in an order of its own, so when both zeros or two
+    /// kinds of NaN are present, or the sample is small, this returns <see langword="false"/> without changing it.
+    /// </summary>
+    internal static bool TryRadixSort(float[] values)
+    {
+        const int MinLength = 1024;
+        if (values.Length < MinLength)
+        {
+            return false;
+        }
+
+        var nans = 0;
+        var nanBits = 0u;
+        bool positiveZero = false, negativeZero = false;
+        foreach (var value in values)
+        {
+            var bits = BitConverter.SingleToUInt32Bits(value);
+            if (float.IsNaN(value))
+            {
+                if (nans++ > 0 && bits != nanBits)
+                {
+                    return false;
+                }
+
+                nanBits = bits;
+            }
+            else if (value == 0)
+            {
+                positiveZero |= bits == 0;
+                negativeZero |= bits != 0;
+            }
+        }
+
+        if (positiveZero && negativeZero)
+        {
+            return false;
+        }
+
+        // Keys whose unsigned order is the values' order: the sign bit flipped for positives, every bit for negatives.
+        var length = values.Length - nans;
+        var keyArray = ArrayPool<uint>.Shared.Rent(length);
+        var scratchArray = ArrayPool<uint>.Shared.Rent(length);
+        var keys = keyArray.AsSpan(0, length);
+        var scratch = scratchArray.AsSpan(0, length);
+        var n = 0;
+        foreach (var value in values)
+        {
+            if (!float.IsNaN(value))
+            {
+                var bits = BitConverter.SingleToUInt32Bits(value);
+                keys[n++] = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+            }
+        }
+
+        // Least significant byte first: each pass is stable, so after the fourth the keys are in order.
+        Span<int> start = stackalloc int[256];
+        for (var shift = 0; shift < 32; shift += 8)
+        {
+            start.Clear();
+            foreach (var key in keys)
+            {
+                start[(int)((key >> shift) & 0xFF)]++;
+            }
+
+            var sum = 0;
+            for (var digit = 0; digit < 256; digit++)
+            {
+                var count = start[digit];
+                start[digit] = sum;
+                sum += count;
+            }
+
+            foreach (var key in keys)
+            {
+                scratch[start[(int)((key >> shift) & 0xFF)]++] = key;
+            }
+
+            var sorted = scratch;
+            scratch = keys;
+            keys = sorted;
+        }
+
+        values.AsSpan(0, nans).Fill(BitConverter.UInt32BitsToSingle(nanBits));
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var key = keys[i];
+            values[nans + i] = BitConverter.UInt32BitsToSingle((key & 0x8000_0000u) != 0 ? key & 0x7FFF_FFFFu : ~key);
+        }
+
+        ArrayPool<uint>.Shared.Return(keyArray);
+        ArrayPool<uint>.Shared.Return(scratchArray);
+        return true;
     }
 
     /// <summary>The share of values in each bin (edges.Count + 1 bins).</summary>
