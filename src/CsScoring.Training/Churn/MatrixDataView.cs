@@ -41,7 +41,7 @@ internal sealed class MatrixDataView : IDataView
     public int Width => _width;
 
     /// <summary>
-    /// Whether <see cref="GetRowCursorSet"/> hands out up to n cursors over consecutive ranges of the rows (cursor k
+    /// Whether <see cref="GetRowCursorSet"/> hands out n cursors over consecutive ranges of the rows (cursor k
     /// over <see cref="PartStart"/>(n, k) to <see cref="PartStart"/>(n, k + 1), with <c>Batch</c> k), so a scorer
     /// can map them on n threads. Off for training: a trainer reading a cursor set could then depend on the split.
     /// </summary>
@@ -123,16 +123,16 @@ internal sealed class MatrixDataView : IDataView
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
     {
-        if (!SplitsCursors || n <= 1 || _rows.Length <= 1)
+        if (!SplitsCursors || n <= 1)
         {
             return [new Cursor(this, 0, _rows.Length, 0)];
         }
 
-        var parts = Math.Min(n, _rows.Length);
-        var cursors = new DataViewRowCursor[parts];
-        for (var k = 0; k < parts; k++)
+        // Exactly n, some empty when there are fewer rows: handed a single cursor, ML.NET would split it itself.
+        var cursors = new DataViewRowCursor[n];
+        for (var k = 0; k < n; k++)
         {
-            cursors[k] = new Cursor(this, PartStart(parts, k), PartStart(parts, k + 1), k);
+            cursors[k] = new Cursor(this, PartStart(n, k), PartStart(n, k + 1), k);
         }
 
         return cursors;

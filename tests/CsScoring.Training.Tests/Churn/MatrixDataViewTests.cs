@@ -47,12 +47,13 @@ public sealed class MatrixDataViewTests
     [InlineData(10, 3)]
     [InlineData(3, 8)]
     [InlineData(1, 8)]
-    public void GetRowCursorSet_SplitsCursors_GivesConsecutiveRangesNumberedByBatch(int rowCount, int n)
+    [InlineData(0, 8)]
+    public void GetRowCursorSet_SplitsCursors_GivesNConsecutiveRangesNumberedByBatch(int rowCount, int n)
     {
         int[] rows = [.. Enumerable.Range(0, rowCount).Select(i => (i * 7) % (rowCount + 3))];
         var view = View(rows, splits: true);
         var cursors = view.GetRowCursorSet(view.Schema, n);
-        var parts = Math.Min(n, rowCount);
+        var parts = n;
         Assert.Equal(parts, cursors.Length);
         for (var k = 0; k < parts; k++)
         {

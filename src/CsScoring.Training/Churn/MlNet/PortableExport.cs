@@ -76,15 +76,29 @@ internal static class PortableExport
         var threads = Math.Clamp(Environment.ProcessorCount, 1, 8);
         var scores = new float[rows.Length];
         var probabilities = new float[rows.Length];
-        var view = new MatrixDataView(features, width, new bool[features.Length / width], rows) { SplitsCursors = true };
+        var labels = new bool[features.Length / width];
+        var view = new MatrixDataView(features, width, labels, rows) { SplitsCursors = true };
         var output = model.Transform(view);
         DataViewSchema.Column[] columns = [output.Schema["Score"], output.Schema["Probability"]];
         var cursors = output.GetRowCursorSet(columns, threads * 4);
         try
         {
-            var claimed = new int[cursors.Length];
-            Parallel.For(0, cursors.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
-                Read(cursors[k], columns, view, claimed, scores, probabilities));
+            // A cursor's Batch is its range, as ML.NET's mapping cursors pass it through from the view's. A pipeline
+            // that splits or merges rows itself does not, and is read through one cursor over the rows in order.
+            var parts = cursors.Length;
+            if (!cursors.Select(c => c.Batch).Order().SequenceEqual(Enumerable.Range(0, parts).Select(k => (long)k)))
+            {
+                var plain = model.Transform(new MatrixDataView(features, width, labels, rows));
+                using var cursor = plain.GetRowCursor([plain.Schema["Score"], plain.Schema["Probability"]]);
+                Read(cursor, 0, rows.Length, scores, probabilities);
+                return (scores, probabilities);
+            }
+
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
+            {
+                var part = (int)cursors[k].Batch;
+                Read(cursors[k], view.PartStart(parts, part), view.PartStart(parts, part + 1), scores, probabilities);
+            });
         }
         finally
         {
@@ -97,27 +111,18 @@ internal static class PortableExport
         return (scores, probabilities);
     }
 
-    // One pass reading both columns of a range's cursor (each GetColumn call would run the model again). The
-    // range is the cursor's Batch, which ML.NET's mapping cursors pass through from the view's.
-    private static void Read(DataViewRowCursor cursor, DataViewSchema.Column[] columns, MatrixDataView view, int[] claimed, float[] scores, float[] probabilities)
+    // One pass reading both columns (each GetColumn call would run the model again) into slots start .. end - 1.
+    private static void Read(DataViewRowCursor cursor, int start, int end, float[] scores, float[] probabilities)
     {
-        var parts = claimed.Length;
-        var part = cursor.Batch;
-        if ((ulong)part >= (ulong)parts || Interlocked.Exchange(ref claimed[part], 1) != 0)
-        {
-            throw new InvalidOperationException($"ML.NET returned a cursor for range {part}, which is not one of the {parts} ranges or came twice.");
-        }
-
-        var end = view.PartStart(parts, (int)part + 1);
-        var score = cursor.GetGetter<float>(columns[0]);
-        var probability = cursor.GetGetter<float>(columns[1]);
+        var score = cursor.GetGetter<float>(cursor.Schema["Score"]);
+        var probability = cursor.GetGetter<float>(cursor.Schema["Probability"]);
         float value = 0;
-        var i = view.PartStart(parts, (int)part);
+        var i = start;
         while (cursor.MoveNext())
         {
             if (i == end)
             {
-                ThrowRange(part, parts);
+                ThrowRange(start, end);
             }
 
             score(ref value);
@@ -129,13 +134,13 @@ internal static class PortableExport
 
         if (i != end)
         {
-            ThrowRange(part, parts);
+            ThrowRange(start, end);
         }
     }
 
     [DoesNotReturn]
-    private static void ThrowRange(long part, int parts)
-        => throw new InvalidOperationException($"ML.NET's cursor for range {part} of {parts} did not return exactly the range's rows.");
+    private static void ThrowRange(int start, int end)
+        => throw new InvalidOperationException($"An ML.NET cursor did not return exactly the rows {start} to {end - 1} it was given.");
 
     internal sealed class ParityAccumulator(bool trees, Func<float, double>? calibrate)
     {
