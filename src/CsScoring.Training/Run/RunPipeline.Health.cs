@@ -33,6 +33,10 @@ internal sealed partial class RunPipeline
         HealthWorkflow.WriteScores(context.OutputFile("health_scores.csv"), accounts, overwrite: false, context.Id);
         var summary = HealthScoreSummary.Of(accounts, [scorecard]);
         var labelled = data.Labels.Any(label => !double.IsNaN(label));
+
+        // The backtest scores every labelled snapshot (a million on a 100k-account book): hand back the reading's and
+        // the current scoring's garbage first, so the two do not stack up in the job's peak memory.
+        ReleasePhaseMemory();
         SnapshotBacktest? backtest = labelled ? data.Backtest(scorecard, null) : null;
 
         context.Summary["health"] = new

@@ -28,7 +28,17 @@ public static class HealthBacktest
         var bandCount = scorecard.Bands.Count;
         var accounts = new int[bandCount];
         var churners = new int[bandCount];
-        var scored = new List<(double Score, bool Churned)>(scores.Length);
+        // The scored accounts' risk (the negated score, as Auc ranks it) and outcomes, in arrays of their exact size:
+        // a backtest over every labelled snapshot of a large book holds millions of them.
+        var scoredCount = 0;
+        foreach (var score in scores)
+        {
+            scoredCount += score.IsScored && !double.IsNaN(score.Score) ? 1 : 0;
+        }
+
+        var risk = new double[scoredCount];
+        var outcomes = new bool[scoredCount];
+        var scored = 0;
         int unscored = 0, unscoredChurned = 0;
         var coverage = 0.0;
         for (var i = 0; i < scores.Length; i++)
@@ -44,11 +54,16 @@ public static class HealthBacktest
             var band = scores[i].Band;
             accounts[band]++;
             churners[band] += churned[i] ? 1 : 0;
-            scored.Add((scores[i].Score, churned[i]));
+            if (!double.IsNaN(scores[i].Score))
+            {
+                risk[scored] = -scores[i].Score;
+                outcomes[scored++] = churned[i];
+            }
         }
 
         var totalChurned = churners.Sum();
-        var overall = scored.Count > 0 ? (double)totalChurned / scored.Count : double.NaN;
+        var scoredAccounts = accounts.Sum();
+        var overall = scoredAccounts > 0 ? (double)totalChurned / scoredAccounts : double.NaN;
         var bands = new BandOutcome[bandCount];
         for (var b = 0; b < bandCount; b++)
         {
@@ -59,9 +74,9 @@ public static class HealthBacktest
         var worst = Array.Find(bands, b => b.Accounts > 0);
         var lift = worst is not null && overall > 0 ? worst.ChurnRate / overall : double.NaN;
         return new BacktestReport(
-            Auc(scored.Select(x => x.Score).ToArray(), scored.Select(x => x.Churned).ToArray()),
+            RocAuc.Compute(risk, outcomes),
             scores.Length,
-            scored.Count,
+            scoredAccounts,
             unscored,
             unscoredChurned,
             overall,

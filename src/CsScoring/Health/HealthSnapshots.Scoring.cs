@@ -158,17 +158,27 @@ public sealed partial class HealthSnapshots
     /// <returns>The rows (0-based), in table order.</returns>
     public IReadOnlyList<int> LabelledRows(DateOnly? asOf)
     {
-        var rows = new List<int>();
+        // Counted first, so a million labelled snapshots take one array of their size, not a list's doublings.
+        var count = 0;
         for (var i = 0; i < Count; i++)
         {
-            if (!double.IsNaN(Labels[i]) && (asOf is null || AsOf[i] == asOf))
+            count += IsLabelled(i, asOf) ? 1 : 0;
+        }
+
+        var rows = new int[count];
+        var next = 0;
+        for (var i = 0; i < Count && next < count; i++)
+        {
+            if (IsLabelled(i, asOf))
             {
-                rows.Add(i);
+                rows[next++] = i;
             }
         }
 
         return rows;
     }
+
+    private bool IsLabelled(int row, DateOnly? asOf) => !double.IsNaN(Labels[row]) && (asOf is null || AsOf[row] == asOf);
 
     /// <summary>Backtests a scorecard over the labelled snapshots: at one as-of date, or pooled over every labelled date.</summary>
     /// <param name="scorecard">The scorecard the history was read for.</param>
