@@ -140,10 +140,10 @@ def main(args, root):
         # train with its defaults: the folds and negative sample the file's size calls for, then the refit on every row.
         defaults = [args.console, "train", "--data", data, "--label", "churned", "--positive", "Yes", "--seed", str(args.seed),
                     "--out", out, "--force", "--json", "-q"]
-        seconds, rss, _ = timed(defaults, env)
+        seconds, rss, stdout = timed(defaults, env)
         with open(os.path.join(out, "metrics.json"), encoding="utf-8") as text:
             document = json.load(text)
-        folds = document["cv"]["folds"]
+        folds = json.loads(stdout)["cv"]["folds"]
         results.append((f"csscoring train, defaults ({folds} folds + refit, 2 cores)", seconds, rss, document["cv"]["auc"]["mean"], document["validation"]["auc"]))
         print(f"  csscoring defaults: {seconds:.0f} s, {rss:.0f} MB", flush=True)
         for learner, label in (("xgboost", "XGBoost (hist, lossguide)"), ("hgb", "HistGradientBoosting")):

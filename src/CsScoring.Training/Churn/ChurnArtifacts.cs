@@ -248,6 +248,7 @@ internal static class ChurnArtifacts
                 ["missing"] = d.Missing,
                 ["note"] = d.Note,
             }).ToList(),
+            ["negative_sample_rate"] = result.Options.NegativeSampleRate,
             ["training_rows"] = result.TrainRows.Length,
             ["validation_rows"] = result.ValidationRows.Length,
             ["validation"] = new SortedDictionary<string, double>(StringComparer.Ordinal)

@@ -40,6 +40,10 @@ public sealed class TrainCommandTests : IDisposable
         Assert.InRange(validation.GetProperty("auc").GetDouble(), 0.65, 1.0);
         Assert.True(root.GetProperty("cv").GetProperty("mean").GetProperty("auc").GetDouble() > 0.6);
         Assert.True(root.GetProperty("cv").GetProperty("sd").TryGetProperty("brier", out _));
+
+        // --folds 3 was given; 600 rows need no negative sample.
+        Assert.Equal(3, root.GetProperty("cv").GetProperty("folds").GetInt32());
+        Assert.Equal(1.0, root.GetProperty("negative_sample_rate").GetDouble());
         var artifacts = root.GetProperty("artifacts").EnumerateArray().Select(a => Path.GetFileName(a.GetString()!)).ToList();
         foreach (var file in new[] { "model.zip", "manifest.json", "metrics.json", "report.html", "validation_predictions.csv" })
         {
