@@ -10,7 +10,7 @@ namespace CsScoring.Benchmarks.Churn;
 
 /// <summary>
 /// Exact TreeSHAP alone, per account, over a batch of distinct accounts (times are per account). Models: the
-/// portfolio's (<c>csscoring train</c> defaults, FastTree 200 trees × 8 leaves, on a generated sample; rows are the
+/// portfolio's (<c>csscoring train --trainer fasttree</c>, 200 trees × 8 leaves, on a generated sample; rows are the
 /// sample's snapshots mapped as the portfolio maps them) and the single-row benchmark's FastTree 100 trees × 20 leaves
 /// (whose trees are mostly too large to tabulate). <c>ExplainBatch</c> explains all the rows in one call, as the portfolio
 /// does, tree by tree over blocks of 64 rows (eight at a time with AVX2). Baseline: the recursive Algorithm 2 the library used before its
@@ -138,7 +138,7 @@ public class ExplanationBenchmarks
         SampleGenerator.Generate(new SampleOptions { Accounts = 2_000, Months = 13, Seed = 7 }, sample);
         var accounts = Path.Combine(sample, "accounts.csv");
         var directory = Path.Combine(_directory, "model");
-        var code = CliApp.Run(["train", "--data", accounts, "--label", "churned_within_90d", "--id", "account_id", "--time", "as_of", "--folds", "2", "--repeats", "1", "--out", directory, "--quiet"], TextWriter.Null, TextWriter.Null);
+        var code = CliApp.Run(["train", "--data", accounts, "--label", "churned_within_90d", "--id", "account_id", "--time", "as_of", "--trainer", "fasttree", "--folds", "2", "--repeats", "1", "--out", directory, "--quiet"], TextWriter.Null, TextWriter.Null);
         if (code != 0)
         {
             throw new InvalidOperationException($"Training the benchmark model failed with exit code {code}.");

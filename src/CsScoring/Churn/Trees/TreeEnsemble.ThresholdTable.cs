@@ -195,6 +195,9 @@ public sealed partial class TreeEnsemble
         _ => SumThresholdTable<Width128>(features),
     };
 
+    // The scratch is written in full before it is read (offsets and below per used feature, every allowed mask by
+    // AndRows, every index by LeafIndexes), so zeroing it first on each call is wasted work on the hot path.
+    [SkipLocalsInit]
     private double SumThresholdTable<TWidth>(ReadOnlySpan<float> features)
         where TWidth : struct, ITableWidth
     {
