@@ -78,7 +78,7 @@ internal sealed class TrainSettings : PseudonymisingReadSettings
     public string[] FoldColumn { get; init; } = [];
 
     [CommandOption("--folds <K>")]
-    [Description("Cross-validation folds; by default chosen by the labelled rows: 5 below 100,000, 3 below 500,000, 2 above (every fold still holds out at least 33,000 rows).")]
+    [Description("Cross-validation folds; by default chosen by the labelled rows: 5 below 100,000, 3 below 500,000, 2 above (so from 100,000 rows on, every fold holds out at least 33,000).")]
     public int? Folds { get; init; }
 
     [CommandOption("--repeats <R>")]

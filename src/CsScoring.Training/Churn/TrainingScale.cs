@@ -10,9 +10,9 @@ internal static class TrainingScale
     public const int MaximumFitNegatives = 250_000;
 
     /// <summary>
-    /// The cross-validation folds for this many labelled rows: 5 below 100,000, 3 below 500,000, 2 above. Every fold
-    /// then holds out at least 33,000 rows, so the fold metrics stay precise (their sd on a 100,000-account book is
-    /// about 0.001 AUC).
+    /// The cross-validation folds for this many labelled rows: 5 below 100,000, 3 below 500,000, 2 above. From
+    /// 100,000 rows on every fold then holds out at least 33,000 rows, so the fold metrics stay precise (their sd on a
+    /// 100,000-account book is about 0.001 AUC).
     /// </summary>
     public static int FoldsFor(int labelledRows) => labelledRows switch
     {
