@@ -35,70 +35,116 @@ internal static class ChurnArtifacts
         // A blend has no single ML.NET model, so no model.zip; its portable scorer is proved against its components'.
         var blend = result.FinalModel.Blend;
         var mark = PhaseTimings.Start();
-        var modelZip = blend is null ? SaveModel(ml, result.FinalModel.Chain, data.Width) : [];
-        mark = PhaseTimings.Lap("artifacts: model.zip", mark);
-
-        // The portable scorer the library loads, proved against ML.NET on the training rows and edge rows first.
-        // The drift reference sorts every feature's values, so it is computed once for all the manifests below.
-        var drift = Drift.Reference(data);
-        var pseudonymized = pseudonymizer is not null;
-        int[] trainingRows = [.. TrainingRows(result)];
-        var export = blend is not null
-            ? BlendExport.Export(blend, result.FinalModel.Calibrator, sha => BuildManifest(result, sha, pseudonymized, drift),
-                data.Features, data.Width, trainingRows)
-            : PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymized, drift),
-                data.Features, data.Width, trainingRows, result.FinalModel.Calibrator.Predict);
-        mark = PhaseTimings.Lap("artifacts: portable export and parity", mark);
-        var scorer = export.Scorer;
-        var manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(scorer), pseudonymized, drift) with { Parity = export.Parity };
-
-        // The explanation background from the training rows, so the saved model explains as soon as it is loaded.
-        var explained = ExplainedModel(result, ChurnModel.Create(manifest, scorer));
-        var background = explained.Background is { } learnt ? learnt with { Population = TrainingPopulation } : null;
-        mark = PhaseTimings.Lap("artifacts: explanation background", mark);
-
-        // model.onnx, generated from the portable scorer and proved with ONNX Runtime against the compiled scorer on
-        // the same training rows and edge rows; its hash and parity go into the manifest.
-        var onnx = OnnxExport.Export(explained, scorer, manifest, data.Features, data.Width, trainingRows);
-        mark = PhaseTimings.Lap("artifacts: onnx export and parity", mark);
-        manifest = manifest with
+        // The report's plots and the validation predictions need nothing the steps below make, so they are drawn
+        // and written on another core meanwhile (ScottPlot and the CSV writer share nothing with ML.NET or ONNX).
+        var plots = Task.Run(() => result.ReportPlots ??= ChurnReportPlots.Render(result));
+        var predictionsPath = Path.Combine(directory, "validation_predictions.csv");
+        var predictions = Task.Run(() => AtomicOutput.WriteText(predictionsPath, w => WritePredictions(result, w, pseudonymizer)));
+        try
         {
-            Onnx = new ManifestOnnx(OnnxExport.FileName, Convert.ToHexStringLower(SHA256.HashData(onnx.Bytes)), onnx.Rows, onnx.EdgeRows, onnx.MaxScoreDifference, onnx.MaxProbabilityDifference),
-        };
-        manifest = ChurnModelDirectory.Write(directory, manifest, scorer, background, modelZip);
-        var files = blend is null
-            ? new List<string> { ChurnModelDirectory.ScorerFileName, ChurnModelDirectory.MlNetModelFileName }
-            : [ChurnModelDirectory.ScorerFileName];
-        if (background is not null)
-        {
-            files.Add(ChurnModelDirectory.BackgroundFileName);
+            var modelZip = blend is null ? SaveModel(ml, result.FinalModel.Chain, data.Width) : [];
+            mark = PhaseTimings.Lap("artifacts: model.zip", mark);
+
+            // The portable scorer the library loads, proved against ML.NET on the training rows and edge rows first.
+            // The drift reference sorts every feature's values, so it is computed once for all the manifests below.
+            var drift = result.DriftReference?.GetAwaiter().GetResult() ?? Drift.Reference(data);
+            mark = PhaseTimings.Lap("artifacts: drift reference", mark);
+            var pseudonymized = pseudonymizer is not null;
+            int[] trainingRows = [.. TrainingRows(result)];
+            var export = blend is not null
+                ? BlendExport.Export(blend, result.FinalModel.Calibrator, sha => BuildManifest(result, sha, pseudonymized, drift),
+                    data.Features, data.Width, trainingRows)
+                : PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymized, drift),
+                    data.Features, data.Width, trainingRows, result.FinalModel.Calibrator.Predict, PreparedFigures(result, trainingRows));
+            mark = PhaseTimings.Lap("artifacts: portable export and parity", mark);
+            var scorer = export.Scorer;
+            var manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(scorer), pseudonymized, drift) with { Parity = export.Parity };
+
+            // The explanation background from the training rows, so the saved model explains as soon as it is loaded.
+            var explained = ExplainedModel(result, ChurnModel.Create(manifest, scorer));
+            var background = explained.Background is { } learnt ? learnt with { Population = TrainingPopulation } : null;
+            mark = PhaseTimings.Lap("artifacts: explanation background", mark);
+
+            // model.onnx, generated from the portable scorer and proved with ONNX Runtime against the compiled scorer on
+            // the same training rows and edge rows; its hash and parity go into the manifest.
+            var onnx = OnnxExport.Export(explained, scorer, manifest, data.Features, data.Width, trainingRows);
+            mark = PhaseTimings.Lap("artifacts: onnx export and parity", mark);
+            manifest = manifest with
+            {
+                Onnx = new ManifestOnnx(OnnxExport.FileName, Convert.ToHexStringLower(SHA256.HashData(onnx.Bytes)), onnx.Rows, onnx.EdgeRows, onnx.MaxScoreDifference, onnx.MaxProbabilityDifference),
+            };
+            manifest = ChurnModelDirectory.Write(directory, manifest, scorer, background, modelZip);
+            var files = blend is null
+                ? new List<string> { ChurnModelDirectory.ScorerFileName, ChurnModelDirectory.MlNetModelFileName }
+                : [ChurnModelDirectory.ScorerFileName];
+            if (background is not null)
+            {
+                files.Add(ChurnModelDirectory.BackgroundFileName);
+            }
+
+            AtomicOutput.WriteFile(Path.Combine(directory, OnnxExport.FileName), s => s.Write(onnx.Bytes));
+            files.Add(OnnxExport.FileName);
+            files.Add(ChurnModelDirectory.ManifestFileName);
+
+            mark = PhaseTimings.Lap("artifacts: model directory and onnx file", mark);
+            GlobalShap(result, explained);
+            mark = PhaseTimings.Lap("artifacts: mean |SHAP|", mark);
+
+            var summary = new ArtifactSummary(files, manifest.ScorerSha256, manifest.Onnx!, manifest);
+            AtomicOutput.WriteText(Path.Combine(directory, "metrics.json"), w => w.Write(JsonSerializer.Serialize(MetricsDocument(result, summary), CsScoringJson.Options)));
+            files.Add("metrics.json");
+            mark = PhaseTimings.Lap("artifacts: metrics.json", mark);
+
+            predictions.GetAwaiter().GetResult();
+            files.Add("validation_predictions.csv");
+            plots.GetAwaiter().GetResult();
+            mark = PhaseTimings.Lap("artifacts: waiting for validation_predictions.csv and the plots", mark);
+
+            var report = new HtmlReport("CsScoring churn model");
+            ChurnReport.Append(report, result, summary);
+            privacy.AppendTo(report);
+            AtomicOutput.WriteText(Path.Combine(directory, "report.html"), w => w.Write(report.Render()));
+            files.Add("report.html");
+            PhaseTimings.Lap("artifacts: report.html", mark);
+            return summary with { Files = files };
         }
-
-        AtomicOutput.WriteFile(Path.Combine(directory, OnnxExport.FileName), s => s.Write(onnx.Bytes));
-        files.Add(OnnxExport.FileName);
-        files.Add(ChurnModelDirectory.ManifestFileName);
-
-        mark = PhaseTimings.Lap("artifacts: model directory and onnx file", mark);
-        GlobalShap(result, explained);
-        mark = PhaseTimings.Lap("artifacts: mean |SHAP|", mark);
-
-        var summary = new ArtifactSummary(files, manifest.ScorerSha256, manifest.Onnx!, manifest);
-        AtomicOutput.WriteText(Path.Combine(directory, "metrics.json"), w => w.Write(JsonSerializer.Serialize(MetricsDocument(result, summary), CsScoringJson.Options)));
-        files.Add("metrics.json");
-        mark = PhaseTimings.Lap("artifacts: metrics.json", mark);
-
-        AtomicOutput.WriteText(Path.Combine(directory, "validation_predictions.csv"), w => WritePredictions(result, w, pseudonymizer));
-        files.Add("validation_predictions.csv");
-        mark = PhaseTimings.Lap("artifacts: validation_predictions.csv", mark);
-
-        var report = new HtmlReport("CsScoring churn model");
-        ChurnReport.Append(report, result, summary);
-        privacy.AppendTo(report);
-        AtomicOutput.WriteText(Path.Combine(directory, "report.html"), w => w.Write(report.Render()));
-        files.Add("report.html");
-        PhaseTimings.Lap("artifacts: report.html", mark);
-        return summary with { Files = files };
+        catch
+        {
+            // Nothing is left writing into the folder the caller is about to delete; the first error is the one reported.
+            Drain(plots, predictions);
+            throw;
+        }
     }
+
+    /// <summary>
+    /// The one-off set-up the artifacts would otherwise pay on the way: the JSON metadata of the model files and
+    /// ONNX Runtime's environment. Safe to call from any thread, any number of times.
+    /// </summary>
+    public static void WarmUp()
+    {
+        CsScoringJson.Options.GetTypeInfo(typeof(PortableScorer));
+        CsScoringJson.Options.GetTypeInfo(typeof(ModelManifest));
+        Microsoft.ML.OnnxRuntime.OrtEnv.Instance();
+    }
+
+    private static void Drain(params Task[] tasks)
+    {
+        try
+        {
+            Task.WaitAll(tasks);
+        }
+        catch (AggregateException)
+        {
+            // Already failing: the caller's exception is the one to report.
+        }
+    }
+
+    // ML.NET's figures on the training rows from the learner's scores started during the fits, when they cover
+    // exactly these rows; else null, and the export runs the model on the rows itself.
+    private static (float[] Scores, float[] Probabilities)? PreparedFigures(ChurnTrainingResult result, int[] trainingRows)
+        => result.FinalLearnerScores is { } prepared && prepared.Rows.AsSpan().SequenceEqual(trainingRows)
+            ? PortableExport.MlNetScores(prepared, result.FinalModel.Calibrator.Transformer)
+            : null;
 
     /// <summary>What the stored explanation background's rows are, as messages name them.</summary>
     public const string TrainingPopulation = "training rows";

@@ -60,16 +60,15 @@ internal static class ChurnReport
         }
 
         report.SubSection("Plots (validation)");
-        var reliability = BinaryMetrics.Reliability(p, y);
-        var gains = BinaryMetrics.Gains(p, y);
-        report.Png(ChurnPlots.Roc(BinaryMetrics.Roc(p, y), v.Auc), "ROC curve on the validation rows");
-        report.Png(ChurnPlots.PrecisionRecall(BinaryMetrics.PrecisionRecall(p, y), v.PrAuc, (double)v.Positives / Math.Max(1, v.Rows)), "Precision-recall curve on the validation rows");
-        report.Png(ChurnPlots.Reliability(reliability, v.Ece), "Reliability curve: 10 equal-width bins of predicted probability");
-        report.Table(["bin", "rows", "mean predicted", "observed"], reliability.Select(b => (IReadOnlyList<string>)[$"{F(b.Lower, "0.0")}-{F(b.Upper, "0.0")}", b.Count.ToString(CultureInfo.InvariantCulture), F(b.MeanPredicted), F(b.ObservedRate)]));
-        report.Png(ChurnPlots.Gains(gains, v.LiftAt10), "Gains: churners reached when contacting the riskiest accounts first");
-        report.Png(ChurnPlots.Lift(gains), "Lift by share of accounts contacted");
-        report.Png(ChurnPlots.ScoreDistribution(p, y), "Predicted probability by outcome (share of each class per bin)");
-        report.Png(ChurnPlots.Drivers(result.Drivers), "Drivers: permutation importance (log-loss increase when a column is shuffled) on validation");
+        var plots = result.ReportPlots ??= ChurnReportPlots.Render(result);
+        report.Png(plots.Roc, "ROC curve on the validation rows");
+        report.Png(plots.PrecisionRecall, "Precision-recall curve on the validation rows");
+        report.Png(plots.Reliability, "Reliability curve: 10 equal-width bins of predicted probability");
+        report.Table(["bin", "rows", "mean predicted", "observed"], plots.ReliabilityBins.Select(b => (IReadOnlyList<string>)[$"{F(b.Lower, "0.0")}-{F(b.Upper, "0.0")}", b.Count.ToString(CultureInfo.InvariantCulture), F(b.MeanPredicted), F(b.ObservedRate)]));
+        report.Png(plots.Gains, "Gains: churners reached when contacting the riskiest accounts first");
+        report.Png(plots.Lift, "Lift by share of accounts contacted");
+        report.Png(plots.ScoreDistribution, "Predicted probability by outcome (share of each class per bin)");
+        report.Png(plots.Drivers, "Drivers: permutation importance (log-loss increase when a column is shuffled) on validation");
 
         report.SubSection("Drivers");
         var hasShap = result.Drivers.Any(d => d.MeanAbsShap is not null);
@@ -94,4 +93,37 @@ internal static class ChurnReport
     private static string Pct(double share) => share.ToString("0.0%", CultureInfo.InvariantCulture);
 
     private static string F(double value, string format = "0.####") => HtmlReport.Format(value, format);
+}
+
+/// <summary>
+/// The churn report's plots of the validation rows as PNG bytes, with the reliability bins they show. Each plot is
+/// its own ScottPlot <c>Plot</c>, so they are drawn on the cores at once; the bytes are the same either way.
+/// Rendered once per model: the model's own report and the main job's page both show them.
+/// </summary>
+internal sealed record ChurnReportPlots(
+    byte[] Roc, byte[] PrecisionRecall, byte[] Reliability, IReadOnlyList<ReliabilityBin> ReliabilityBins,
+    byte[] Gains, byte[] Lift, byte[] ScoreDistribution, byte[] Drivers)
+{
+    /// <summary>Draws every plot; needs only the validation figures and the permutation drivers.</summary>
+    public static ChurnReportPlots Render(ChurnTrainingResult result)
+    {
+        var v = result.Validation;
+        var p = result.ValidationProbabilities;
+        var y = result.ValidationLabels;
+        var reliability = BinaryMetrics.Reliability(p, y);
+        var gains = BinaryMetrics.Gains(p, y);
+        var drivers = result.Drivers;
+        byte[] roc = [], precisionRecall = [], reliabilityPlot = [], gainsPlot = [], lift = [], scores = [], driversPlot = [];
+        // The full-resolution curves take longest, so they start first.
+        Parallel.Invoke(
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 8) },
+            () => roc = ChurnPlots.Roc(BinaryMetrics.Roc(p, y), v.Auc),
+            () => precisionRecall = ChurnPlots.PrecisionRecall(BinaryMetrics.PrecisionRecall(p, y), v.PrAuc, (double)v.Positives / Math.Max(1, v.Rows)),
+            () => reliabilityPlot = ChurnPlots.Reliability(reliability, v.Ece),
+            () => gainsPlot = ChurnPlots.Gains(gains, v.LiftAt10),
+            () => lift = ChurnPlots.Lift(gains),
+            () => scores = ChurnPlots.ScoreDistribution(p, y),
+            () => driversPlot = ChurnPlots.Drivers(drivers));
+        return new ChurnReportPlots(roc, precisionRecall, reliabilityPlot, reliability, gainsPlot, lift, scores, driversPlot);
+    }
 }

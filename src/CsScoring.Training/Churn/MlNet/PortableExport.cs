@@ -37,8 +37,14 @@ internal static class PortableExport
     /// to rounding and ML.NET's calibrator gives the compiled probability for the compiled score (so the calibration
     /// is exact and only the rounding of the sum differs). The parity figures record the difference either way.
     /// </param>
+    /// <param name="rowFigures">
+    /// ML.NET's score and probability for each of <paramref name="rows"/>, when already computed (<see
+    /// cref="MlNetScores(LearnerScores, ITransformer)"/>: the learner's scores, often scored while other fits ran,
+    /// through the model's own calibrator transformer); else the model is run on the rows here.
+    /// </param>
     /// <exception cref="ChurnModelException">The model is not a supported shape, or the compiled scorer disagrees with ML.NET.</exception>
-    public static PortableExportResult Export(ITransformer model, Func<string, ModelManifest> manifestFor, float[] features, int width, int[] rows, Func<float, double>? calibrate = null)
+    public static PortableExportResult Export(ITransformer model, Func<string, ModelManifest> manifestFor, float[] features, int width, int[] rows, Func<float, double>? calibrate = null,
+        (float[] Scores, float[] Probabilities)? rowFigures = null)
     {
         var schema = MatrixDataView.CreateSchema(width);
         var scorer = MlNetModelReader.Read(model, schema, null);
@@ -50,7 +56,11 @@ internal static class PortableExport
         }
 
         var (edgeScores, edgeProbabilities) = MlNetScores(model, edgeFeatures, width, [.. Enumerable.Range(0, edges.Count)]);
-        var (rowScores, rowProbabilities) = MlNetScores(model, features, width, rows);
+        var (rowScores, rowProbabilities) = rowFigures ?? MlNetScores(model, features, width, rows);
+        if (rowScores.Length != rows.Length || rowProbabilities.Length != rows.Length)
+        {
+            throw new ArgumentException($"one score and probability per row ({rows.Length}), got {rowScores.Length} and {rowProbabilities.Length}", nameof(rowFigures));
+        }
 
         var compiled = ChurnModel.Create(
             manifestFor(ChurnModelDirectory.ScorerSha256(scorer)),
@@ -111,6 +121,41 @@ internal static class PortableExport
         return (scores, probabilities);
     }
 
+    /// <summary>
+    /// ML.NET's score and probability for a learner followed by its calibrator transformer, as the saved model's
+    /// chain computes them: the learner's <c>Score</c> column (<paramref name="learnerScores"/>), then the
+    /// calibrator's <c>Probability</c> of each score. The chain runs exactly these two steps, so the figures are the
+    /// chain's bits; a test holds them to it.
+    /// </summary>
+    internal static (float[] Scores, float[] Probabilities) MlNetScores(LearnerScores learnerScores, ITransformer calibrator)
+    {
+        var scores = learnerScores.Complete();
+        var output = calibrator.Transform(new ScoreDataView(scores, new bool[scores.Length], null));
+        var column = output.Schema["Probability"];
+        var probabilities = new float[scores.Length];
+        using var cursor = output.GetRowCursor([column]);
+        var getter = cursor.GetGetter<float>(column);
+        float value = 0;
+        var i = 0;
+        while (cursor.MoveNext())
+        {
+            if (i == probabilities.Length)
+            {
+                ThrowRange(0, probabilities.Length);
+            }
+
+            getter(ref value);
+            probabilities[i++] = value;
+        }
+
+        if (i != probabilities.Length)
+        {
+            ThrowRange(0, probabilities.Length);
+        }
+
+        return (scores, probabilities);
+    }
+
     // One pass reading both columns (each GetColumn call would run the model again) into slots start .. end - 1.
     private static void Read(DataViewRowCursor cursor, int start, int end, float[] scores, float[] probabilities)
     {
@@ -150,22 +195,30 @@ internal static class PortableExport
 
         public void Compare(ChurnModel compiled, float[] features, int width, int[] rows, float[] scores, float[] probabilities, string kind)
         {
+            // Blocks are scored on the cores at once, then checked in row order, so the first disagreement reported
+            // is the same either way.
             const int Block = 4096;
-            var buffer = new float[Block * width];
-            var predictions = new ChurnPrediction[Block];
-            for (var start = 0; start < rows.Length; start += Block)
-            {
-                var count = Math.Min(Block, rows.Length - start);
-                for (var i = 0; i < count; i++)
+            var predictions = new ChurnPrediction[rows.Length];
+            var blocks = (rows.Length + Block - 1) / Block;
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 8) },
+                () => new float[Block * width],
+                (b, _, buffer) =>
                 {
-                    features.AsSpan(rows[start + i] * width, width).CopyTo(buffer.AsSpan(i * width, width));
-                }
+                    var start = b * Block;
+                    var count = Math.Min(Block, rows.Length - start);
+                    for (var i = 0; i < count; i++)
+                    {
+                        features.AsSpan(rows[start + i] * width, width).CopyTo(buffer.AsSpan(i * width, width));
+                    }
 
-                compiled.PredictBatch(buffer.AsSpan(0, count * width), count, predictions.AsSpan(0, count));
-                for (var i = 0; i < count; i++)
-                {
-                    Check(predictions[i], scores[start + i], probabilities[start + i], kind, start + i);
-                }
+                    compiled.PredictBatch(buffer.AsSpan(0, count * width), count, predictions.AsSpan(start, count));
+                    return buffer;
+                },
+                _ => { });
+
+            for (var i = 0; i < rows.Length; i++)
+            {
+                Check(predictions[i], scores[i], probabilities[i], kind, i);
             }
         }
 

@@ -69,6 +69,32 @@ public sealed class OnnxExportTests : IDisposable
         Assert.Equal("plan=pro", OnnxScorerGraph.InputName("plan=pro"));
     }
 
+    // Up to the cap every row is compared; past it, exactly the cap's worth, in order, spread from the first row to
+    // near the last with no gap wider than twice the even spacing.
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(5, 5)]
+    [InlineData(6, 5)]
+    [InlineData(1000, 7)]
+    [InlineData(475_000, OnnxExport.MaxParityRows)]
+    public void Spread_KeepsAtMostTheCount_EvenlyAndInOrder(int length, int count)
+    {
+        int[] rows = [.. Enumerable.Range(0, length).Select(i => (i * 3) + 1)];
+        var spread = OnnxExport.Spread(rows, count);
+        if (length <= count)
+        {
+            Assert.Same(rows, spread);
+            return;
+        }
+
+        Assert.Equal(count, spread.Length);
+        Assert.Equal(rows[0], spread[0]);
+        Assert.All(spread.Zip(spread.Skip(1)), pair => Assert.True(pair.First < pair.Second));
+        var gap = (double)length / count * 3;
+        Assert.All(spread.Zip(spread.Skip(1)), pair => Assert.True(pair.Second - pair.First <= 2 * gap));
+        Assert.True(rows[^1] - spread[^1] <= 2 * gap);
+    }
+
     private static (float[] Matrix, float[] Probabilities, int Rows) ReadFeatures(string path, IReadOnlyList<string> inputs)
     {
         using var reader = TabularReader.Open(path);
