@@ -43,7 +43,10 @@ internal sealed record ChurnDataOptions
 /// A churn file read into memory for training: the feature matrix (row-major, mapped by the library's
 /// <see cref="FeatureMapper"/>), labels, group and time per labelled row, and what inference decided.
 /// </summary>
-/// <remarks>The file is streamed twice: once to profile columns and check the label, id and time; once to map rows.</remarks>
+/// <remarks>The file is streamed once: profiling the columns keeps the labelled rows' cells typed
+/// (<see cref="ProfiledColumns"/>), and once the schema is inferred the matrix is mapped from them. When they cannot
+/// reproduce a column's mapping exactly, or two rows give one account and date different labels, the file is read a
+/// second time to map rows as before.</remarks>
 internal sealed class ChurnDataset
 {
     public required FeatureSchema Schema { get; init; }
@@ -95,17 +98,22 @@ internal sealed class ChurnDataset
     public static ChurnDataset Load(ChurnDataOptions options, BufferedTable table)
         => Load(options, table.CreateReader, () => table.Sha256 ?? throw new InvalidOperationException($"{table.SourceName} was not read from a file, so it has no SHA-256."));
 
-    private static ChurnDataset Load(ChurnDataOptions options, Func<TabularReader> open, Func<string> sha256)
+    /// <summary>Loads in one pass (the cells kept typed while profiling), or, when <paramref name="singlePass"/> is
+    /// off or the kept cells cannot map a column exactly, in two (profile, then read again to map).</summary>
+    internal static ChurnDataset Load(ChurnDataOptions options, Func<TabularReader> open, Func<string> sha256, bool singlePass = true)
     {
         string sourceName;
-        var profilers = new List<(int Ordinal, ColumnProfiler Profiler)>();
+        ProfiledColumns columns;
+        int[] ordinals;
         // Counted by span, so a row costs no string; sorted once at the end. Keys keep their first spelling, as the
-        // sorted dictionary's did.
-        var labelTally = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
-        var labelLookup = labelTally.GetAlternateLookup<ReadOnlySpan<char>>();
+        // sorted dictionary's did. Each value's index is kept per labelled row, to say later which is positive.
+        var labelIndex = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var labelLookup = labelIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        var labelTally = new List<long>();
         Span<char> rowText = stackalloc char[20];
         long rows = 0, unlabelled = 0;
         var excluded = new HashSet<string>(StringComparer.Ordinal) { options.Label };
+        var kept = singlePass ? new KeptRows(options.IdColumn is not null, options.TimeColumn is not null) : null;
         PersonalDataScanner scanner;
         var mark = PhaseTimings.Start();
         using (var reader = open())
@@ -115,16 +123,11 @@ internal sealed class ChurnDataset
             var labelOrdinal = reader.GetOrdinal(options.Label);
             var idOrdinal = options.IdColumn is null ? -1 : reader.GetOrdinal(options.IdColumn);
             var timeOrdinal = options.TimeColumn is null ? -1 : reader.GetOrdinal(options.TimeColumn);
-            for (var i = 0; i < reader.Columns.Count; i++)
-            {
-                if (!excluded.Contains(reader.Columns[i]))
-                {
-                    profilers.Add((i, new ColumnProfiler(reader.Columns[i], options.Seed)));
-                }
-            }
+            ordinals = [.. Enumerable.Range(0, reader.Columns.Count).Where(i => !excluded.Contains(reader.Columns[i]))];
+            columns = new ProfiledColumns(reader, ordinals, options.Seed);
 
             // Judged per account, not per row: monthly snapshots repeat an account's name or address on every row.
-            scanner = new PersonalDataScanner([.. profilers.Select(p => reader.Columns[p.Ordinal])]);
+            scanner = new PersonalDataScanner([.. ordinals.Select(o => reader.Columns[o])]);
 
             while (reader.Read())
             {
@@ -146,24 +149,25 @@ internal sealed class ChurnDataset
                 }
 
                 var label = reader.GetSpan(labelOrdinal).Trim();
-                if (reader.IsBlank(labelOrdinal))
+                var hasLabel = !reader.IsBlank(labelOrdinal);
+                var labelValue = -1;
+                if (!hasLabel)
                 {
                     unlabelled++;
                 }
+                else if (labelLookup.TryGetValue(label, out labelValue))
+                {
+                    labelTally[labelValue]++;
+                }
+                else if (labelIndex.Count > 1000)
+                {
+                    throw reader.Error(labelOrdinal, "the label has more than 1000 distinct values; it is not a binary churn label");
+                }
                 else
                 {
-                    if (labelLookup.TryGetValue(label, out var count))
-                    {
-                        labelLookup[label] = count + 1;
-                    }
-                    else if (labelTally.Count > 1000)
-                    {
-                        throw reader.Error(labelOrdinal, "the label has more than 1000 distinct values; it is not a binary churn label");
-                    }
-                    else
-                    {
-                        labelTally.Add(label.ToString(), 1);
-                    }
+                    labelValue = labelTally.Count;
+                    labelIndex.Add(label.ToString(), labelValue);
+                    labelTally.Add(1);
                 }
 
                 scoped ReadOnlySpan<char> account;
@@ -177,17 +181,21 @@ internal sealed class ChurnDataset
                     account = rowText[..written];
                 }
 
-                for (var p = 0; p < profilers.Count; p++)
+                columns.Add(reader, asOf, keep: hasLabel && kept is not null);
+                for (var p = 0; p < ordinals.Length; p++)
                 {
-                    var (ordinal, profiler) = profilers[p];
-                    profiler.AddCell(reader, ordinal, asOf);
-                    scanner.Add(p, account, reader.GetSpan(ordinal));
+                    scanner.Add(p, account, reader.GetSpan(ordinals[p]));
+                }
+
+                if (hasLabel && kept is not null)
+                {
+                    kept.Add(reader, labelValue, account, asOf);
                 }
             }
         }
 
         mark = PhaseTimings.Lap("read: profile pass", mark);
-        var labelCounts = new SortedDictionary<string, long>(labelTally, StringComparer.OrdinalIgnoreCase);
+        var labelCounts = new SortedDictionary<string, long>(labelIndex.ToDictionary(l => l.Key, l => labelTally[l.Value], StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
         if (rows == 0)
         {
             throw new DataFormatException("the file has a header but no data rows", sourceName, null, null);
@@ -217,7 +225,7 @@ internal sealed class ChurnDataset
 
         var kinds = options.Kinds.Where(k => k.Value is not null).ToDictionary(k => k.Key, k => k.Value!.Value, StringComparer.Ordinal);
         var (schema, inferred) = SchemaInference.Infer(
-            [.. profilers.Select(p => p.Profiler.Build())],
+            [.. columns.Profilers.Select(p => p.Build())],
             new SchemaInferenceOptions
             {
                 Excluded = excluded,
@@ -230,11 +238,102 @@ internal sealed class ChurnDataset
 
         IReadOnlyList<ColumnDecision> decisions = [.. personalDecisions, .. inferred];
         mark = PhaseTimings.Lap("read: personal data and schema inference", mark);
-        var dataset = Materialize(options, open, sha256, schema, decisions, positive, labelCounts, rows, unlabelled, (int)labelled, sourceName);
-        PhaseTimings.Lap("read: map pass and hash", mark);
+        var dataset = kept is null ? null : Assemble(options, sha256, columns, kept, schema, decisions, positive, labelIndex[positive], labelCounts, rows, unlabelled, (int)labelled, sourceName);
+        if (dataset is not null)
+        {
+            PhaseTimings.Lap("read: map kept cells and hash", mark);
+        }
+        else
+        {
+            // What was kept cannot reproduce a column's mapping, or a conflict must be reported as reading finds it:
+            // read the file again, which decides as it always did.
+            // The kept cells are let go first: the second pass needs their memory for the matrix.
+            columns = null!;
+            kept = null;
+            dataset = Materialize(options, open, sha256, schema, decisions, positive, labelCounts, rows, unlabelled, (int)labelled, sourceName);
+            PhaseTimings.Lap("read: map pass and hash", mark);
+        }
+
         dataset.PersonalColumns = personal;
         dataset.AllowedPersonal = [.. personal.Select(c => c.Name).Where(allowed.Contains)];
         return dataset;
+    }
+
+    // The dataset from the kept rows, or null when the file must be read again: a column the kept cells cannot map
+    // exactly, or an (account, day) pair with two labels, whose error the second pass raises where it always did.
+    private static ChurnDataset? Assemble(ChurnDataOptions options, Func<string> sha256, ProfiledColumns columns, KeptRows kept, FeatureSchema schema,
+        IReadOnlyList<ColumnDecision> decisions, string positive, int positiveValue, SortedDictionary<string, long> labelCounts, long rows, long unlabelled, int labelled, string sourceName)
+    {
+        var width = schema.FeatureCount;
+        if ((long)labelled * width > Array.MaxLength)
+        {
+            throw new DataFormatException(
+                string.Create(CultureInfo.InvariantCulture, $"{labelled} rows x {width} features do not fit in one training matrix"), sourceName, null, null);
+        }
+
+        if (kept.Count != labelled || columns.KeptRows != labelled)
+        {
+            throw new InvalidOperationException("The kept rows do not match the labelled rows counted.");
+        }
+
+        var labels = new bool[labelled];
+        for (var row = 0; row < labels.Length; row++)
+        {
+            labels[row] = kept.LabelValues[row] == positiveValue;
+        }
+
+        var groups = kept.Groups.ToArray();
+        var days = kept.Days?.ToArray();
+        if (options.IdColumn is not null && days is not null)
+        {
+            // Keyed by (account index, day) packed in a long, with the first row and its label in the value, sized
+            // for every labelled row at once, as the second pass did.
+            var seen = new Dictionary<long, long>(labelled);
+            var repeats = 0L;
+            var firstRepeat = -1;
+            for (var row = 0; row < labelled; row++)
+            {
+                var key = ((long)groups[row] << 32) | (uint)days[row];
+                if (!seen.TryAdd(key, ((long)row << 1) | (labels[row] ? 1L : 0L)))
+                {
+                    if (((seen[key] & 1) == 1) != labels[row])
+                    {
+                        return null;
+                    }
+
+                    repeats++;
+                    firstRepeat = firstRepeat < 0 ? row : firstRepeat;
+                }
+            }
+
+            if (repeats > 0)
+            {
+                columns.DeferWarning(firstRepeat, new DataWarning(
+                    "duplicate-rows", $"rows repeating an ({options.IdColumn}, {options.TimeColumn}) pair, kept with the same label", sourceName, null, columns.RowNumberOf(firstRepeat), repeats));
+            }
+        }
+
+        if (!columns.TryMap(schema, days, out var features))
+        {
+            return null;
+        }
+
+        return new ChurnDataset
+        {
+            Schema = schema,
+            Decisions = decisions,
+            Features = features,
+            Labels = labels,
+            Groups = groups,
+            GroupKeys = [.. kept.GroupKeys],
+            Days = days,
+            Positive = positive,
+            LabelValues = [.. labelCounts.Keys],
+            RowsRead = rows,
+            UnlabelledRows = unlabelled,
+            DataSha256 = sha256(),
+            SourceName = sourceName,
+        };
     }
 
     private static ChurnDataset Materialize(ChurnDataOptions options, Func<TabularReader> open, Func<string> sha256, FeatureSchema schema, IReadOnlyList<ColumnDecision> decisions,
@@ -462,4 +561,47 @@ internal sealed class ChurnDataset
     private static string Describe(SortedDictionary<string, long> counts)
         => string.Join(", ", counts.Take(10).Select(c => string.Create(CultureInfo.InvariantCulture, $"'{c.Key}' x{c.Value}")))
            + (counts.Count > 10 ? ", ..." : string.Empty);
+}
+
+/// <summary>The label value, group and day of each labelled row, taken while profiling.</summary>
+internal sealed class KeptRows(bool hasId, bool hasTime)
+{
+    private readonly Dictionary<string, int> _groupIndex = new(StringComparer.Ordinal);
+
+    public List<int> LabelValues { get; } = [];
+
+    public List<int> Groups { get; } = [];
+
+    /// <summary>The identifier per group (the raw value, or the row number without an id column).</summary>
+    public List<string> GroupKeys { get; } = [];
+
+    public List<int>? Days { get; } = hasTime ? [] : null;
+
+    public int Count => LabelValues.Count;
+
+    public void Add(TabularReader reader, int labelValue, ReadOnlySpan<char> account, int? asOf)
+    {
+        var row = LabelValues.Count;
+        LabelValues.Add(labelValue);
+        if (hasId)
+        {
+            var lookup = _groupIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (!lookup.TryGetValue(account, out var group))
+            {
+                group = GroupKeys.Count;
+                var key = account.ToString();
+                _groupIndex.Add(key, group);
+                GroupKeys.Add(key);
+            }
+
+            Groups.Add(group);
+        }
+        else
+        {
+            Groups.Add(row);
+            GroupKeys.Add(reader.RowNumber.ToString(CultureInfo.InvariantCulture));
+        }
+
+        Days?.Add(asOf!.Value);
+    }
 }

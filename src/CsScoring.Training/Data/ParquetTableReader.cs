@@ -43,7 +43,7 @@ internal sealed class ParquetFolderReader : TabularReader
     private ParquetTableReader _current;
     private int _part;
     private long _rowsBefore;
-    private bool _done;
+    private string _source;
 
     private readonly TabularReadOptions _options;
 
@@ -53,6 +53,7 @@ internal sealed class ParquetFolderReader : TabularReader
         _parts = parts;
         _current = first;
         _columns = first.Columns;
+        _source = Path.Combine(DirectoryName, first.SourceName);
     }
 
     /// <summary>The folder's part files, in ordinal name order; hidden (<c>.</c>) and marker (<c>_</c>) files skipped.</summary>
@@ -66,8 +67,9 @@ internal sealed class ParquetFolderReader : TabularReader
     }
 
     // The part being read; once every part is read, the folder (a consumer that buffers the table and reports
-    // errors afterwards then names the folder, with the row number counted across parts).
-    public override string SourceName => _done ? DirectoryName : Path.Combine(DirectoryName, _current.SourceName);
+    // errors afterwards then names the folder, with the row number counted across parts). Built once per part, as
+    // a consumer may ask on every row.
+    public override string SourceName => _source;
 
     public override IReadOnlyList<string> Columns => _columns;
 
@@ -99,7 +101,7 @@ internal sealed class ParquetFolderReader : TabularReader
 
             if (_part + 1 >= _parts.Length)
             {
-                _done = true;
+                _source = DirectoryName;
                 return false;
             }
 
@@ -118,6 +120,7 @@ internal sealed class ParquetFolderReader : TabularReader
             _current.Dispose();
             _current = next;
             _part++;
+            _source = Path.Combine(DirectoryName, next.SourceName);
         }
     }
 

@@ -67,7 +67,7 @@ public sealed class ColumnProfiler
             date = parsed;
         }
 
-        Add(text, found, number, value, date, asOfDay);
+        _ = Add(text, found, number, value, date, asOfDay);
     }
 
     /// <summary>Adds the cell of a column in the row a reader is on, read with the reader's rules (missing-value
@@ -78,7 +78,11 @@ public sealed class ColumnProfiler
     /// <exception cref="DataFormatException">The cell is a day/month-ambiguous date; the error names the row and column.</exception>
     /// <remarks>An infinite or absurd number (above <see cref="TabularReadOptions.MaxMagnitude"/>) counts as missing
     /// and is counted in the reader's <see cref="TabularReadOptions.Warnings"/>.</remarks>
-    public void AddCell(TabularReader reader, int ordinal, int? asOfDay = null)
+    public void AddCell(TabularReader reader, int ordinal, int? asOfDay = null) => AddCellCode(reader, ordinal, asOfDay);
+
+    /// <summary><see cref="AddCell"/>, returning the cell as a <see cref="CellCode"/>: its entry in the distinct
+    /// values when it has one, else what it read as.</summary>
+    internal uint AddCellCode(TabularReader reader, int ordinal, int? asOfDay = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var cell = reader.GetSpan(ordinal);
@@ -87,7 +91,7 @@ public sealed class ColumnProfiler
         var decimalMark = reader.DecimalMark;
         if (TryAddKnown(text, options, decimalMark, reader.DateOrderOf(ordinal), asOfDay, out var found))
         {
-            return;
+            return CellCode.Entry(found);
         }
 
         var number = CellText.ParseNumber(cell, options, decimalMark, out var value);
@@ -102,8 +106,17 @@ public sealed class ColumnProfiler
             date = parsed;
         }
 
-        Add(text, found, number, value, date, asOfDay);
+        return Add(text, found, number, value, date, asOfDay);
     }
+
+    /// <summary>The number of distinct values kept (at most <see cref="MaxDistinct"/>).</summary>
+    internal int DistinctCount => _values.Count;
+
+    /// <summary>A distinct value (trimmed text) by its entry index, as a <see cref="CellCode"/> refers to it.</summary>
+    internal string DistinctAt(int index) => _values.KeyAt(index);
+
+    /// <summary>The entry index of a trimmed text, or -1 when it is not among the distinct values kept.</summary>
+    internal int IndexOfDistinct(ReadOnlySpan<char> text) => _values.IndexOf(text);
 
     /// <summary>Builds the profile of the cells added so far.</summary>
     /// <returns>The profile.</returns>
@@ -178,13 +191,13 @@ public sealed class ColumnProfiler
         return true;
     }
 
-    private void Add(ReadOnlySpan<char> text, int found, NumberCell number, double value, DateOnly? date, int? asOfDay)
+    private uint Add(ReadOnlySpan<char> text, int found, NumberCell number, double value, DateOnly? date, int? asOfDay)
     {
         _rows++;
         if (number is NumberCell.Missing or NumberCell.NotFinite)
         {
             _blank++;
-            return;
+            return number == NumberCell.Missing ? CellCode.Missing : CellCode.NotFinite;
         }
 
         var kind = CellKind.Text;
@@ -239,15 +252,23 @@ public sealed class ColumnProfiler
         {
             _values.Increment(found);
             _values.Remember(found, new CellReading(kind, reading, flag));
+            return CellCode.Entry(found);
         }
-        else if (_values.Count < MaxDistinct)
+
+        if (_values.Count < MaxDistinct)
         {
             _values.Add(text, new CellReading(kind, reading, flag));
+            return CellCode.Entry(_values.Count - 1);
         }
-        else
+
+        // Past the distinct values kept, only what the cell read as is known.
+        _truncated = true;
+        return kind switch
         {
-            _truncated = true;
-        }
+            CellKind.Number => CellCode.Number(value),
+            CellKind.Date => CellCode.Date((int)reading),
+            _ => CellCode.OtherText,
+        };
     }
 
     private void Sample(List<double> sample, ref long seen, double value)

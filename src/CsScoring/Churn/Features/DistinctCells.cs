@@ -100,6 +100,8 @@ internal sealed class DistinctCells
         }
     }
 
+    public string KeyAt(int index) => _keys[index];
+
     public ref readonly CellReading ReadingAt(int index) => ref _readings[index];
 
     public void Increment(int index) => _counts[index]++;

@@ -127,20 +127,12 @@ public sealed class FeatureMapper
     {
         CheckLength(destination);
         var column = _columns[columnIndex];
-        var offset = _offsets[columnIndex];
         double value;
         bool present;
         switch (column.Kind)
         {
             case FeatureKind.Categorical:
-                var features = destination.Slice(offset, column.Categories!.Count);
-                features.Clear();
-                var key = text.Trim();
-                if (!key.IsEmpty && _categories[columnIndex]!.Value.TryGetValue(key, out var category))
-                {
-                    features[category] = 1f;
-                }
-
+                SetCategory(columnIndex, CategoryOf(columnIndex, text), destination);
                 return;
             case FeatureKind.Numeric:
                 present = CellText.ParseNumber(text, TabularReadOptions.Default, '.', out value) == NumberCell.Number;
@@ -157,7 +149,25 @@ public sealed class FeatureMapper
         SetNumber(columnIndex, present, value, destination);
     }
 
-    private void SetDate(int columnIndex, bool present, DateOnly date, int? asOfDay, Span<float> destination)
+    // The category a trimmed cell sets, or -1: what MapCell does for a categorical column, for callers that map
+    // each distinct text once.
+    internal int CategoryOf(int columnIndex, ReadOnlySpan<char> text)
+    {
+        var key = text.Trim();
+        return !key.IsEmpty && _categories[columnIndex]!.Value.TryGetValue(key, out var category) ? category : -1;
+    }
+
+    internal void SetCategory(int columnIndex, int category, Span<float> destination)
+    {
+        var features = destination.Slice(_offsets[columnIndex], _columns[columnIndex].Categories!.Count);
+        features.Clear();
+        if (category >= 0)
+        {
+            features[category] = 1f;
+        }
+    }
+
+    internal void SetDate(int columnIndex, bool present, DateOnly date, int? asOfDay, Span<float> destination)
     {
         int origin;
         if (Schema.TimeColumn is null)
@@ -177,7 +187,7 @@ public sealed class FeatureMapper
         SetNumber(columnIndex, present, present ? date.DayNumber - origin : 0, destination);
     }
 
-    private void SetNumber(int columnIndex, bool present, double value, Span<float> destination)
+    internal void SetNumber(int columnIndex, bool present, double value, Span<float> destination)
     {
         var column = _columns[columnIndex];
         var offset = _offsets[columnIndex];
