@@ -79,6 +79,9 @@ internal sealed class ChurnDataset
 
     public required string SourceName { get; init; }
 
+    /// <summary>How many times the file was read: 1, or 2 when the cells kept while profiling could not map it.</summary>
+    public int Passes { get; init; } = 1;
+
     /// <summary>Columns found to hold personal data (names and reasons only, never values).</summary>
     public IReadOnlyList<PersonalColumn> PersonalColumns { get; private set; } = [];
 
@@ -440,6 +443,7 @@ internal sealed class ChurnDataset
             UnlabelledRows = unlabelled,
             DataSha256 = sha256(),
             SourceName = sourceName,
+            Passes = 2,
         };
     }
 

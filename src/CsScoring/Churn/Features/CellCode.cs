@@ -3,7 +3,8 @@ using System.Runtime.CompilerServices;
 namespace CsScoring.Churn.Features;
 
 /// <summary>What a profiled cell is, in 4 bytes: its entry among the column's distinct values, else the number it
-/// read as (a float, which is all a feature keeps), a date's day number, missing, not finite, or other text.</summary>
+/// read as (a float, which is all a feature keeps), a date's day number, missing, NaN text, not finite, or other
+/// text.</summary>
 /// <remarks>
 /// A number is stored as its float bits. Numbers read from cells are finite and at most
 /// <see cref="Data.TabularReadOptions.MaxMagnitude"/>, so they never use the float's all-ones exponent, which
@@ -20,6 +21,9 @@ internal static class CellCode
     public const uint Missing = OtherTag;
     public const uint NotFinite = OtherTag | 1;
     public const uint OtherText = OtherTag | 2;
+
+    /// <summary>Text a number parse reads as NaN ("Nan") that is not a missing-value marker.</summary>
+    public const uint NaNText = OtherTag | 3;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Entry(int index) => OtherTag | (FirstEntry + (uint)index);

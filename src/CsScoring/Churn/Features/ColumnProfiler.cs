@@ -106,7 +106,10 @@ public sealed class ColumnProfiler
             date = parsed;
         }
 
-        return Add(text, found, number, value, date, asOfDay);
+        var code = Add(text, found, number, value, date, asOfDay);
+
+        // "Nan" reads as a missing number without being a missing-value marker: a date column says so, unlike a blank.
+        return code == CellCode.Missing && !options.IsMissingTrimmed(text) ? CellCode.NaNText : code;
     }
 
     /// <summary>The number of distinct values kept (at most <see cref="MaxDistinct"/>).</summary>

@@ -127,12 +127,20 @@ public sealed class FeatureMapper
     {
         CheckLength(destination);
         var column = _columns[columnIndex];
+        var offset = _offsets[columnIndex];
         double value;
         bool present;
         switch (column.Kind)
         {
             case FeatureKind.Categorical:
-                SetCategory(columnIndex, CategoryOf(columnIndex, text), destination);
+                var features = destination.Slice(offset, column.Categories!.Count);
+                features.Clear();
+                var key = text.Trim();
+                if (!key.IsEmpty && _categories[columnIndex]!.Value.TryGetValue(key, out var category))
+                {
+                    features[category] = 1f;
+                }
+
                 return;
             case FeatureKind.Numeric:
                 present = CellText.ParseNumber(text, TabularReadOptions.Default, '.', out value) == NumberCell.Number;
@@ -149,8 +157,8 @@ public sealed class FeatureMapper
         SetNumber(columnIndex, present, value, destination);
     }
 
-    // The category a trimmed cell sets, or -1: what MapCell does for a categorical column, for callers that map
-    // each distinct text once.
+    // The category a cell sets, or -1, and setting it: what MapCell does for a categorical column (kept inline there,
+    // on the scoring path), for callers that map each distinct text once.
     internal int CategoryOf(int columnIndex, ReadOnlySpan<char> text)
     {
         var key = text.Trim();

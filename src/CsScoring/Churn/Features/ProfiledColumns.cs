@@ -36,6 +36,7 @@ public sealed class ProfiledColumns
     private readonly TabularReadOptions _options;
     private readonly char _decimalMark;
     private readonly DateOrder[] _orders;
+    private readonly HashSet<string>?[] _nanTexts;
 
     // Kept rows whose row number is not the previous kept row's plus one, and where the source name changes
     // (the parts of a folder): enough to say where any kept row came from.
@@ -58,6 +59,7 @@ public sealed class ProfiledColumns
         _profilers = new ColumnProfiler[_ordinals.Length];
         _cells = new List<uint[]>[_ordinals.Length];
         _orders = new DateOrder[_ordinals.Length];
+        _nanTexts = new HashSet<string>?[_ordinals.Length];
         _options = reader.Options;
         _decimalMark = reader.DecimalMark;
         for (var i = 0; i < _ordinals.Length; i++)
@@ -126,7 +128,18 @@ public sealed class ProfiledColumns
                 _cells[p].Add(new uint[BlockSize]);
             }
 
-            _cells[p][row >> BlockShift][slot] = _profilers[p].AddCellCode(reader, _ordinals[p], asOfDay);
+            var code = _profilers[p].AddCellCode(reader, _ordinals[p], asOfDay);
+            _cells[p][row >> BlockShift][slot] = code;
+            if (code == CellCode.NaNText)
+            {
+                // Rare, and how a date column reads it depends on the spelling: kept once per spelling.
+                var nanTexts = _nanTexts[p] ??= new HashSet<string>(StringComparer.Ordinal);
+                var text = reader.GetSpan(_ordinals[p]).Trim();
+                if (!nanTexts.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text))
+                {
+                    nanTexts.Add(text.ToString());
+                }
+            }
         }
 
         KeptRows = row + 1;
@@ -260,7 +273,7 @@ public sealed class ProfiledColumns
 
                 // A missing-value marker spelt as a flag ("n") would read as one.
                 var markerIsFlag = TabularReadOptions.StandardMissingValues.Concat(_options.MissingValues).Any(m => BooleanText.TryParse(m, out _));
-                return Scan(p, code => CellCode.IsEntry(code) || code == CellCode.NotFinite || (code == CellCode.Missing && !markerIsFlag)
+                return Scan(p, code => code is CellCode.NotFinite or CellCode.NaNText || (code == CellCode.Missing && !markerIsFlag)
                     || (CellCode.IsNumber(code) && CellCode.NumberValue(code) is not (0f or 1f))) ? plan : null;
             default:
                 var order = _orders[p];
@@ -280,6 +293,15 @@ public sealed class ProfiledColumns
 
                     plan.Values[e] = date.DayNumber;
                     plan.States[e] = kind == DateCell.Date ? ColumnPlan.Present : kind == DateCell.Missing ? (byte)0 : ColumnPlan.Imputed;
+                }
+
+                // NaN text is a date column's unreadable text, provided no spelling of it reads as a date.
+                foreach (var text in _nanTexts[p] ?? [])
+                {
+                    if (CellText.ParseDate(text, _options, order, out _) != DateCell.Invalid)
+                    {
+                        return null;
+                    }
                 }
 
                 // Numbers were never tried as dates (a date format may read 20250131); other text was, and failed.
@@ -359,7 +381,7 @@ public sealed class ProfiledColumns
     // A cell outside the distinct values, as Map(reader) reads it; Plan has ruled out the cases this cannot know.
     private static (double Value, byte State) ReadOther(FeatureKind kind, uint code)
     {
-        if (code == CellCode.Missing)
+        if (code == CellCode.Missing || (code == CellCode.NaNText && kind != FeatureKind.Date))
         {
             return (0, 0);
         }
@@ -371,6 +393,8 @@ public sealed class ProfiledColumns
 
             // Neither a number other than 0 and 1 nor an infinite one is a yes/no spelling.
             FeatureKind.Boolean => (0, 0),
+
+            // Other text, and NaN text whose spellings Plan found no date in: imputed and counted.
             _ => CellCode.IsDate(code) ? (CellCode.DayNumber(code), ColumnPlan.Present) : (0, ColumnPlan.Imputed),
         };
     }

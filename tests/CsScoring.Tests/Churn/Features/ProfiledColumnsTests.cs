@@ -33,8 +33,9 @@ public sealed class ProfiledColumnsTests
         var csv = new StringBuilder("as_of,seats,sponsor,plan,renewal,churned\n");
         for (var i = 0; i < rows; i++)
         {
-            // Past the distinct values kept, seats are unique numbers kept as floats.
-            var seats = distinctBeyondTable && i > 50 ? (i + 0.25).ToString(CultureInfo.InvariantCulture) : Pick(random, s_seats);
+            // Past the distinct values kept, seats are unique numbers kept as floats, and "Nan" (a missing number,
+            // not a marker) is kept as what it read as.
+            var seats = distinctBeyondTable && i > 50 ? (i % 97 == 0 ? "Nan" : (i + 0.25).ToString(CultureInfo.InvariantCulture)) : Pick(random, s_seats);
             var plan = i < 2 ? s_plan[i] : Pick(random, s_plan);
             csv.Append(CultureInfo.InvariantCulture, $"2024-0{1 + random.Next(3)}-15,\"{seats}\",{Pick(random, s_sponsor)},{plan},{Pick(random, s_renewal)},{random.Next(3)}\n");
         }
@@ -118,6 +119,34 @@ public sealed class ProfiledColumnsTests
         Assert.False(columns.TryMap(new FeatureSchema([FeatureColumn.Date("day", 0, missingIndicator: true)]), [], out var features));
         Assert.Null(features);
         Assert.True(warnings.IsEmpty);
+    }
+
+    [Fact]
+    public void NaN_Text_Past_The_Distinct_Values_Kept_Is_An_Imputed_Date()
+    {
+        // "Nan" reads as a missing number, but is no missing-value marker: Map(reader) imputes it as an unreadable date.
+        var csv = new StringBuilder("day\n");
+        for (var i = 0; i < ColumnProfiler.MaxDistinct + 10; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{new DateOnly(2000, 1, 1).AddDays(i):yyyy-MM-dd}\n");
+        }
+
+        csv.Append("Nan\n NaN \n-nan\n");
+        var warnings = new DataWarnings();
+        using var reader = CsvTableReader.Create(new StringReader(csv.ToString()), "days.csv", new TabularReadOptions { Warnings = warnings });
+        var columns = new ProfiledColumns(reader, [0]);
+        while (reader.Read())
+        {
+            columns.Add(reader, null, keep: true);
+        }
+
+        Assert.True(columns.TryMap(new FeatureSchema([FeatureColumn.Date("day", 7, missingIndicator: true)]), [], out var features));
+        var rows = ColumnProfiler.MaxDistinct + 10;
+        Assert.Equal([7f, 1f, 7f, 1f, 7f, 1f], features[(rows * 2)..]);
+
+        // " NaN " and "-nan" are markers: missing, not imputed.
+        var imputed = Assert.Single(warnings.Items, w => w.Code == "imputed-cells");
+        Assert.Equal((1L, (long?)(rows + 1)), (imputed.Count, imputed.FirstRow));
     }
 
     [Fact]
