@@ -157,25 +157,15 @@ public sealed class FeatureMapper
         SetNumber(columnIndex, present, value, destination);
     }
 
-    // The category a cell sets, or -1, and setting it: what MapCell does for a categorical column (kept inline there,
-    // on the scoring path), for callers that map each distinct text once.
+    // The category a cell sets, or -1: what MapCell does for a categorical column (kept inline there, on the scoring
+    // path), for callers that map each distinct text once.
     internal int CategoryOf(int columnIndex, ReadOnlySpan<char> text)
     {
         var key = text.Trim();
         return !key.IsEmpty && _categories[columnIndex]!.Value.TryGetValue(key, out var category) ? category : -1;
     }
 
-    internal void SetCategory(int columnIndex, int category, Span<float> destination)
-    {
-        var features = destination.Slice(_offsets[columnIndex], _columns[columnIndex].Categories!.Count);
-        features.Clear();
-        if (category >= 0)
-        {
-            features[category] = 1f;
-        }
-    }
-
-    internal void SetDate(int columnIndex, bool present, DateOnly date, int? asOfDay, Span<float> destination)
+    private void SetDate(int columnIndex, bool present, DateOnly date, int? asOfDay, Span<float> destination)
     {
         int origin;
         if (Schema.TimeColumn is null)
@@ -195,7 +185,7 @@ public sealed class FeatureMapper
         SetNumber(columnIndex, present, present ? date.DayNumber - origin : 0, destination);
     }
 
-    internal void SetNumber(int columnIndex, bool present, double value, Span<float> destination)
+    private void SetNumber(int columnIndex, bool present, double value, Span<float> destination)
     {
         var column = _columns[columnIndex];
         var offset = _offsets[columnIndex];

@@ -32,7 +32,7 @@ public sealed class ProfiledColumns
     private readonly TabularReader _reader;
     private readonly int[] _ordinals;
     private readonly ColumnProfiler[] _profilers;
-    private readonly List<uint[]>[] _cells;
+    private readonly KeptColumn[] _cells;
     private readonly TabularReadOptions _options;
     private readonly char _decimalMark;
     private readonly DateOrder[] _orders;
@@ -57,7 +57,7 @@ public sealed class ProfiledColumns
         _reader = reader;
         _ordinals = [.. ordinals];
         _profilers = new ColumnProfiler[_ordinals.Length];
-        _cells = new List<uint[]>[_ordinals.Length];
+        _cells = new KeptColumn[_ordinals.Length];
         _orders = new DateOrder[_ordinals.Length];
         _nanTexts = new HashSet<string>?[_ordinals.Length];
         _options = reader.Options;
@@ -65,7 +65,7 @@ public sealed class ProfiledColumns
         for (var i = 0; i < _ordinals.Length; i++)
         {
             _profilers[i] = new ColumnProfiler(reader.Columns[_ordinals[i]], seed);
-            _cells[i] = [];
+            _cells[i] = new KeptColumn();
             _orders[i] = reader.DateOrderOf(_ordinals[i]);
         }
     }
@@ -120,16 +120,10 @@ public sealed class ProfiledColumns
             _lastSource = source;
         }
 
-        var slot = row & (BlockSize - 1);
         for (var p = 0; p < _profilers.Length; p++)
         {
-            if (slot == 0)
-            {
-                _cells[p].Add(new uint[BlockSize]);
-            }
-
             var code = _profilers[p].AddCellCode(reader, _ordinals[p], asOfDay);
-            _cells[p][row >> BlockShift][slot] = code;
+            _cells[p].Set(row, code);
             if (code == CellCode.NaNText)
             {
                 // Rare, and how a date column reads it depends on the spelling: kept once per spelling.
@@ -185,6 +179,7 @@ public sealed class ProfiledColumns
     /// do not determine its features: then map the rows by reading the table again.</returns>
     /// <exception cref="ArgumentException"><paramref name="asOfDays"/> has the wrong length.</exception>
     /// <exception cref="InvalidOperationException">The matrix would exceed the largest array.</exception>
+    /// <remarks>Call it once: each call that maps counts the warnings again.</remarks>
     public bool TryMap(FeatureSchema schema, ReadOnlySpan<int> asOfDays, [NotNullWhen(true)] out float[]? features)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -215,17 +210,31 @@ public sealed class ProfiledColumns
             plans[i] = plan;
         }
 
+        // Columns the schema left out go before the matrix comes: memory is the limit on big tables.
+        for (var p = 0; p < _cells.Length; p++)
+        {
+            if (Array.FindIndex(plans, plan => plan.Profiled == p) < 0)
+            {
+                _cells[p].Release();
+            }
+        }
+
         features = new float[rows * width];
         for (var start = 0; start < rows; start += FillRows)
         {
             var end = Math.Min(rows, start + FillRows);
             foreach (var plan in plans)
             {
-                Fill(mapper, plan, start, end, features, width, useAsOf ? asOfDays : default);
+                Fill(plan, start, end, features, width, schema.TimeColumn is null ? default : asOfDays);
             }
         }
 
         CountWarnings(plans);
+        foreach (var cells in _cells)
+        {
+            cells.Release();
+        }
+
         return true;
     }
 
@@ -234,7 +243,7 @@ public sealed class ProfiledColumns
     {
         var profiler = _profilers[p];
         var feature = mapper.Schema.Columns[column];
-        var plan = new ColumnPlan(column, p, feature.Kind, profiler.DistinctCount);
+        var plan = new ColumnPlan(column, p, feature, mapper.Schema.FeatureOffset(column), profiler.DistinctCount);
         switch (feature.Kind)
         {
             case FeatureKind.Categorical:
@@ -311,45 +320,67 @@ public sealed class ProfiledColumns
 
     private bool Scan(int p, Func<uint, bool> exact)
     {
-        var rows = KeptRows;
-        var blocks = _cells[p];
-        for (var b = 0; b < blocks.Count; b++)
+        var cells = _cells[p];
+        for (var row = 0; row < KeptRows; row++)
         {
-            var block = blocks[b].AsSpan(0, Math.Min(BlockSize, rows - (b << BlockShift)));
-            foreach (var code in block)
+            var code = cells.Get(row);
+            if (!CellCode.IsEntry(code) && !exact(code))
             {
-                if (!CellCode.IsEntry(code) && !exact(code))
-                {
-                    return false;
-                }
+                return false;
             }
         }
 
         return true;
     }
 
-    private void Fill(FeatureMapper mapper, ColumnPlan plan, int start, int end, float[] features, int width, ReadOnlySpan<int> asOfDays)
+    // The rules of FeatureMapper.SetNumber, SetDate and the categorical one-hot, written straight into the matrix:
+    // a call per cell would cost more than the rest of the mapping.
+    private void Fill(ColumnPlan plan, int start, int end, float[] features, int width, ReadOnlySpan<int> asOfDays)
     {
-        var blocks = _cells[plan.Profiled];
-        var column = plan.Column;
-        for (var row = start; row < end; row++)
+        // A fill range never straddles two blocks of kept cells (FillRows divides BlockSize).
+        var (narrow, wide) = _cells[plan.Profiled].Block(start >> BlockShift);
+        var offset = plan.Offset;
+        if (plan.Kind == FeatureKind.Categorical)
         {
-            var code = blocks[row >> BlockShift][row & (BlockSize - 1)];
-            var destination = features.AsSpan(row * width, width);
-            var entry = CellCode.IsEntry(code) ? CellCode.EntryIndex(code) : -1;
-            if (plan.Kind == FeatureKind.Categorical)
+            var count = plan.CategoryCount;
+            var categories = plan.Categories;
+            for (var row = start; row < end; row++)
             {
+                var code = wide is null ? KeptColumn.Decode(narrow![row & (BlockSize - 1)]) : wide[row & (BlockSize - 1)];
+                var at = (row * width) + offset;
+                features.AsSpan(at, count).Clear();
+
                 // Every category is a distinct value, so a cell kept otherwise matches none.
-                mapper.SetCategory(column, entry >= 0 ? plan.Categories[entry] : -1, destination);
-                continue;
+                if (CellCode.IsEntry(code) && categories[CellCode.EntryIndex(code)] is var category and >= 0)
+                {
+                    features[at + category] = 1f;
+                }
             }
 
+            return;
+        }
+
+        var impute = plan.Impute;
+        var indicator = plan.MissingIndicator;
+        var isDate = plan.Kind == FeatureKind.Date;
+        var values = plan.Values;
+        var states = plan.States;
+        for (var row = start; row < end; row++)
+        {
+            var code = wide is null ? KeptColumn.Decode(narrow![row & (BlockSize - 1)]) : wide[row & (BlockSize - 1)];
             double value;
             byte state;
-            if (entry >= 0)
+            if (CellCode.IsEntry(code))
             {
-                value = plan.Values[entry];
-                state = plan.States[entry];
+                var entry = CellCode.EntryIndex(code);
+                value = values[entry];
+                state = states[entry];
+            }
+            else if (CellCode.IsNumber(code) && !isDate)
+            {
+                // Only numeric columns keep numbers here; Plan has ruled them out elsewhere, but for 0 and 1 in a
+                // yes/no column, which it has ruled out too.
+                (value, state) = plan.Kind == FeatureKind.Numeric ? (CellCode.NumberValue(code), ColumnPlan.Present) : (0, (byte)0);
             }
             else
             {
@@ -367,13 +398,17 @@ public sealed class ProfiledColumns
             }
 
             var present = (state & ColumnPlan.Present) != 0;
-            if (plan.Kind == FeatureKind.Date)
+            if (isDate && present)
             {
-                mapper.SetDate(column, present, present ? DateOnly.FromDayNumber((int)value) : default, asOfDays.IsEmpty ? null : asOfDays[row], destination);
+                // Days from the row's as-of date, or from 1970-01-01 without a time column.
+                value -= asOfDays.IsEmpty ? DateText.UnixEpochDay : asOfDays[row];
             }
-            else
+
+            var at = (row * width) + offset;
+            features[at] = present ? (float)value : impute;
+            if (indicator)
             {
-                mapper.SetNumber(column, present, value, destination);
+                features[at + 1] = present ? 0f : 1f;
             }
         }
     }
@@ -452,7 +487,86 @@ public sealed class ProfiledColumns
         return lo;
     }
 
-    private sealed class ColumnPlan(int column, int profiled, FeatureKind kind, int distinct)
+    // One column's kept cells: two bytes each while every cell is a distinct value's entry or a marker, four from the
+    // first number or day past the distinct values kept (the column is widened once, then).
+    private sealed class KeptColumn
+    {
+        private const ushort FirstMarker = 0xFFF0;
+
+        private List<ushort[]>? _narrow = [];
+        private List<uint[]>? _wide;
+
+        public static uint Decode(ushort cell) => cell < FirstMarker ? CellCode.Entry(cell) : CellCode.Missing + (uint)(cell - FirstMarker);
+
+        public void Set(int row, uint code)
+        {
+            var block = row >> BlockShift;
+            var slot = row & (BlockSize - 1);
+            if (_narrow is { } narrow)
+            {
+                if (narrow.Count == block)
+                {
+                    narrow.Add(new ushort[BlockSize]);
+                }
+
+                if (CellCode.IsEntry(code))
+                {
+                    narrow[block][slot] = (ushort)CellCode.EntryIndex(code);
+                    return;
+                }
+
+                if (code - CellCode.Missing <= CellCode.NaNText - CellCode.Missing)
+                {
+                    narrow[block][slot] = (ushort)(FirstMarker + (code - CellCode.Missing));
+                    return;
+                }
+
+                Widen(narrow);
+            }
+
+            var wide = _wide!;
+            if (wide.Count == block)
+            {
+                wide.Add(new uint[BlockSize]);
+            }
+
+            wide[block][slot] = code;
+        }
+
+        public uint Get(int row)
+        {
+            var (narrow, wide) = Block(row >> BlockShift);
+            return wide is null ? Decode(narrow![row & (BlockSize - 1)]) : wide[row & (BlockSize - 1)];
+        }
+
+        public (ushort[]? Narrow, uint[]? Wide) Block(int block) => _wide is { } wide ? (null, wide[block]) : (_narrow![block], null);
+
+        public void Release()
+        {
+            _narrow = [];
+            _wide = null;
+        }
+
+        private void Widen(List<ushort[]> narrow)
+        {
+            var wide = new List<uint[]>(narrow.Count);
+            foreach (var cells in narrow)
+            {
+                var widened = new uint[BlockSize];
+                for (var i = 0; i < cells.Length; i++)
+                {
+                    widened[i] = Decode(cells[i]);
+                }
+
+                wide.Add(widened);
+            }
+
+            _wide = wide;
+            _narrow = null;
+        }
+    }
+
+    private sealed class ColumnPlan(int column, int profiled, FeatureColumn feature, int offset, int distinct)
     {
         public const byte Present = 1;
         public const byte Imputed = 2;
@@ -461,14 +575,22 @@ public sealed class ProfiledColumns
 
         public int Profiled { get; } = profiled;
 
-        public FeatureKind Kind { get; } = kind;
+        public FeatureKind Kind { get; } = feature.Kind;
+
+        public int Offset { get; } = offset;
+
+        public float Impute { get; } = feature.Impute is { } impute ? (float)impute : 0f;
+
+        public bool MissingIndicator { get; } = feature.MissingIndicator;
+
+        public int CategoryCount { get; } = feature.Categories?.Count ?? 0;
 
         // Per distinct value: the number or day number and its state, or the category (-1 for none).
         public double[] Values { get; } = new double[distinct];
 
         public byte[] States { get; } = new byte[distinct];
 
-        public int[] Categories { get; } = kind == FeatureKind.Categorical ? new int[distinct] : [];
+        public int[] Categories { get; } = feature.Kind == FeatureKind.Categorical ? new int[distinct] : [];
 
         // The source segment of the rows being filled; rows come in order.
         public int Source { get; set; }
