@@ -5,8 +5,8 @@ using CsScoring.Data;
 namespace CsScoring.Churn.Features;
 
 /// <summary>
-/// Profiles columns of a table in one pass and keeps the cells of the rows asked for in 4 bytes each (a reference
-/// to the column's distinct value, or the number, day or kind of missing it read as), so that once a
+/// Profiles columns of a table in one pass and keeps the cells of the rows asked for in 2 or 4 bytes each (a
+/// reference to the column's distinct value, or the number, day or kind of missing it read as), so that once a
 /// <see cref="FeatureSchema"/> is inferred from the profiles the feature matrix is built without reading the table
 /// again, with exactly the features and warnings <see cref="FeatureMapper.Map(TabularReader, Span{float})"/> gives.
 /// </summary>
@@ -487,8 +487,9 @@ public sealed class ProfiledColumns
         return lo;
     }
 
-    // One column's kept cells: two bytes each while every cell is a distinct value's entry or a marker, four from the
-    // first number or day past the distinct values kept (the column is widened once, then).
+    // One column's kept cells: two bytes each while every cell is a distinct value's entry (fewer than
+    // ColumnProfiler.MaxDistinct, so below the markers) or a marker, four from the first number or day past the
+    // distinct values kept (the column is widened once, then).
     private sealed class KeptColumn
     {
         private const ushort FirstMarker = 0xFFF0;
