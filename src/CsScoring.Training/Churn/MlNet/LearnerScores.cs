@@ -68,28 +68,8 @@ internal sealed class LearnerScores
         {
             var start = chunk * _chunkRows;
             var end = Math.Min(Rows.Length, start + _chunkRows);
-            var view = new MatrixDataView(_features, _width, _labels, Rows[start..end]);
-            var output = Learner.Transform(view);
-            var column = output.Schema["Score"];
-            using var cursor = output.GetRowCursor([column]);
-            var getter = cursor.GetGetter<float>(column);
-            float value = 0;
-            var i = start;
-            while (i <= end && cursor.MoveNext())
-            {
-                if (i < end)
-                {
-                    getter(ref value);
-                    _scores[i] = value;
-                }
-
-                i++;
-            }
-
-            if (i != end)
-            {
-                throw new InvalidOperationException($"An ML.NET cursor did not return exactly the rows {start} to {end - 1} it was given.");
-            }
+            var output = Learner.Transform(new MatrixDataView(_features, _width, _labels, Rows[start..end]));
+            PortableExport.ReadColumn(output, "Score", _scores.AsSpan(start, end - start), start);
         }
     }
 }

@@ -130,30 +130,35 @@ internal static class PortableExport
     internal static (float[] Scores, float[] Probabilities) MlNetScores(LearnerScores learnerScores, ITransformer calibrator)
     {
         var scores = learnerScores.Complete();
-        var output = calibrator.Transform(new ScoreDataView(scores, new bool[scores.Length], null));
-        var column = output.Schema["Probability"];
         var probabilities = new float[scores.Length];
-        using var cursor = output.GetRowCursor([column]);
+        ReadColumn(calibrator.Transform(new ScoreDataView(scores, new bool[scores.Length], null)), "Probability", probabilities, 0);
+        return (scores, probabilities);
+    }
+
+    /// <summary>Reads a float column of a view into <paramref name="destination"/>, which must hold exactly the
+    /// view's rows (rows <paramref name="firstRow"/> onwards of a bigger whole, for the error message).</summary>
+    internal static void ReadColumn(IDataView view, string name, Span<float> destination, int firstRow)
+    {
+        var column = view.Schema[name];
+        using var cursor = view.GetRowCursor([column]);
         var getter = cursor.GetGetter<float>(column);
         float value = 0;
         var i = 0;
         while (cursor.MoveNext())
         {
-            if (i == probabilities.Length)
+            if (i == destination.Length)
             {
-                ThrowRange(0, probabilities.Length);
+                ThrowRange(firstRow, firstRow + destination.Length);
             }
 
             getter(ref value);
-            probabilities[i++] = value;
+            destination[i++] = value;
         }
 
-        if (i != probabilities.Length)
+        if (i != destination.Length)
         {
-            ThrowRange(0, probabilities.Length);
+            ThrowRange(firstRow, firstRow + destination.Length);
         }
-
-        return (scores, probabilities);
     }
 
     // One pass reading both columns (each GetColumn call would run the model again) into slots start .. end - 1.
