@@ -37,43 +37,69 @@ internal static class ChurnArtifacts
         var mark = PhaseTimings.Start();
         // The report's plots and the validation predictions need nothing the steps below make, so they are drawn
         // and written on another core meanwhile (ScottPlot and the CSV writer share nothing with ML.NET or ONNX).
-        var plots = Task.Run(() => result.ReportPlots ??= ChurnReportPlots.Render(result));
+        var plots = Task.Run(() => result.ReportPlots);
         var predictionsPath = Path.Combine(directory, "validation_predictions.csv");
         var predictions = Task.Run(() => AtomicOutput.WriteText(predictionsPath, w => WritePredictions(result, w, pseudonymizer)));
+        // ML.NET's model file needs only the fitted chain, which nothing below changes.
+        var modelZip = blend is null ? Task.Run(() => SaveModel(ml, result.FinalModel.Chain, data.Width)) : Task.FromResult(Array.Empty<byte>());
+        Task<ExplanationBackground?>? explaining = null;
+        Task<OnnxExportResult>? onnxExport = null;
+        Task? metrics = null;
         try
         {
-            var modelZip = blend is null ? SaveModel(ml, result.FinalModel.Chain, data.Width) : [];
-            mark = PhaseTimings.Lap("artifacts: model.zip", mark);
-
-            // The portable scorer the library loads, proved against ML.NET on the training rows and edge rows first.
             // The drift reference sorts every feature's values, so it is computed once for all the manifests below.
             var drift = result.DriftReference?.GetAwaiter().GetResult() ?? Drift.Reference(data);
             mark = PhaseTimings.Lap("artifacts: drift reference", mark);
             var pseudonymized = pseudonymizer is not null;
             int[] trainingRows = [.. TrainingRows(result)];
+            ModelManifest? manifest = null;
+            PortableScorer? scorer = null;
+
+            // Once the portable scorer exists (its edge rows proved), what needs only it starts beside the proof on
+            // the training rows: the explanation background with the global drivers it gives, and model.onnx,
+            // generated from the portable scorer and proved with ONNX Runtime against the compiled scorer on the
+            // same training rows and edge rows. A failed proof still fails the export before anything is written.
+            void Start(PortableScorer exported)
+            {
+                scorer = exported;
+                manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(exported), pseudonymized, drift);
+                var compiled = ChurnModel.Create(manifest, exported);
+                var forOnnx = manifest;
+                explaining = Task.Run(() =>
+                {
+                    var explained = ExplainedModel(result, compiled);
+                    GlobalShap(result, explained);
+                    return explained.Background is { } learnt ? learnt with { Population = TrainingPopulation } : null;
+                });
+                onnxExport = Task.Run(() => OnnxExport.Export(compiled, exported, forOnnx, data.Features, data.Width, trainingRows));
+            }
+
+            // The portable scorer the library loads, proved against ML.NET on the training rows and edge rows.
             var export = blend is not null
                 ? BlendExport.Export(blend, result.FinalModel.Calibrator, sha => BuildManifest(result, sha, pseudonymized, drift),
-                    data.Features, data.Width, trainingRows)
+                    data.Features, data.Width, trainingRows, Start)
                 : PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymized, drift),
-                    data.Features, data.Width, trainingRows, result.FinalModel.Calibrator.Predict, PreparedFigures(result, trainingRows));
+                    data.Features, data.Width, trainingRows, result.FinalModel.Calibrator.Predict, PreparedFigures(result, trainingRows), Start);
             mark = PhaseTimings.Lap("artifacts: portable export and parity", mark);
-            var scorer = export.Scorer;
-            var manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(scorer), pseudonymized, drift) with { Parity = export.Parity };
+            if (manifest is null || scorer is null || onnxExport is null || explaining is null)
+            {
+                throw new InvalidOperationException("The export did not hand over its scorer before proving it.");
+            }
 
-            // The explanation background from the training rows, so the saved model explains as soon as it is loaded.
-            var explained = ExplainedModel(result, ChurnModel.Create(manifest, scorer));
-            var background = explained.Background is { } learnt ? learnt with { Population = TrainingPopulation } : null;
-            mark = PhaseTimings.Lap("artifacts: explanation background", mark);
-
-            // model.onnx, generated from the portable scorer and proved with ONNX Runtime against the compiled scorer on
-            // the same training rows and edge rows; its hash and parity go into the manifest.
-            var onnx = OnnxExport.Export(explained, scorer, manifest, data.Features, data.Width, trainingRows);
-            mark = PhaseTimings.Lap("artifacts: onnx export and parity", mark);
+            manifest = manifest with { Parity = export.Parity };
+            var onnx = onnxExport.GetAwaiter().GetResult();
+            mark = PhaseTimings.Lap("artifacts: waiting for onnx export and parity", mark);
+            var background = explaining.GetAwaiter().GetResult();
+            mark = PhaseTimings.Lap("artifacts: waiting for the explanation background and mean |SHAP|", mark);
             manifest = manifest with
             {
                 Onnx = new ManifestOnnx(OnnxExport.FileName, Convert.ToHexStringLower(SHA256.HashData(onnx.Bytes)), onnx.Rows, onnx.EdgeRows, onnx.MaxScoreDifference, onnx.MaxProbabilityDifference),
             };
-            manifest = ChurnModelDirectory.Write(directory, manifest, scorer, background, modelZip);
+            // metrics.json needs only the figures and the ONNX check, so it is written beside the model files.
+            var onnxSummary = manifest.Onnx;
+            metrics = Task.Run(() => AtomicOutput.WriteText(Path.Combine(directory, "metrics.json"),
+                w => w.Write(JsonSerializer.Serialize(MetricsDocument(result, onnxSummary), CsScoringJson.Options))));
+            manifest = ChurnModelDirectory.Write(directory, manifest, scorer, background, modelZip.GetAwaiter().GetResult());
             var files = blend is null
                 ? new List<string> { ChurnModelDirectory.ScorerFileName, ChurnModelDirectory.MlNetModelFileName }
                 : [ChurnModelDirectory.ScorerFileName];
@@ -85,15 +111,12 @@ internal static class ChurnArtifacts
             AtomicOutput.WriteFile(Path.Combine(directory, OnnxExport.FileName), s => s.Write(onnx.Bytes));
             files.Add(OnnxExport.FileName);
             files.Add(ChurnModelDirectory.ManifestFileName);
-
             mark = PhaseTimings.Lap("artifacts: model directory and onnx file", mark);
-            GlobalShap(result, explained);
-            mark = PhaseTimings.Lap("artifacts: mean |SHAP|", mark);
 
             var summary = new ArtifactSummary(files, manifest.ScorerSha256, manifest.Onnx!, manifest);
-            AtomicOutput.WriteText(Path.Combine(directory, "metrics.json"), w => w.Write(JsonSerializer.Serialize(MetricsDocument(result, summary), CsScoringJson.Options)));
+            metrics.GetAwaiter().GetResult();
             files.Add("metrics.json");
-            mark = PhaseTimings.Lap("artifacts: metrics.json", mark);
+            mark = PhaseTimings.Lap("artifacts: waiting for metrics.json", mark);
 
             predictions.GetAwaiter().GetResult();
             files.Add("validation_predictions.csv");
@@ -111,7 +134,7 @@ internal static class ChurnArtifacts
         catch
         {
             // Nothing is left writing into the folder the caller is about to delete; the first error is the one reported.
-            Drain(plots, predictions);
+            Drain(plots, predictions, modelZip, explaining ?? Task.CompletedTask, onnxExport ?? Task.CompletedTask, metrics ?? Task.CompletedTask);
             throw;
         }
     }
@@ -141,9 +164,9 @@ internal static class ChurnArtifacts
 
     // ML.NET's figures on the training rows from the learner's scores started during the fits, when they cover
     // exactly these rows; else null, and the export runs the model on the rows itself.
-    private static (float[] Scores, float[] Probabilities)? PreparedFigures(ChurnTrainingResult result, int[] trainingRows)
+    private static Func<(float[] Scores, float[] Probabilities)>? PreparedFigures(ChurnTrainingResult result, int[] trainingRows)
         => result.FinalLearnerScores is { } prepared && prepared.Rows.AsSpan().SequenceEqual(trainingRows)
-            ? PortableExport.MlNetScores(prepared, result.FinalModel.Calibrator.Transformer)
+            ? () => PortableExport.MlNetScores(prepared, result.FinalModel.Calibrator.Transformer)
             : null;
 
     /// <summary>What the stored explanation background's rows are, as messages name them.</summary>
@@ -180,13 +203,25 @@ internal static class ChurnArtifacts
             data.Features.AsSpan(rows[i] * width, width).CopyTo(sample.AsSpan(i * width, width));
         }
 
-        var contributions = new float[width];
+        // Explained in blocks on the cores at once (ExplainBatch gives Explain's numbers), summed in row order.
+        const int Parts = 8;
+        var all = new float[sample.Length];
+        Parallel.For(0, Parts, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, Parts) }, part =>
+        {
+            var start = rows.Length * part / Parts * width;
+            var end = rows.Length * (part + 1) / Parts * width;
+            if (end > start)
+            {
+                explained.ExplainBatch(sample.AsSpan(start..end), all.AsSpan(start..end));
+            }
+        });
+
         var perFeature = new double[width];
         var schema = data.Schema;
         var perColumn = new double[schema.Columns.Count];
         for (var i = 0; i < rows.Length; i++)
         {
-            explained.Explain(sample.AsSpan(i * width, width), contributions);
+            var contributions = all.AsSpan(i * width, width);
             for (var f = 0; f < width; f++)
             {
                 perFeature[f] += Math.Abs(contributions[f]);
@@ -339,7 +374,7 @@ internal static class ChurnArtifacts
         };
     }
 
-    private static SortedDictionary<string, object?> MetricsDocument(ChurnTrainingResult result, ArtifactSummary artifacts)
+    private static SortedDictionary<string, object?> MetricsDocument(ChurnTrainingResult result, ManifestOnnx? onnx)
     {
         var final = result.FinalModel;
         return new SortedDictionary<string, object?>(StringComparer.Ordinal)
@@ -361,7 +396,7 @@ internal static class ChurnArtifacts
             ["candidates"] = result.Candidates.Select(c => new { trainer = c.Spec.Name, hyperparameters = c.Spec.Hyperparameters, cv_log_loss = c.CvLogLoss, cv_auc = c.CvAuc, cv_brier = c.CvBrier, chosen = c.Chosen }).ToList(),
             ["drivers"] = result.Drivers.Select(d => new { column = d.Column, permutation_log_loss = d.PermutationLogLoss, permutation_auc = d.PermutationAuc, mean_abs_shap = d.MeanAbsShap }).ToList(),
             ["feature_shap"] = result.FeatureShap?.Select(f => new { feature = f.Feature, mean_abs_shap = f.MeanAbsShap }).ToList(),
-            ["onnx"] = artifacts.Onnx,
+            ["onnx"] = onnx,
         };
     }
 

@@ -60,7 +60,7 @@ internal static class ChurnReport
         }
 
         report.SubSection("Plots (validation)");
-        var plots = result.ReportPlots ??= ChurnReportPlots.Render(result);
+        var plots = result.ReportPlots;
         report.Png(plots.Roc, "ROC curve on the validation rows");
         report.Png(plots.PrecisionRecall, "Precision-recall curve on the validation rows");
         report.Png(plots.Reliability, "Reliability curve: 10 equal-width bins of predicted probability");
@@ -106,24 +106,48 @@ internal sealed record ChurnReportPlots(
 {
     /// <summary>Draws every plot; needs only the validation figures and the permutation drivers.</summary>
     public static ChurnReportPlots Render(ChurnTrainingResult result)
+        => Render(result.Validation, result.ValidationProbabilities, result.ValidationLabels, result.Drivers);
+
+    /// <summary>Draws every plot of validation figures and permutation drivers.</summary>
+    public static ChurnReportPlots Render(MetricSet validation, double[] probabilities, bool[] labels, IReadOnlyList<DriverImportance> drivers)
     {
-        var v = result.Validation;
-        var p = result.ValidationProbabilities;
-        var y = result.ValidationLabels;
+        var driversPlot = Array.Empty<byte>();
+        var curves = Curves(validation, probabilities, labels, () => driversPlot = ChurnPlots.Drivers(drivers));
+        return curves with { Drivers = driversPlot };
+    }
+
+    /// <summary>
+    /// Starts drawing the plots of the validation figures at once, on other cores, and the drivers' plot when
+    /// <paramref name="drivers"/> completes (failing with it); the bytes are those
+    /// <see cref="Render(MetricSet, double[], bool[], IReadOnlyList{DriverImportance})"/> draws.
+    /// </summary>
+    public static Task<ChurnReportPlots> Start(MetricSet validation, double[] probabilities, bool[] labels, Task<IReadOnlyList<DriverImportance>> drivers)
+    {
+        var curves = Task.Run(() => Curves(validation, probabilities, labels, null));
+        return Task.Run(async () =>
+        {
+            var driversPlot = ChurnPlots.Drivers(await drivers.ConfigureAwait(false));
+            return (await curves.ConfigureAwait(false)) with { Drivers = driversPlot };
+        });
+    }
+
+    // Every plot but the drivers' (empty here), with another piece of work drawn beside them when given.
+    private static ChurnReportPlots Curves(MetricSet v, double[] p, bool[] y, Action? beside)
+    {
         var reliability = BinaryMetrics.Reliability(p, y);
         var gains = BinaryMetrics.Gains(p, y);
-        var drivers = result.Drivers;
-        byte[] roc = [], precisionRecall = [], reliabilityPlot = [], gainsPlot = [], lift = [], scores = [], driversPlot = [];
+        byte[] roc = [], precisionRecall = [], reliabilityPlot = [], gainsPlot = [], lift = [], scores = [];
         // The full-resolution curves take longest, so they start first.
-        Parallel.Invoke(
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 8) },
+        Action[] work =
+        [
             () => roc = ChurnPlots.Roc(BinaryMetrics.Roc(p, y), v.Auc),
             () => precisionRecall = ChurnPlots.PrecisionRecall(BinaryMetrics.PrecisionRecall(p, y), v.PrAuc, (double)v.Positives / Math.Max(1, v.Rows)),
             () => reliabilityPlot = ChurnPlots.Reliability(reliability, v.Ece),
             () => gainsPlot = ChurnPlots.Gains(gains, v.LiftAt10),
             () => lift = ChurnPlots.Lift(gains),
             () => scores = ChurnPlots.ScoreDistribution(p, y),
-            () => driversPlot = ChurnPlots.Drivers(drivers));
-        return new ChurnReportPlots(roc, precisionRecall, reliabilityPlot, reliability, gainsPlot, lift, scores, driversPlot);
+        ];
+        Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 8) }, beside is null ? work : [.. work, beside]);
+        return new ChurnReportPlots(roc, precisionRecall, reliabilityPlot, reliability, gainsPlot, lift, scores, []);
     }
 }

@@ -91,8 +91,14 @@ internal sealed class ChurnTrainingResult
     /// <see langword="null"/> and the artifacts compute it.</summary>
     public Task<IReadOnlyDictionary<string, FeatureDistribution>>? DriftReference { get; init; }
 
-    /// <summary>The report's plots, once drawn (<see cref="ChurnReportPlots.Render"/>); else <see langword="null"/>.</summary>
-    public ChurnReportPlots? ReportPlots { get; set; }
+    /// <summary>The report's plots being drawn on a spare core since the validation figures were known (see
+    /// <see cref="ChurnReportPlots.Start"/>); else <see langword="null"/> and they are drawn on first use.</summary>
+    public Task<ChurnReportPlots>? PlotsDrawing { get; init; }
+
+    private ChurnReportPlots? _reportPlots;
+
+    /// <summary>The report's plots, drawn once per model (the model's report and the main job's page both show them).</summary>
+    public ChurnReportPlots ReportPlots => _reportPlots ??= PlotsDrawing?.GetAwaiter().GetResult() ?? ChurnReportPlots.Render(this);
 
     /// <summary>Mean |SHAP| per feature of the saved model (log-odds), once computed; else <see langword="null"/>.</summary>
     public IReadOnlyList<(string Feature, double MeanAbsShap)>? FeatureShap { get; set; }
@@ -245,8 +251,13 @@ internal sealed partial class ChurnTrainer
         var thresholds = ChooseThresholds(oof, oofLabels, chosen.Calibrated.F1Threshold, out var costValue);
         var validationMetrics = BinaryMetrics.Compute(validationProbabilities, validationLabels, thresholds.F1);
         progress?.Report(0.6);
+        // The report's plots need only the validation figures (and the drivers, for their own plot): they are drawn
+        // on the core that permutation importance, calibration and the final fit leave idle, not after them.
+        var driversKnown = new TaskCompletionSource<IReadOnlyList<DriverImportance>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var plots = ChurnReportPlots.Start(validationMetrics, validationProbabilities, validationLabels, driversKnown.Task);
         var drivers = PhaseTimings.Measure("train: permutation importance",
             () => PermutationImportance.Compute(data, new FittedModelScorer(validationModel, data.Width), validation, validationLabels, _options.Seed));
+        driversKnown.SetResult(drivers);
         progress?.Report(0.7);
 
         // 4. The saved model: refit on every labelled row with the chosen settings (its own CV gives its calibrator).
@@ -290,6 +301,7 @@ internal sealed partial class ChurnTrainer
             CostValue = costValue,
             Drivers = drivers,
             DriftReference = driftReference,
+            PlotsDrawing = plots,
             FinalLearnerScores = fixedFits?.FinalScores is { } scores && ReferenceEquals(scores.Learner, final.Learner) ? scores : null,
         };
     }

@@ -12,7 +12,8 @@ namespace CsScoring.Training.Churn.MlNet;
 internal static class BlendExport
 {
     /// <exception cref="ChurnModelException">A component is not a supported shape, or the compiled blend disagrees with ML.NET.</exception>
-    public static PortableExportResult Export(BlendLearners learners, FittedCalibrator calibrator, Func<string, ModelManifest> manifestFor, float[] features, int width, int[] rows)
+    public static PortableExportResult Export(BlendLearners learners, FittedCalibrator calibrator, Func<string, ModelManifest> manifestFor, float[] features, int width, int[] rows,
+        Action<PortableScorer>? scorerReady = null)
     {
         var schema = MatrixDataView.CreateSchema(width);
         var components = learners.Components.Select(l => MlNetModelReader.Read(l, schema, null)).ToList();
@@ -42,16 +43,18 @@ internal static class BlendExport
         }
 
         var (edgeScores, edgeProbabilities) = Reference(learners, calibrator, edgeFeatures, width, [.. Enumerable.Range(0, edges.Count)]);
-        var (rowScores, rowProbabilities) = Reference(learners, calibrator, features, width, rows);
         var compiled = ChurnModel.Create(manifestFor(ChurnModelDirectory.ScorerSha256(scorer)), scorer, new ChurnModelLoadOptions { VerifySelfTest = false });
         var exact = components.All(c => c.Trees is not null);
         var parity = new PortableExport.ParityAccumulator(exact, calibrator.Predict);
         parity.Compare(compiled, edgeFeatures, width, [.. Enumerable.Range(0, edges.Count)], edgeScores, edgeProbabilities, "edge row");
-        parity.Compare(compiled, features, width, rows, rowScores, rowProbabilities, "training row");
         var withSelfTest = scorer with
         {
             SelfTest = new PortableSelfTest([.. edges.Select(r => (IReadOnlyList<float>)r)], edgeScores, edgeProbabilities),
         };
+        scorerReady?.Invoke(withSelfTest);
+
+        var (rowScores, rowProbabilities) = Reference(learners, calibrator, features, width, rows);
+        parity.Compare(compiled, features, width, rows, rowScores, rowProbabilities, "training row");
         return new PortableExportResult(withSelfTest,
             new ManifestParity(rows.Length + edges.Count, edges.Count, parity.MaxScoreDifference, parity.MaxProbabilityDifference));
     }

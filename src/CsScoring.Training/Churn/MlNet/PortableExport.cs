@@ -43,8 +43,13 @@ internal static class PortableExport
     /// through the model's own calibrator transformer); else the model is run on the rows here.
     /// </param>
     /// <exception cref="ChurnModelException">The model is not a supported shape, or the compiled scorer disagrees with ML.NET.</exception>
+    /// <param name="scorerReady">
+    /// Called with the exported scorer (self-test rows included) once the edge rows agree, before the slower check on
+    /// <paramref name="rows"/>, so work that needs only the scorer can start beside it; the export still fails if
+    /// that check does.
+    /// </param>
     public static PortableExportResult Export(ITransformer model, Func<string, ModelManifest> manifestFor, float[] features, int width, int[] rows, Func<float, double>? calibrate = null,
-        (float[] Scores, float[] Probabilities)? rowFigures = null)
+        Func<(float[] Scores, float[] Probabilities)>? rowFigures = null, Action<PortableScorer>? scorerReady = null)
     {
         var schema = MatrixDataView.CreateSchema(width);
         var scorer = MlNetModelReader.Read(model, schema, null);
@@ -56,12 +61,6 @@ internal static class PortableExport
         }
 
         var (edgeScores, edgeProbabilities) = MlNetScores(model, edgeFeatures, width, [.. Enumerable.Range(0, edges.Count)]);
-        var (rowScores, rowProbabilities) = rowFigures ?? MlNetScores(model, features, width, rows);
-        if (rowScores.Length != rows.Length || rowProbabilities.Length != rows.Length)
-        {
-            throw new ArgumentException($"one score and probability per row ({rows.Length}), got {rowScores.Length} and {rowProbabilities.Length}", nameof(rowFigures));
-        }
-
         var compiled = ChurnModel.Create(
             manifestFor(ChurnModelDirectory.ScorerSha256(scorer)),
             scorer,
@@ -69,11 +68,19 @@ internal static class PortableExport
         var isTrees = scorer.Trees is not null;
         var parity = new ParityAccumulator(isTrees, calibrate);
         parity.Compare(compiled, edgeFeatures, width, [.. Enumerable.Range(0, edges.Count)], edgeScores, edgeProbabilities, "edge row");
-        parity.Compare(compiled, features, width, rows, rowScores, rowProbabilities, "training row");
         var withSelfTest = scorer with
         {
             SelfTest = new PortableSelfTest([.. edges.Select(r => (IReadOnlyList<float>)r)], edgeScores, edgeProbabilities),
         };
+        scorerReady?.Invoke(withSelfTest);
+
+        var (rowScores, rowProbabilities) = rowFigures?.Invoke() ?? MlNetScores(model, features, width, rows);
+        if (rowScores.Length != rows.Length || rowProbabilities.Length != rows.Length)
+        {
+            throw new ArgumentException($"one score and probability per row ({rows.Length}), got {rowScores.Length} and {rowProbabilities.Length}", nameof(rowFigures));
+        }
+
+        parity.Compare(compiled, features, width, rows, rowScores, rowProbabilities, "training row");
         return new PortableExportResult(withSelfTest,
             new ManifestParity(rows.Length + edges.Count, edges.Count, parity.MaxScoreDifference, parity.MaxProbabilityDifference));
     }
