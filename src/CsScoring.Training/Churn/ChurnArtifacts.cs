@@ -59,7 +59,7 @@ internal static class ChurnArtifacts
             // the training rows: the explanation background with the global drivers it gives, and model.onnx,
             // generated from the portable scorer and proved with ONNX Runtime against the compiled scorer on the
             // same training rows and edge rows. A failed proof still fails the export before anything is written.
-            void Start(PortableScorer exported)
+            void StartBesideTheProof(PortableScorer exported)
             {
                 scorer = exported;
                 manifest = BuildManifest(result, ChurnModelDirectory.ScorerSha256(exported), pseudonymized, drift);
@@ -77,9 +77,9 @@ internal static class ChurnArtifacts
             // The portable scorer the library loads, proved against ML.NET on the training rows and edge rows.
             var export = blend is not null
                 ? BlendExport.Export(blend, result.FinalModel.Calibrator, sha => BuildManifest(result, sha, pseudonymized, drift),
-                    data.Features, data.Width, trainingRows, Start)
+                    data.Features, data.Width, trainingRows, StartBesideTheProof)
                 : PortableExport.Export(result.FinalModel.Chain, sha => BuildManifest(result, sha, pseudonymized, drift),
-                    data.Features, data.Width, trainingRows, result.FinalModel.Calibrator.Predict, PreparedFigures(result, trainingRows), Start);
+                    data.Features, data.Width, trainingRows, result.FinalModel.Calibrator.Predict, PreparedFigures(result, trainingRows), StartBesideTheProof);
             mark = PhaseTimings.Lap("artifacts: portable export and parity", mark);
             if (manifest is null || scorer is null || onnxExport is null || explaining is null)
             {
