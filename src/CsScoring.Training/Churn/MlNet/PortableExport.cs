@@ -38,9 +38,10 @@ internal static class PortableExport
     /// is exact and only the rounding of the sum differs). The parity figures record the difference either way.
     /// </param>
     /// <param name="rowFigures">
-    /// ML.NET's score and probability for each of <paramref name="rows"/>, when already computed (<see
+    /// Gives ML.NET's score and probability for each of <paramref name="rows"/> from work already done (<see
     /// cref="MlNetScores(LearnerScores, ITransformer)"/>: the learner's scores, often scored while other fits ran,
-    /// through the model's own calibrator transformer); else the model is run on the rows here.
+    /// through the model's own calibrator transformer), called after <paramref name="scorerReady"/>; else the model
+    /// is run on the rows here.
     /// </param>
     /// <exception cref="ChurnModelException">The model is not a supported shape, or the compiled scorer disagrees with ML.NET.</exception>
     /// <param name="scorerReady">
